@@ -1,0 +1,3 @@
+from procwatch.cli import main
+
+main()

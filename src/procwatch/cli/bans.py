@@ -1,0 +1,65 @@
+"""procwatch bans: list bans, restrictions and investigations."""
+
+import enum
+from typing import Annotated, Optional
+
+import typer
+
+from procwatch.cli.contracts import CountryOption, VendorOption
+from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption
+from procwatch.cli.session import open_session
+
+
+class Kind(enum.StrEnum):
+    """The kinds of measure, as the --kind option spells them."""
+
+    ban = "ban"
+    restriction = "restriction"
+    investigation = "investigation"
+
+
+COLUMNS = [
+    Column("Date", lambda r: _period(r.date, r.date_end)),
+    Column("Country", lambda r: r.country),
+    Column("Kind", lambda r: r.kind),
+    Column("Vendor", lambda r: r.vendor),
+    Column("Authority", lambda r: r.authority),
+    Column("Scope", lambda r: r.scope),
+    Column("Reason", lambda r: r.reason),
+]
+
+
+def _period(start: str | None, end: str | None) -> str:
+    from procwatch.dates import format_period
+
+    return format_period(start, end)
+
+
+def bans(
+    ctx: typer.Context,
+    country: CountryOption = None,
+    vendor: VendorOption = None,
+    kind: Annotated[
+        Optional[Kind],  # noqa: UP045 - Typer reads the annotation at runtime
+        typer.Option("--kind", "-k", help="Only this kind of measure.", case_sensitive=False),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """List bans, restrictions and investigations (all kinds unless --kind is given).
+
+    A member state's list includes measures of the unions it belongs to (the EU), and a
+    union's list includes its member states' measures.
+    """
+    from procwatch.cli.render import render
+    from procwatch.models import MeasureKind
+    from procwatch.queries import MeasureRecord, list_measures
+
+    with open_session(ctx) as session:
+        records = list_measures(
+            session,
+            country=country,
+            vendor=vendor,
+            kind=MeasureKind(kind.value) if kind else None,
+        )
+    render(records, COLUMNS, fmt, output, title="Measures", record_type=MeasureRecord)

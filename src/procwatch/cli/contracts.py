@@ -1,0 +1,74 @@
+"""procwatch contracts: list contracts by vendor, country, buyer and years."""
+
+from typing import Annotated, Optional
+
+import typer
+
+from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption, amount_text
+from procwatch.cli.session import open_session
+
+# Typer reads these annotations at runtime, so they keep Optional[...] (ruff UP045 is off here).
+VendorOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--vendor", "-v", help="Vendor name or alias, e.g. Nuctech."),
+]
+CountryOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--country", "-c", help="ISO code or English name, e.g. GE, BEL, Poland, EU."),
+]
+
+COLUMNS = [
+    Column("Date", lambda r: _period(r.date, r.date_end)),
+    Column("Vendor", lambda r: r.vendor),
+    Column("Buyer", lambda r: r.buyer),
+    Column("Country", lambda r: r.country),
+    Column("Title", lambda r: r.title),
+    Column("Method", lambda r: _method(r.procurement_method, r.procurement_method_details)),
+    Column(
+        "Amount",
+        lambda r: amount_text(r.amount, r.currency, r.amount_is_estimate),
+        justify="right",
+    ),
+]
+
+
+def _period(start: str | None, end: str | None) -> str:
+    from procwatch.dates import format_period
+
+    return format_period(start, end)
+
+
+def _method(method: str | None, details: str | None) -> str:
+    if method and details:
+        return f"{method} ({details})"
+    return method or details or ""
+
+
+def contracts(
+    ctx: typer.Context,
+    vendor: VendorOption = None,
+    country: CountryOption = None,
+    buyer: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--buyer", "-b", help="Text in the buyer's name, e.g. 'Revenue Service'."),
+    ] = None,
+    since: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--since", help="Only contracts running in or after this year."),
+    ] = None,
+    until: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--until", help="Only contracts starting in or before this year."),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """List contracts, oldest first, filtered by vendor, country, buyer and years."""
+    from procwatch.cli.render import render
+    from procwatch.queries import ContractRecord, list_contracts
+
+    with open_session(ctx) as session:
+        records = list_contracts(
+            session, vendor=vendor, country=country, buyer=buyer, since=since, until=until
+        )
+    render(records, COLUMNS, fmt, output, title="Contracts", record_type=ContractRecord)

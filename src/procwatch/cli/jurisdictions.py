@@ -1,0 +1,28 @@
+"""procwatch jurisdictions: the countries and unions the database knows."""
+
+import typer
+
+from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption
+from procwatch.cli.session import open_session
+
+COLUMNS = [
+    Column("Code", lambda r: r.code),
+    Column("Name", lambda r: r.name),
+    Column("Kind", lambda r: r.kind),
+    Column("Part of", lambda r: ", ".join(r.part_of)),
+    Column("Members", lambda r: len(r.members) or ""),
+    Column("Contracts", lambda r: r.contracts, justify="right"),
+    Column("Measures", lambda r: r.measures, justify="right"),
+]
+
+
+def jurisdictions(
+    ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None
+) -> None:
+    """List jurisdictions with their unions, members and record counts."""
+    from procwatch.cli.render import render
+    from procwatch.queries import JurisdictionRecord, list_jurisdictions
+
+    with open_session(ctx) as session:
+        records = list_jurisdictions(session)
+    render(records, COLUMNS, fmt, output, title="Jurisdictions", record_type=JurisdictionRecord)

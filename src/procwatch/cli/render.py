@@ -1,0 +1,123 @@
+"""Render records as a Rich table, CSV or JSON, to the terminal or a file."""
+
+import csv
+import dataclasses
+import enum
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional
+
+import typer
+
+
+class OutputFormat(enum.StrEnum):
+    """How a command prints its records."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+OutputOption = Annotated[
+    Optional[Path],  # noqa: UP045 - Typer reads the annotation at runtime
+    typer.Option(
+        "--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its title and how to get its text from a record."""
+
+    title: str
+    value: Callable[[Any], object]
+    justify: Literal["left", "right"] = "left"
+
+
+def plain(value: Any) -> Any:
+    """Turn Decimals, dataclasses and containers into JSON-ready values (amounts as strings)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)
+        }
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def amount_text(amount: Decimal | None, currency: str | None, estimate: bool = False) -> str:
+    """Format an exact amount for people: `5,870,722.48 USD`, `~3,500,000.00 EUR`."""
+    if amount is None:
+        return "unknown"
+    return f"{'~' if estimate else ''}{amount:,} {currency or ''}".strip()
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(_source_text(item) for item in value)
+    return "" if value is None else value
+
+
+def _source_text(item: Any) -> str:
+    if isinstance(item, dict) and "source" in item:
+        return str(item["source"])
+    if isinstance(item, dict) and "description" in item:
+        amount = f" ({item['amount']} {item['currency']})" if item.get("amount") else ""
+        return f"{item['kind']}: {item['description']}{amount}"
+    return str(item)
+
+
+def render(
+    records: Sequence[Any],
+    columns: Sequence[Column],
+    fmt: OutputFormat,
+    output: Path | None,
+    *,
+    title: str | None = None,
+    record_type: type | None = None,
+) -> None:
+    """Print records in a format; CSV and JSON carry every field, the table the given columns."""
+    from procwatch.output import open_output
+
+    with open_output(output) as handle:
+        if fmt is OutputFormat.json:
+            json.dump([plain(record) for record in records], handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+        elif fmt is OutputFormat.csv:
+            rows = [plain(record) for record in records]
+            if record_type is not None:
+                fields = [field.name for field in dataclasses.fields(record_type)]
+            else:
+                fields = list(rows[0]) if rows else []
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(fields)
+            for row in rows:
+                writer.writerow([_csv_cell(row.get(name)) for name in fields])
+        else:
+            from rich.console import Console
+            from rich.table import Table
+
+            table = Table(title=title, show_lines=False)
+            for column in columns:
+                table.add_column(column.title, justify=column.justify)
+            for record in records:
+                table.add_row(*(_cell(column.value(record)) for column in columns))
+            console = Console(file=handle) if output else Console()
+            console.print(table)
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)

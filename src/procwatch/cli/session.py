@@ -1,0 +1,31 @@
+"""Open the database named by --db / PROCWATCH_DB for one command."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+def database_option(ctx: typer.Context) -> str | None:
+    """Return the --db value given to the root command."""
+    root = ctx.find_root()
+    return root.obj if isinstance(root.obj, str) else None
+
+
+@contextmanager
+def open_session(ctx: typer.Context, *, write: bool = False) -> Iterator["Session"]:
+    """Yield a session on a ready database; it commits at the end or rolls back on error."""
+    from procwatch.db import session_scope
+    from procwatch.migrate import open_database
+    from procwatch.settings import database_url
+
+    engine = open_database(database_url(database_option(ctx)), write=write)
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()

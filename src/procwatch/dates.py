@@ -1,0 +1,97 @@
+"""Dates at the precision their source gave: a year, a month or a day, never an invented day."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from procwatch.errors import InvalidInputError
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class Precision(StrEnum):
+    """How much of a date the source gave."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A calendar date known to the year, the month or the day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.day is not None and self.month is None:
+            raise ValueError("a day needs a month")
+        # date() validates month and day ranges, including leap years.
+        date(self.year, self.month or 1, self.day or 1)
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a time part, as in OCDS, is dropped)."""
+        value = text.strip()
+        if "T" in value and len(value) > 10:
+            value = value[:10]
+        match = _ISO.match(value)
+        if not match:
+            raise InvalidInputError(f"invalid date {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(part) if part else None for part in match.groups())
+        assert year is not None
+        try:
+            return cls(year, month, day)
+        except ValueError as error:
+            raise InvalidInputError(f"invalid date {text!r}: {error}") from None
+
+    @property
+    def precision(self) -> Precision:
+        """Return how precise the date is."""
+        if self.day is not None:
+            return Precision.DAY
+        if self.month is not None:
+            return Precision.MONTH
+        return Precision.YEAR
+
+    def earliest(self) -> date:
+        """Return the first day the date may denote."""
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def latest(self) -> date:
+        """Return the last day the date may denote."""
+        if self.day is not None and self.month is not None:
+            return date(self.year, self.month, self.day)
+        if self.month is not None:
+            next_month = date(self.year + self.month // 12, self.month % 12 + 1, 1)
+            return date.fromordinal(next_month.toordinal() - 1)
+        return date(self.year, 12, 31)
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+
+def parse_optional(text: str | None) -> PartialDate | None:
+    """Parse a date, or return None for an empty value."""
+    if text is None or not text.strip():
+        return None
+    return PartialDate.parse(text)
+
+
+def format_period(start: str | None, end: str | None) -> str:
+    """Render a stored start/end pair as one label: `2012`, `2018-2020`, `2024-03`."""
+    if not start:
+        return ""
+    if not end or end == start:
+        return start
+    return f"{start}/{end}" if len(start) > 4 or len(end) > 4 else f"{start}-{end}"

@@ -1,0 +1,127 @@
+"""Engine and session factory, SQLite pragmas, and the one place that knows about dialects."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from procwatch.errors import DatabaseError
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite leaves foreign keys off unless asked, per connection; WAL lets readers run
+    # beside one writer, and the busy timeout makes a second writer wait instead of failing.
+    # The driver's own transaction handling skips DDL; we emit BEGIN ourselves (_begin) so
+    # that migrations and seeding are all or nothing, as on PostgreSQL.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    # IMMEDIATE takes the write lock up front, so a second writer waits (busy timeout)
+    # instead of failing when a read transaction cannot be upgraded to a write.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _begin_deferred(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def is_sqlite(url: str) -> bool:
+    """Return whether a database URL names SQLite."""
+    return url.startswith("sqlite")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """Return the file of a SQLite URL, or None for other databases and in-memory SQLite."""
+    if not is_sqlite(url):
+        return None
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file")
+    if path.exists():
+        with path.open("rb") as handle:
+            header = handle.read(16)
+        if header and header != b"SQLite format 3\x00":
+            raise DatabaseError(f"{path} is not a procwatch database (not an SQLite file)")
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseError(f"cannot create the database {path}: {error.strerror}") from None
+    if not path.parent.is_dir() or not _writable(path.parent):
+        raise DatabaseError(f"cannot create the database {path}: permission denied")
+
+
+def _writable(folder: Path) -> bool:
+    import os
+
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def make_engine(url: str, *, write: bool = True) -> Engine:
+    """Create an engine for a SQLAlchemy URL; SQLite files get their folder and pragmas."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(f"invalid database URL {url!r}") from None
+    path = sqlite_path(url)
+    if path is not None:
+        _check_sqlite_file(path)
+    try:
+        engine = create_engine(parsed, future=True)
+    except (ArgumentError, ImportError) as error:
+        raise DatabaseError(f"cannot use database URL {url!r}: {error}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate if write else _begin_deferred)
+    return engine
+
+
+def describe(error: SQLAlchemyError) -> str:
+    """Return the driver's one-line message for a database error."""
+    original = getattr(error, "orig", None)
+    text = str(original if original is not None else error)
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """Open a session that commits on success and rolls back on any error."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except (OperationalError, SQLAlchemyDatabaseError) as error:
+        session.rollback()
+        if isinstance(getattr(error, "orig", None), sqlite3.DatabaseError) and (
+            "file is not a database" in str(error)
+        ):
+            raise DatabaseError("the file is not a procwatch database") from None
+        raise DatabaseError(f"database error: {describe(error)}") from None
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

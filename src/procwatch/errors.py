@@ -1,0 +1,47 @@
+"""The one exception hierarchy; the CLI turns each into `Error: ...` and an exit code."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, documented in README."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    NOT_FOUND = 3
+    DATABASE = 4
+    INVALID_INPUT = 5
+    OUTPUT = 6
+
+
+class ProcwatchError(Exception):
+    """An error the user can cause and fix; its message is shown as one line."""
+
+    exit_code = ExitCode.ERROR
+
+
+class NotFoundError(ProcwatchError):
+    """A vendor, country or other record named by the user does not exist."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class DatabaseError(ProcwatchError):
+    """The database cannot be opened, is not procwatch's, or is at the wrong schema revision."""
+
+    exit_code = ExitCode.DATABASE
+
+
+class InvalidInputError(ProcwatchError):
+    """An input file or value is malformed; nothing of it was stored."""
+
+    exit_code = ExitCode.INVALID_INPUT
+
+
+class OutputError(ProcwatchError):
+    """An output file cannot be written."""
+
+    exit_code = ExitCode.OUTPUT

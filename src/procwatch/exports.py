@@ -1,0 +1,276 @@
+"""CSV exports: summaries aggregated in SQL and shaped with pandas; full tables streamed."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TextIO
+
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.orm import Session, aliased
+
+from procwatch.models import Buyer, Contract, Jurisdiction, Measure, Vendor
+from procwatch.money import from_minor_units
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+STREAM_BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class Export:
+    """A named CSV export and what it holds."""
+
+    name: str
+    description: str
+    write: Callable[[Session, TextIO], int]
+
+
+def _period(start: Any, end: Any) -> Any:
+    year_start = func.substr(start, 1, 4)
+    year_end = func.substr(end, 1, 4)
+    return year_start + case(
+        ((end.is_not(None) & (year_end != year_start)), literal("-") + year_end), else_=literal("")
+    )
+
+
+def contracts_summary(session: Session) -> pd.DataFrame:
+    """Return contracts per vendor, jurisdiction, year and currency, with exact totals."""
+    import pandas as pd
+
+    period = _period(Contract.date_start, Contract.date_end).label("year")
+    # Aggregate first, then join the names: grouping on integer ids is the cheap part.
+    grouped = (
+        select(
+            Contract.vendor_id,
+            Contract.jurisdiction_id,
+            period,
+            Contract.currency,
+            func.count().label("contracts"),
+            func.sum(Contract.amount_minor).label("total_minor"),
+            func.sum(case((Contract.amount_minor.is_(None), 1), else_=0)).label("unknown"),
+            func.sum(case((Contract.amount_is_estimate, 1), else_=0)).label("estimated"),
+        )
+        .group_by(Contract.vendor_id, Contract.jurisdiction_id, period, Contract.currency)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Vendor.name,
+            Jurisdiction.code,
+            Jurisdiction.name,
+            grouped.c.year,
+            grouped.c.currency,
+            grouped.c.contracts,
+            grouped.c.total_minor,
+            grouped.c.unknown,
+            grouped.c.estimated,
+        )
+        .join(Vendor, Vendor.id == grouped.c.vendor_id)
+        .join(Jurisdiction, Jurisdiction.id == grouped.c.jurisdiction_id)
+        .order_by(Vendor.name, Jurisdiction.code, grouped.c.year, grouped.c.currency)
+    ).all()
+    columns = [
+        "vendor",
+        "country",
+        "country_name",
+        "year",
+        "currency",
+        "contracts",
+        "total",
+        "unknown_values",
+        "estimated_values",
+    ]
+    records = [
+        (
+            vendor,
+            code,
+            name,
+            year or "",
+            currency or "",
+            int(count),
+            _total(total, currency),
+            int(unknown),
+            int(estimated),
+        )
+        for vendor, code, name, year, currency, count, total, unknown, estimated in rows
+    ]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _total(minor: int | None, currency: str | None) -> Decimal | None:
+    if minor is None or currency is None:
+        return None
+    return from_minor_units(int(minor), currency)
+
+
+def measures_summary(session: Session) -> pd.DataFrame:
+    """Return measures per jurisdiction and kind: how many, against how many vendors, when."""
+    import pandas as pd
+
+    grouped = (
+        select(
+            Measure.jurisdiction_id,
+            Measure.kind,
+            func.count().label("measures"),
+            func.count(Measure.vendor_id.distinct()).label("vendors"),
+            func.min(Measure.date_start).label("first"),
+            func.max(func.coalesce(Measure.date_end, Measure.date_start)).label("last"),
+        )
+        .group_by(Measure.jurisdiction_id, Measure.kind)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Jurisdiction.code,
+            Jurisdiction.name,
+            grouped.c.kind,
+            grouped.c.measures,
+            grouped.c.vendors,
+            grouped.c.first,
+            grouped.c.last,
+        )
+        .join(Jurisdiction, Jurisdiction.id == grouped.c.jurisdiction_id)
+        .order_by(Jurisdiction.code, grouped.c.kind)
+    ).all()
+    columns = ["country", "country_name", "kind", "measures", "vendors", "first_date", "last_date"]
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns)
+
+
+def _write_frame(frame: pd.DataFrame, handle: TextIO) -> int:
+    # Decimal cells are written with str(), so totals stay exact ("5870722.48").
+    frame.to_csv(handle, index=False, lineterminator="\n")
+    return len(frame)
+
+
+CONTRACT_COLUMNS = [
+    "id",
+    "key",
+    "vendor",
+    "buyer",
+    "country",
+    "title",
+    "procurement_method",
+    "procurement_method_details",
+    "amount",
+    "currency",
+    "amount_is_estimate",
+    "date",
+    "date_end",
+    "places",
+    "status",
+    "ocid",
+]
+
+MEASURE_COLUMNS = [
+    "id",
+    "key",
+    "vendor",
+    "country",
+    "authority",
+    "kind",
+    "scope",
+    "legal_basis",
+    "reason",
+    "date",
+    "date_end",
+    "places",
+]
+
+
+def _stream(session: Session, query: Any) -> Iterator[Any]:
+    # Server-side batches keep memory flat however many rows there are.
+    result = session.execute(query.execution_options(yield_per=STREAM_BATCH))
+    yield from result
+
+
+def write_contracts(session: Session, handle: TextIO) -> int:
+    """Stream every contract, names resolved, as CSV; return the number of rows."""
+    buyer = aliased(Buyer)
+    query = (
+        select(
+            Contract.id,
+            Contract.key,
+            Vendor.name,
+            buyer.name,
+            Jurisdiction.code,
+            Contract.title,
+            Contract.procurement_method,
+            Contract.procurement_method_details,
+            Contract.amount_minor,
+            Contract.currency,
+            Contract.amount_is_estimate,
+            Contract.date_start,
+            Contract.date_end,
+            Contract.places,
+            Contract.status,
+            Contract.ocid,
+        )
+        .join(Vendor, Vendor.id == Contract.vendor_id)
+        .join(Jurisdiction, Jurisdiction.id == Contract.jurisdiction_id)
+        .outerjoin(buyer, buyer.id == Contract.buyer_id)
+        .order_by(Contract.id)
+    )
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(CONTRACT_COLUMNS)
+    count = 0
+    for row in _stream(session, query):
+        values = list(row)
+        values[8] = _total(values[8], values[9])
+        values[10] = "yes" if values[10] else "no"
+        writer.writerow(values)
+        count += 1
+    return count
+
+
+def write_measures(session: Session, handle: TextIO) -> int:
+    """Stream every measure, names resolved, as CSV; return the number of rows."""
+    query = (
+        select(
+            Measure.id,
+            Measure.key,
+            Vendor.name,
+            Jurisdiction.code,
+            Measure.authority,
+            Measure.kind,
+            Measure.scope,
+            Measure.legal_basis,
+            Measure.reason,
+            Measure.date_start,
+            Measure.date_end,
+            Measure.places,
+        )
+        .join(Vendor, Vendor.id == Measure.vendor_id)
+        .join(Jurisdiction, Jurisdiction.id == Measure.jurisdiction_id)
+        .order_by(Measure.id)
+    )
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(MEASURE_COLUMNS)
+    count = 0
+    for row in _stream(session, query):
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+EXPORTS: dict[str, Export] = {
+    export.name: export
+    for export in (
+        Export(
+            "contracts-summary",
+            "contracts per vendor, country, year and currency: count, exact total, "
+            "unknown and estimated values",
+            lambda session, handle: _write_frame(contracts_summary(session), handle),
+        ),
+        Export(
+            "measures-summary",
+            "measures per country and kind: count, vendors, first and last date",
+            lambda session, handle: _write_frame(measures_summary(session), handle),
+        ),
+        Export("contracts", "every contract with vendor, buyer and country", write_contracts),
+        Export("measures", "every measure with vendor and country", write_measures),
+    )
+}

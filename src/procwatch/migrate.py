@@ -1,0 +1,188 @@
+"""Schema revisions: check them cheaply, upgrade them with Alembic, create new databases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from procwatch.db import describe
+from procwatch.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# The revisions of alembic/versions in order, oldest first. Kept here so that checking a
+# database needs only its alembic_version row, not Alembic; a test keeps it in step.
+REVISIONS: tuple[str, ...] = ("0001",)
+HEAD = REVISIONS[-1]
+
+
+@dataclass(frozen=True)
+class Status:
+    """What a database holds: nothing yet, procwatch's schema at a revision, or something else."""
+
+    empty: bool
+    revision: str | None
+
+    @property
+    def is_current(self) -> bool:
+        """Return whether the schema is at this program's head revision."""
+        return self.revision == HEAD
+
+
+def migrations_dir() -> Path:
+    """Return the Alembic script folder: inside the installed package, or the checkout's."""
+    packaged = Path(__file__).parent / "_alembic"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "alembic"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Return an Alembic config for the migrations, optionally bound to a connection."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def status(connection: Connection) -> Status:
+    """Return the state of a database's schema."""
+    tables = set(inspect(connection).get_table_names())
+    if not tables:
+        return Status(empty=True, revision=None)
+    if "alembic_version" not in tables:
+        return Status(empty=False, revision=None)
+    revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return Status(empty=False, revision=revision)
+
+
+def require_current(found: Status, where: str) -> None:
+    """Raise DatabaseError unless the schema is procwatch's at this program's head."""
+    if found.is_current:
+        return
+    if found.revision is None:
+        raise DatabaseError(f"{where} is not a procwatch database")
+    if found.revision in REVISIONS:
+        raise DatabaseError(
+            f"{where} is at schema revision {found.revision}, this procwatch needs {HEAD}: "
+            "run 'procwatch db upgrade'"
+        )
+    raise DatabaseError(
+        f"{where} has schema revision {found.revision}, newer than this procwatch knows; "
+        "upgrade procwatch"
+    )
+
+
+def upgrade(connection: Connection, revision: str = "head") -> None:
+    """Run the migrations up to a revision on a connection inside its transaction."""
+    from alembic import command
+
+    command.upgrade(alembic_config(connection), revision)
+
+
+def downgrade(connection: Connection, revision: str) -> None:
+    """Run the migrations down to a revision on a connection inside its transaction."""
+    from alembic import command
+
+    command.downgrade(alembic_config(connection), revision)
+
+
+def open_status(engine: Engine) -> Status:
+    """Connect and return the schema state, turning connection failures into DatabaseError."""
+    try:
+        with engine.connect() as connection:
+            return status(connection)
+    except SQLAlchemyError as error:
+        raise DatabaseError(f"cannot open the database: {describe(error)}") from None
+
+
+def initialize(engine: Engine) -> None:
+    """Create the schema and load the seed in one transaction: all of it or nothing."""
+    from sqlalchemy.orm import Session
+
+    from procwatch.seed import load_seed
+
+    with engine.begin() as connection:
+        upgrade(connection)
+        session = Session(bind=connection)
+        load_seed(session)
+        session.flush()
+        session.close()
+
+
+def open_database(url: str, *, write: bool = False) -> Engine:
+    """Return an engine for a ready database; a new empty one is created, migrated and seeded."""
+    from procwatch.db import make_engine
+
+    engine = make_engine(url, write=write)
+    found = open_status(engine)
+    if found.empty:
+        creator = engine if write else make_engine(url, write=True)
+        try:
+            initialize(creator)
+        except SQLAlchemyError as error:
+            raise DatabaseError(f"cannot create the database: {describe(error)}") from None
+        finally:
+            if creator is not engine:
+                creator.dispose()
+        found = open_status(engine)
+    require_current(found, _where(url))
+    return engine
+
+
+def _where(url: str) -> str:
+    from procwatch.db import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    from sqlalchemy import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def upgrade_database(url: str) -> tuple[str | None, str]:
+    """Create or upgrade a database to the head revision; return the revisions before and after."""
+    from procwatch.db import make_engine
+
+    engine = make_engine(url, write=True)
+    try:
+        found = open_status(engine)
+        if found.empty:
+            initialize(engine)
+            return None, HEAD
+        if found.revision is None or found.revision not in REVISIONS:
+            require_current(found, _where(url))
+        if found.revision != HEAD:
+            with engine.begin() as connection:
+                upgrade(connection)
+        return found.revision, HEAD
+    except SQLAlchemyError as error:
+        raise DatabaseError(f"cannot upgrade the database: {describe(error)}") from None
+    finally:
+        engine.dispose()
+
+
+def describe_revision(url: str) -> str:
+    """Return one line saying the database's schema revision and whether it is current."""
+    from procwatch.db import make_engine
+
+    engine = make_engine(url, write=False)
+    try:
+        found = open_status(engine)
+    finally:
+        engine.dispose()
+    if found.empty:
+        return f"{_where(url)}: empty; the first command creates it at revision {HEAD}."
+    if found.is_current:
+        return f"{_where(url)}: revision {found.revision} (current)."
+    require_current(found, _where(url))
+    raise AssertionError("require_current raises for every revision that is not current")

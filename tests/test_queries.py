@@ -1,0 +1,115 @@
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.orm import Session
+
+from procwatch.errors import InvalidInputError
+from procwatch.models import MeasureKind
+from procwatch.queries import (
+    CurrencyTotal,
+    list_contracts,
+    list_jurisdictions,
+    list_measures,
+    list_vendors,
+    vendor_profile,
+)
+
+
+def test_contracts_of_nuctech(session: Session) -> None:
+    records = list_contracts(session, vendor="Nuotech")
+    assert [(r.country, r.date, r.date_end, r.amount, r.currency) for r in records] == [
+        ("GE", "2008", None, None, None),
+        ("GE", "2012", None, None, None),
+        ("GE", "2018", "2020", Decimal("5870722.48"), "USD"),
+        ("PL", "2024-03", None, Decimal("3500000.00"), "EUR"),
+    ]
+    poland = records[-1]
+    assert poland.amount_is_estimate is True
+    assert poland.buyer == "Tax administration in Rzeszów"
+    kazbegi = records[1]
+    assert kazbegi.procurement_method == "direct"
+    assert kazbegi.procurement_method_details == "simplified procurement"
+    assert kazbegi.places == "Kazbegi customs checkpoint; Red Bridge customs checkpoint"
+    assert [(f.kind, f.amount, f.currency) for f in kazbegi.findings] == [
+        ("overpayment", Decimal("215368.00"), "USD")
+    ]
+    assert all(r.sources and r.sources[0].quote for r in records)
+
+
+def test_contract_filters(session: Session) -> None:
+    keys = lambda **kw: [r.key for r in list_contracts(session, **kw)]  # noqa: E731
+    assert keys(country="PL") == ["pl-2024-03-xray-rzeszow"]
+    assert keys(country="EU") == ["pl-2024-03-xray-rzeszow"]
+    assert keys(buyer="revenue service") == [
+        "ge-2012-xray-kazbegi-red-bridge",
+        "ge-2018-2020-services-spare-parts",
+    ]
+    # A 2018-2020 range runs into 2019 and 2020.
+    assert keys(since=2019, until=2020) == ["ge-2018-2020-services-spare-parts"]
+    assert keys(since=2024) == ["pl-2024-03-xray-rzeszow"]
+    assert keys(until=2008) == ["ge-2008-inspection-complexes"]
+    assert keys(country="France") == []
+
+
+def test_since_after_until_is_refused(session: Session) -> None:
+    with pytest.raises(InvalidInputError, match="^--since 2024 is after --until 2020$"):
+        list_contracts(session, since=2024, until=2020)
+
+
+@pytest.mark.parametrize(
+    ("country", "expected"),
+    [
+        # A member state's list carries the EU-level investigation too.
+        ("Lithuania", [("LT", "ban", "2021"), ("EU", "investigation", "2024-04-23")]),
+        ("BE", [("BE", "ban", "2023"), ("EU", "investigation", "2024-04-23")]),
+        ("United States", [("US", "restriction", "2020")]),
+        ("CA", [("CA", "restriction", "2020")]),
+        ("PL", [("EU", "investigation", "2024-04-23")]),
+        (
+            "EU",
+            [("LT", "ban", "2021"), ("BE", "ban", "2023"), ("EU", "investigation", "2024-04-23")],
+        ),
+        ("Georgia", []),
+    ],
+)
+def test_measures_by_country(session: Session, country: str, expected: list[tuple[str, ...]]) -> None:
+    records = list_measures(session, country=country)
+    assert [(r.country, r.kind, r.date) for r in records] == expected
+
+
+def test_eu_measure_details(session: Session) -> None:
+    (raid,) = list_measures(session, country="EU", kind=MeasureKind.INVESTIGATION)
+    assert raid.authority == "European Commission"
+    assert raid.legal_basis == "Foreign Subsidies Regulation"
+    assert raid.places == "Rotterdam, Netherlands; Warsaw, Poland"
+    assert len(raid.sources) == 3
+
+
+def test_measures_by_kind(session: Session) -> None:
+    assert [r.country for r in list_measures(session, kind=MeasureKind.RESTRICTION)] == ["US", "CA"]
+
+
+def test_vendor_search_matches_aliases(session: Session) -> None:
+    assert [v.name for v in list_vendors(session, "nuo")] == ["Nuctech Company Limited"]
+    assert list_vendors(session, "acme") == []
+    (nuctech,) = list_vendors(session)
+    assert (nuctech.country, nuctech.contracts, nuctech.measures) == ("CN", 4, 5)
+
+
+def test_vendor_profile_totals_are_exact(session: Session) -> None:
+    profile = vendor_profile(session, "nuctech")
+    assert profile.aliases == ["Nuctech", "Nuotech", "Nuotech Company Limited"]
+    assert profile.country == "CN"
+    assert profile.totals == [
+        CurrencyTotal("EUR", 1, Decimal("3500000.00"), 1),
+        CurrencyTotal("USD", 1, Decimal("5870722.48"), 0),
+        CurrencyTotal(None, 2, None, 0),
+    ]
+    assert list(profile.measures_by_country) == ["BE", "CA", "EU", "LT", "US"]
+
+
+def test_jurisdictions_know_eu_membership(session: Session) -> None:
+    records = {r.code: r for r in list_jurisdictions(session)}
+    assert records["PL"].part_of == ["EU"]
+    assert len(records["EU"].members) == 27
+    assert (records["GE"].contracts, records["EU"].measures) == (3, 1)
