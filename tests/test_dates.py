@@ -17,7 +17,9 @@ from procwatch.errors import InvalidInputError
         ("2024-04-23T10:00:00Z", Precision.DAY, date(2024, 4, 23), date(2024, 4, 23)),
     ],
 )
-def test_parse_keeps_precision(text: str, precision: Precision, earliest: date, latest: date) -> None:
+def test_parse_keeps_precision(
+    text: str, precision: Precision, earliest: date, latest: date
+) -> None:
     parsed = PartialDate.parse(text)
     assert parsed.precision is precision
     assert parsed.earliest() == earliest

@@ -32,7 +32,9 @@ def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
         migrate.upgrade(connection)
         migrate.downgrade(connection, "base")
         tables = connection.execute(
-            text("SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'")
+            text(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
+            )
         ).all()
         assert tables == []
         migrate.upgrade(connection)

@@ -52,7 +52,7 @@ def test_contract_filters(session: Session) -> None:
 
 
 def test_since_after_until_is_refused(session: Session) -> None:
-    with pytest.raises(InvalidInputError, match="^--since 2024 is after --until 2020$"):
+    with pytest.raises(InvalidInputError, match=r"^--since 2024 is after --until 2020$"):
         list_contracts(session, since=2024, until=2020)
 
 
@@ -72,7 +72,9 @@ def test_since_after_until_is_refused(session: Session) -> None:
         ("Georgia", []),
     ],
 )
-def test_measures_by_country(session: Session, country: str, expected: list[tuple[str, ...]]) -> None:
+def test_measures_by_country(
+    session: Session, country: str, expected: list[tuple[str, ...]]
+) -> None:
     records = list_measures(session, country=country)
     assert [(r.country, r.kind, r.date) for r in records] == expected
 

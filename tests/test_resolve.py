@@ -7,7 +7,13 @@ from procwatch.resolve import name_key, resolve_country, resolve_vendor
 
 @pytest.mark.parametrize(
     "name",
-    ["nuctech", "NUCTECH CO., LTD.", "Nuctech Company Limited", "Nuotech", "Nuotech Company Limited"],
+    [
+        "nuctech",
+        "NUCTECH CO., LTD.",
+        "Nuctech Company Limited",
+        "Nuotech",
+        "Nuotech Company Limited",
+    ],
 )
 def test_every_spelling_of_nuctech_resolves(session: Session, name: str) -> None:
     assert resolve_vendor(session, name).name == "Nuctech Company Limited"
@@ -30,9 +36,20 @@ def test_unknown_vendor_suggests_close_names(session: Session) -> None:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("BE", "BE"), ("BEL", "BE"), ("Belgium", "BE"), ("belgium", "BE"), ("EU", "EU"),
-     ("European Union", "EU"), ("United States", "US"), ("USA", "US"), ("CA", "CA"),
-     ("Lithuania", "LT"), ("FR", "FR"), ("Japan", "JP")],
+    [
+        ("BE", "BE"),
+        ("BEL", "BE"),
+        ("Belgium", "BE"),
+        ("belgium", "BE"),
+        ("EU", "EU"),
+        ("European Union", "EU"),
+        ("United States", "US"),
+        ("USA", "US"),
+        ("CA", "CA"),
+        ("Lithuania", "LT"),
+        ("FR", "FR"),
+        ("Japan", "JP"),
+    ],
 )
 def test_country_by_code_or_name(session: Session, text: str, code: str) -> None:
     assert resolve_country(session, text).code == code
@@ -47,7 +64,9 @@ def test_member_state_relates_to_its_union_and_union_to_members(session: Session
 
 
 def test_unknown_country_suggests(session: Session) -> None:
-    with pytest.raises(NotFoundError, match=r"^unknown country 'Belgum'; did you mean 'Belgium'\?$"):
+    with pytest.raises(
+        NotFoundError, match=r"^unknown country 'Belgum'; did you mean 'Belgium'\?$"
+    ):
         resolve_country(session, "Belgum")
     with pytest.raises(NotFoundError, match=r"^unknown country 'XX'$"):
         resolve_country(session, "XX")

@@ -59,7 +59,9 @@ def test_every_quote_is_in_the_source_document(session: Session) -> None:
     files = list(document.glob("*.txt"))
     if not files:
         pytest.skip("the source document is not beside the checkout")
-    body = " ".join(files[0].read_text(encoding="utf-8").replace("](#)", "").replace("[", "").split())
+    body = " ".join(
+        files[0].read_text(encoding="utf-8").replace("](#)", "").replace("[", "").split()
+    )
     for quote in session.scalars(select(Citation.quote)):
         assert quote is not None
         assert " ".join(quote.split()) in body, quote

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -125,3 +125,35 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def insert_many(
+    session: Session,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    batch_size: int = 10_000,
+) -> int:
+    """Insert tuples in batches through the driver's executemany; return the number of rows.
+
+    The ORM unit of work is about 20 times slower on bulk loads, Core insert() with dicts
+    about 3 times: bulk paths (seed, imports) come through here instead.
+    """
+    connection = session.connection()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    statement = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
+    )
+    count = 0
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(tuple(row))
+        if len(batch) >= batch_size:
+            connection.exec_driver_sql(statement, batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        connection.exec_driver_sql(statement, batch)
+        count += len(batch)
+    return count

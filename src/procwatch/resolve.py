@@ -121,7 +121,9 @@ class Country:
 def resolve_country(session: Session, text: str) -> Country:
     """Return the jurisdiction an ISO code (alpha-2 or alpha-3) or English name denotes."""
     value = text.strip()
-    known: dict[str, str] = dict(session.execute(select(Jurisdiction.code, Jurisdiction.name)).all())
+    known: dict[str, str] = dict(
+        session.execute(select(Jurisdiction.code, Jurisdiction.name)).all()
+    )
     by_name = {name.casefold(): code for code, name in known.items()}
     code = value.upper() if value.upper() in known else by_name.get(value.casefold())
     iso_name = None

@@ -6,7 +6,7 @@ import typer
 from typer.core import TyperGroup
 
 from procwatch import __version__
-from procwatch.cli import bans, contracts, db, export, jurisdictions, vendors
+from procwatch.cli import bans, contracts, db, export, import_, jurisdictions, vendors
 from procwatch.errors import ProcwatchError
 
 
@@ -23,6 +23,7 @@ class ProcwatchGroup(TyperGroup):
 
 app = typer.Typer(
     cls=ProcwatchGroup,
+    name="procwatch",
     help="Public contracts of vendors and the bans, restrictions and investigations against them.",
     no_args_is_help=True,
     add_completion=False,
@@ -61,6 +62,7 @@ app.command("bans")(bans.bans)
 app.add_typer(vendors.app, name="vendors")
 app.command("vendor")(vendors.vendor)
 app.command("jurisdictions")(jurisdictions.jurisdictions)
+app.add_typer(import_.app, name="import")
 app.add_typer(export.app, name="export")
 app.add_typer(db.app, name="db")
 

@@ -1,0 +1,9 @@
+"""procwatch import: bring real data in (OCDS files, sanctions and debarment lists)."""
+
+import typer
+
+app = typer.Typer(
+    help="Import real data: OCDS procurement files, sanctions and debarment lists.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
