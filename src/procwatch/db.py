@@ -65,6 +65,9 @@ def _check_sqlite_file(path: Path) -> None:
         if header and header != b"SQLite format 3\x00":
             raise DatabaseError(f"{path} is not a procwatch database (not an SQLite file)")
         return
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise DatabaseError(f"cannot create the database {path}: {blocking} is not a directory")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

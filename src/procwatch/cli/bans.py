@@ -19,10 +19,10 @@ class Kind(enum.StrEnum):
 
 
 COLUMNS = [
-    Column("Date", lambda r: _period(r.date, r.date_end)),
-    Column("Country", lambda r: r.country),
-    Column("Kind", lambda r: r.kind),
-    Column("Vendor", lambda r: r.vendor),
+    Column("Date", lambda r: _period(r.date, r.date_end), no_wrap=True),
+    Column("Country", lambda r: r.country, no_wrap=True),
+    Column("Kind", lambda r: r.kind, no_wrap=True),
+    Column("Vendor", lambda r: r.vendor, collapse=True),
     Column("Authority", lambda r: r.authority),
     Column("Scope", lambda r: r.scope),
     Column("Reason", lambda r: r.reason),

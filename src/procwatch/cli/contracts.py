@@ -18,16 +18,17 @@ CountryOption = Annotated[
 ]
 
 COLUMNS = [
-    Column("Date", lambda r: _period(r.date, r.date_end)),
-    Column("Vendor", lambda r: r.vendor),
-    Column("Buyer", lambda r: r.buyer),
-    Column("Country", lambda r: r.country),
+    Column("Date", lambda r: _period(r.date, r.date_end), no_wrap=True),
+    Column("Vendor", lambda r: r.vendor, collapse=True),
+    Column("Buyer", lambda r: r.buyer, collapse=True),
+    Column("Country", lambda r: r.country, collapse=True, no_wrap=True),
     Column("Title", lambda r: r.title),
     Column("Method", lambda r: _method(r.procurement_method, r.procurement_method_details)),
     Column(
         "Amount",
         lambda r: amount_text(r.amount, r.currency, r.amount_is_estimate),
         justify="right",
+        no_wrap=True,
     ),
 ]
 

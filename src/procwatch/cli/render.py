@@ -8,9 +8,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 class OutputFormat(enum.StrEnum):
@@ -39,6 +42,10 @@ class Column:
     title: str
     value: Callable[[Any], object]
     justify: Literal["left", "right"] = "left"
+    # A column whose rows all say the same (one vendor's contracts) moves into the title.
+    collapse: bool = False
+    # Short values (dates, codes, amounts) stay on one line; long text wraps.
+    no_wrap: bool = False
 
 
 def plain(value: Any) -> Any:
@@ -67,7 +74,7 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return "; ".join(_source_text(item) for item in value)
+        return "; ".join(dict.fromkeys(_source_text(item) for item in value))
     return "" if value is None else value
 
 
@@ -108,15 +115,35 @@ def render(
                 writer.writerow([_csv_cell(row.get(name)) for name in fields])
         else:
             from rich.console import Console
-            from rich.table import Table
 
-            table = Table(title=title, show_lines=False)
-            for column in columns:
-                table.add_column(column.title, justify=column.justify)
-            for record in records:
-                table.add_row(*(_cell(column.value(record)) for column in columns))
             console = Console(file=handle) if output else Console()
-            console.print(table)
+            console.print(build_table(records, columns, title))
+
+
+def build_table(records: Sequence[Any], columns: Sequence[Column], title: str | None) -> "Table":
+    """Return a Rich table of records; columns whose rows all agree move into the title."""
+    from rich.table import Table
+
+    shown, title = _collapse(records, columns, title)
+    table = Table(title=title)
+    for column in shown:
+        table.add_column(column.title, justify=column.justify, no_wrap=column.no_wrap)
+    for record in records:
+        table.add_row(*(_cell(column.value(record)) for column in shown))
+    return table
+
+
+def _collapse(
+    records: Sequence[Any], columns: Sequence[Column], title: str | None
+) -> tuple[list[Column], str | None]:
+    shown: list[Column] = []
+    for column in columns:
+        values = {_cell(column.value(record)) for record in records}
+        if column.collapse and len(records) > 1 and len(values) == 1:
+            title = f"{title} - {column.title}: {values.pop()}"
+        else:
+            shown.append(column)
+    return shown, title
 
 
 def _cell(value: object) -> str:

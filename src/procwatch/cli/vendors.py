@@ -85,6 +85,7 @@ def _print_profile(profile: Any, output: Path | None) -> None:
 
     from procwatch.cli.bans import COLUMNS as MEASURE_COLUMNS
     from procwatch.cli.contracts import COLUMNS as CONTRACT_COLUMNS
+    from procwatch.cli.render import build_table
     from procwatch.output import open_output
 
     with open_output(output) as handle:
@@ -106,20 +107,9 @@ def _print_profile(profile: Any, output: Path | None) -> None:
                 str(row.estimated),
             )
         console.print(totals)
-        for title, columns, records in (
-            ("Contracts", CONTRACT_COLUMNS, profile.contracts),
-            (
-                "Measures by country",
-                MEASURE_COLUMNS,
-                [m for measures in profile.measures_by_country.values() for m in measures],
-            ),
-        ):
-            table = Table(title=title)
-            for column in columns:
-                table.add_column(column.title, justify=column.justify)
-            for record in records:
-                table.add_row(*("" if (v := c.value(record)) is None else str(v) for c in columns))
-            console.print(table)
+        measures = [m for country in profile.measures_by_country.values() for m in country]
+        console.print(build_table(profile.contracts, CONTRACT_COLUMNS, "Contracts"))
+        console.print(build_table(measures, MEASURE_COLUMNS, "Measures by country"))
 
 
 PROFILE_CSV_FIELDS = [

@@ -1,0 +1,91 @@
+import csv
+import io
+import json
+
+from tests.conftest import Procwatch
+
+
+def test_contracts_of_nuctech_as_json(procwatch: Procwatch) -> None:
+    result = procwatch("contracts", "--vendor", "Nuotech", "--format", "json")
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert [(r["country"], r["date"], r["amount"], r["currency"]) for r in records] == [
+        ("GE", "2008", None, None),
+        ("GE", "2012", None, None),
+        ("GE", "2018", "5870722.48", "USD"),
+        ("PL", "2024-03", "3500000.00", "EUR"),
+    ]
+    first = records[0]
+    assert {"id", "vendor", "buyer", "country", "title", "procurement_method", "amount"} <= set(
+        first
+    )
+    assert first["vendor"] == "Nuctech Company Limited"
+    assert first["sources"][0]["source"] == "nuctech-raids-georgia"
+    assert first["sources"][0]["quote"].startswith("In 2008, Nuotech Company Limited")
+    assert records[2]["date_end"] == "2020"
+    assert records[3]["amount_is_estimate"] is True
+
+
+def test_contracts_table_shows_every_contract(procwatch: Procwatch) -> None:
+    result = procwatch("contracts", "--vendor", "NUCTECH CO., LTD.")
+    assert result.exit_code == 0, result.output
+    for text in ("2008", "2012", "2018-2020", "2024-03", "Rzeszów", "Kazbegi"):
+        assert text in result.stdout
+
+
+def test_contracts_csv_has_a_header_and_exact_amounts(procwatch: Procwatch) -> None:
+    result = procwatch("contracts", "--country", "GE", "--since", "2018", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["key"], r["amount"], r["currency"], r["date"], r["date_end"]) for r in rows] == [
+        ("ge-2018-2020-services-spare-parts", "5870722.48", "USD", "2018", "2020")
+    ]
+    assert rows[0]["procurement_method_details"] == "simplified procurement"
+    assert rows[0]["sources"] == "nuctech-raids-georgia"
+
+
+def test_buyer_filter(procwatch: Procwatch) -> None:
+    result = procwatch("contracts", "--buyer", "rzeszow", "-f", "json")
+    assert [r["key"] for r in json.loads(result.stdout)] == ["pl-2024-03-xray-rzeszow"]
+
+
+def test_no_results_is_an_empty_list(procwatch: Procwatch) -> None:
+    result = procwatch("contracts", "--country", "France", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+    table = procwatch("contracts", "--country", "France")
+    assert table.exit_code == 0
+    assert "Contracts" in table.stdout
+
+
+def test_output_file(procwatch: Procwatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "contracts.json"
+    result = procwatch("contracts", "-f", "json", "-o", str(target))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 4
+
+
+def test_unknown_vendor(procwatch: Procwatch) -> None:
+    result = procwatch("contracts", "--vendor", "Nuctek")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "Error: no vendor named 'Nuctek'; did you mean 'Nuctech' or 'Nuotech Company Limited'?\n"
+    )
+
+
+def test_unknown_country(procwatch: Procwatch) -> None:
+    result = procwatch("contracts", "--country", "Belgum")
+    assert result.exit_code == 3
+    assert result.stderr == "Error: unknown country 'Belgum'; did you mean 'Belgium'?\n"
+
+
+def test_bad_option_values_are_usage_errors(procwatch: Procwatch) -> None:
+    assert procwatch("contracts", "--since", "abc").exit_code == 2
+    assert procwatch("contracts", "--format", "xml").exit_code == 2
+
+
+def test_since_after_until(procwatch: Procwatch) -> None:
+    result = procwatch("contracts", "--since", "2024", "--until", "2020")
+    assert result.exit_code == 5
+    assert result.stderr == "Error: --since 2024 is after --until 2020\n"

@@ -1,0 +1,96 @@
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
+
+from procwatch.cli import app
+from tests.conftest import Procwatch
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, list(args))
+
+
+def test_first_command_creates_migrates_and_seeds_the_default_database(tmp_path: Path) -> None:
+    result = run("contracts", "--vendor", "Nuctech", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 5
+    assert (tmp_path / "default" / "procwatch.db").exists()
+
+
+def test_procwatch_db_environment_variable(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "env.db"
+    monkeypatch.setenv("PROCWATCH_DB", str(path))
+    assert (
+        run("db", "current").stdout
+        == f"{path}: empty; the first command creates it at revision 0001.\n"
+    )
+    assert run("jurisdictions").exit_code == 0
+    assert run("db", "current").stdout == f"{path}: revision 0001 (current).\n"
+
+
+def test_db_upgrade_and_seed(procwatch: Procwatch, db_path: Path) -> None:
+    assert procwatch("db", "upgrade").stdout == "Database is at revision 0001: nothing to do.\n"
+    assert procwatch("db", "seed").stdout == "Seed loaded: nothing new.\n"
+
+
+def test_db_upgrade_creates_a_new_database(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    result = run("--db", str(path), "db", "upgrade")
+    assert result.stdout == "Database upgraded from empty to revision 0001.\n"
+
+
+def test_not_a_database_file(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("hello", encoding="utf-8")
+    result = run("--db", str(path), "contracts")
+    assert result.exit_code == 4
+    assert result.stderr == f"Error: {path} is not a procwatch database (not an SQLite file)\n"
+    assert path.read_text(encoding="utf-8") == "hello"
+
+
+def test_someone_elses_sqlite_file_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+    before = path.read_bytes()
+    for command in (["contracts"], ["db", "upgrade"], ["db", "seed"], ["db", "current"]):
+        result = run("--db", str(path), *command)
+        assert result.exit_code == 4, command
+        assert result.stderr == f"Error: {path} is not a procwatch database\n"
+    with sqlite3.connect(path) as connection:
+        tables = connection.execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == [("notes",)]
+    assert len(before) == path.stat().st_size
+
+
+def test_database_newer_than_this_program(db_path: Path, procwatch: Procwatch) -> None:
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    result = procwatch("contracts")
+    assert result.exit_code == 4
+    assert result.stderr == (
+        f"Error: {db_path} has schema revision 9999, newer than this procwatch knows; "
+        "upgrade procwatch\n"
+    )
+    assert procwatch("db", "upgrade").exit_code == 4
+
+
+def test_database_path_that_cannot_be_created(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    result = run("--db", str(blocker / "sub" / "procwatch.db"), "contracts")
+    assert result.exit_code == 4
+    assert result.stderr == (
+        f"Error: cannot create the database {blocker / 'sub' / 'procwatch.db'}: "
+        f"{blocker} is not a directory\n"
+    )
+
+
+def test_invalid_database_url() -> None:
+    result = run("--db", "nosuchdialect://x/y", "contracts")
+    assert result.exit_code == 4
+    assert result.stderr.startswith("Error: cannot use database URL 'nosuchdialect://x/y'")
