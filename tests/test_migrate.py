@@ -55,3 +55,13 @@ def test_out_of_date_database_is_refused(db_path: Path) -> None:
         connection.execute(text("UPDATE alembic_version SET version_num = 'ffff'"))
     with pytest.raises(DatabaseError, match="newer than this procwatch knows; upgrade procwatch"):
         migrate.open_database(f"sqlite:///{db_path}")
+
+
+def test_older_revision_asks_for_upgrade(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(migrate, "REVISIONS", ("0001", "0002"))
+    monkeypatch.setattr(migrate, "HEAD", "0002")
+    with pytest.raises(DatabaseError) as raised:
+        migrate.require_current(migrate.Status(empty=False, revision="0001"), "x.db")
+    assert str(raised.value) == (
+        "x.db is at schema revision 0001, this procwatch needs 0002: run 'procwatch db upgrade'"
+    )

@@ -94,3 +94,31 @@ def test_invalid_database_url() -> None:
     result = run("--db", "nosuchdialect://x/y", "contracts")
     assert result.exit_code == 4
     assert result.stderr.startswith("Error: cannot use database URL 'nosuchdialect://x/y'")
+
+
+def test_failed_seed_changes_nothing(
+    procwatch: Procwatch,
+    db_path: Path,
+    tmp_path: Path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from procwatch.seed import seed_dir
+
+    broken = tmp_path / "seed"
+    broken.mkdir()
+    for path in seed_dir().glob("*.csv"):
+        (broken / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    # A new, valid contract row first, then a measure with an unknown kind: all or nothing.
+    with (broken / "contracts.csv").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "ge-new,nuctech,ge-revenue-service,GE,New,,,,,no,2025,,,,nuctech-raids-georgia,q\n"
+        )
+    with (broken / "measures.csv").open("a", encoding="utf-8") as handle:
+        handle.write("xx,nuctech,GE,,embargo,,,,2025,,,nuctech-raids-georgia,q\n")
+    monkeypatch.setattr("procwatch.seed.seed_dir", lambda: broken)
+    result = procwatch("db", "seed")
+    assert result.exit_code == 5
+    assert result.stderr == (
+        "Error: measures.csv line 7: 'embargo' is not one of ban, restriction, investigation\n"
+    )
+    assert len(procwatch("contracts", "-f", "csv").stdout.splitlines()) == 5
