@@ -279,7 +279,7 @@ def _measure_entry(record: MeasureRecord, status: MeasureStatus) -> MeasureEntry
     if record.legal_basis:
         label += f"; under the {record.legal_basis}"
     if status is not MeasureStatus.IN_FORCE:
-        label += f" [{status}]"
+        label += f" — {status}"
     return MeasureEntry(
         key=record.key,
         kind=record.kind,
@@ -315,7 +315,7 @@ def _contract_entry(record: ContractRecord, known: Certainty) -> ContractEntry:
         details.append("value unknown")
     label = f"contracted {period}: {record.title} ({'; '.join(details)})"
     if known is Certainty.POSSIBLY:
-        label += " [possibly after the date]"
+        label += " — possibly signed after the as-of date"
     return ContractEntry(
         key=record.key,
         date=record.date,
