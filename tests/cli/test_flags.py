@@ -24,6 +24,15 @@ def test_flags_as_csv(procwatch: Procwatch) -> None:
     assert_golden("flags.csv", result.stdout)
 
 
+def test_flags_on_the_terminal(procwatch: Procwatch, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    result = procwatch("flags", "--vendor", "Nuctech")
+    assert result.exit_code == 0, result.output
+    # Codes are never cut, even in a narrow terminal.
+    assert result.stdout.count("PW-SIGNED-WHILE-BANNED ") == 2
+    assert_golden("flags-nuctech.txt", result.stdout)
+
+
 def test_filters(procwatch: Procwatch) -> None:
     result = procwatch(
         "flags", "--vendor", "Nuotech", "--country", "Poland", "--flag", "pw-signed-while-banned",

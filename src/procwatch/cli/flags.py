@@ -1,12 +1,17 @@
 """procwatch flags: contracts that carry red flags, one row per contract and flag."""
 
-from typing import Annotated, Optional
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from procwatch.cli.contracts import CountryOption, VendorOption
 from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption
 from procwatch.cli.session import open_session
+
+if TYPE_CHECKING:
+    from procwatch.screening.flags import ContractFlag
 
 COLUMNS = [
     Column("Date", lambda r: _period(r.date, r.date_end)),
@@ -61,4 +66,33 @@ def flags(
         return
     with open_session(ctx) as session:
         records = find_flags(session, vendor=vendor, country=country, code=flag)
-    render(records, COLUMNS, fmt, output, title="Flagged contracts", record_type=ContractFlag)
+    if fmt is OutputFormat.table:
+        _print_flags(records, output)
+    else:
+        render(records, COLUMNS, fmt, output, title="Flagged contracts", record_type=ContractFlag)
+
+
+def _print_flags(records: Sequence["ContractFlag"], output: Path | None) -> None:
+    # Its own table: flag codes must never be cut, so the contract's facts share one column.
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from procwatch.output import open_output
+
+    table = Table(title="Flagged contracts", show_lines=True)
+    table.add_column("Contract", ratio=1)
+    table.add_column("Flag", no_wrap=True)
+    table.add_column("Certainty", no_wrap=True)
+    table.add_column("Evidence", ratio=1)
+    for record in records:
+        contract = f"{_period(record.date, record.date_end)} {record.country}: {record.title}"
+        parties = f"{record.buyer or 'buyer unknown'} / {record.vendor}"
+        table.add_row(
+            Text(f"{contract}\n{parties}"),
+            Text(record.code),
+            Text(record.certainty),
+            Text(record.evidence),
+        )
+    with open_output(output) as handle:
+        (Console(file=handle) if output else Console()).print(table)
