@@ -6,7 +6,18 @@ import typer
 from typer.core import TyperGroup
 
 from procwatch import __version__
-from procwatch.cli import bans, contracts, db, export, import_, jurisdictions, vendors
+from procwatch.cli import (
+    bans,
+    check,
+    contracts,
+    db,
+    export,
+    flags,
+    import_,
+    jurisdictions,
+    timeline,
+    vendors,
+)
 from procwatch.errors import ProcwatchError
 
 
@@ -62,6 +73,9 @@ app.command("bans")(bans.bans)
 app.add_typer(vendors.app, name="vendors")
 app.command("vendor")(vendors.vendor)
 app.command("jurisdictions")(jurisdictions.jurisdictions)
+app.command("check")(check.check)
+app.command("flags")(flags.flags)
+app.command("timeline")(timeline.timeline)
 app.add_typer(import_.app, name="import")
 app.add_typer(export.app, name="export")
 app.add_typer(db.app, name="db")

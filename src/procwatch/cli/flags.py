@@ -1,0 +1,98 @@
+"""procwatch flags: contracts that carry red flags, one row per contract and flag."""
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from procwatch.cli.contracts import CountryOption, VendorOption
+from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption
+from procwatch.cli.session import open_session
+
+if TYPE_CHECKING:
+    from procwatch.screening.flags import ContractFlag
+
+COLUMNS = [
+    Column("Date", lambda r: _period(r.date, r.date_end)),
+    Column("Country", lambda r: r.country),
+    Column("Vendor", lambda r: r.vendor),
+    Column("Buyer", lambda r: r.buyer),
+    Column("Flag", lambda r: r.code),
+    Column("Certainty", lambda r: r.certainty),
+    Column("Evidence", lambda r: r.evidence),
+]
+DEFINITION_COLUMNS = [
+    Column("Code", lambda d: d.code),
+    Column("Name", lambda d: d.name),
+    Column("Definition", lambda d: d.definition),
+    Column("Reference", lambda d: d.reference),
+]
+
+
+def _period(start: str | None, end: str | None) -> str:
+    from procwatch.dates import format_period
+
+    return format_period(start, end) or "undated"
+
+
+def flags(
+    ctx: typer.Context,
+    vendor: VendorOption = None,
+    country: CountryOption = None,
+    flag: Annotated[
+        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        typer.Option("--flag", help="Only this flag code, e.g. PW-SIGNED-WHILE-BANNED."),
+    ] = None,
+    list_flags: Annotated[
+        bool,
+        typer.Option("--list", help="List the flag codes, definitions and references instead."),
+    ] = False,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """List contracts that carry red flags, one row per contract and flag, with the evidence.
+
+    Flags are computed from the records each time; "possibly" means the dates are too
+    coarse to tell (a 2018-2020 purchase and a 2020 restriction).
+    """
+    from procwatch.cli.render import render
+    from procwatch.screening.flags import FLAGS, ContractFlag, FlagDefinition, find_flags
+
+    if list_flags:
+        render(
+            FLAGS, DEFINITION_COLUMNS, fmt, output, title="Red flags", record_type=FlagDefinition
+        )
+        return
+    with open_session(ctx) as session:
+        records = find_flags(session, vendor=vendor, country=country, code=flag)
+    if fmt is OutputFormat.table:
+        _print_flags(records, output)
+    else:
+        render(records, COLUMNS, fmt, output, title="Flagged contracts", record_type=ContractFlag)
+
+
+def _print_flags(records: Sequence["ContractFlag"], output: Path | None) -> None:
+    # Its own table: flag codes must never be cut, so the contract's facts share one column.
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from procwatch.output import open_output
+
+    table = Table(title="Flagged contracts", show_lines=True)
+    table.add_column("Contract", ratio=1)
+    table.add_column("Flag", no_wrap=True)
+    table.add_column("Certainty", no_wrap=True)
+    table.add_column("Evidence", ratio=1)
+    for record in records:
+        contract = f"{_period(record.date, record.date_end)} {record.country}: {record.title}"
+        parties = f"{record.buyer or 'buyer unknown'} / {record.vendor}"
+        table.add_row(
+            Text(f"{contract}\n{parties}"),
+            Text(record.code),
+            Text(record.certainty),
+            Text(record.evidence),
+        )
+    with open_output(output) as handle:
+        (Console(file=handle) if output else Console()).print(table)

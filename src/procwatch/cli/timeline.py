@@ -1,0 +1,88 @@
+"""procwatch timeline VENDOR: contracts and measures in date order, and a chart with --png."""
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from procwatch.cli.render import (
+    Column,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    amount_text,
+)
+from procwatch.cli.session import open_session
+
+COLUMNS = [
+    Column("Date", lambda e: _period(e.date, e.date_end)),
+    Column("Country", lambda e: e.country),
+    Column("Event", lambda e: e.kind),
+    Column("What", lambda e: e.title if e.buyer is None else f"{e.title} ({e.buyer})"),
+    Column(
+        "Amount",
+        lambda e: (
+            amount_text(e.amount, e.currency, e.amount_is_estimate) if e.kind == "contract" else ""
+        ),
+        justify="right",
+    ),
+]
+
+
+def _period(start: str | None, end: str | None) -> str:
+    from procwatch.dates import format_period
+
+    return format_period(start, end) or "undated"
+
+
+def timeline(
+    ctx: typer.Context,
+    vendor: Annotated[str, typer.Argument(help="Vendor name or alias, e.g. Nuctech.")],
+    png: Annotated[
+        Optional[Path],  # noqa: UP045 - Typer reads the annotation at runtime
+        typer.Option(
+            "--png",
+            help="Also draw the timeline as a PNG chart to this file.",
+            dir_okay=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Show a vendor's contracts and measures in date order across jurisdictions."""
+    from procwatch.cli.render import render
+    from procwatch.screening.timeline import TimelineEvent, vendor_timeline
+
+    with open_session(ctx) as session:
+        found = vendor_timeline(session, vendor)
+    if png is not None:
+        from procwatch.screening.chart import timeline_png
+
+        _write_bytes(png, timeline_png(found))
+    title = f"Timeline of {found.vendor}"
+    render(found.events, COLUMNS, fmt, output, title=title, record_type=TimelineEvent)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    import os
+    import tempfile
+
+    from procwatch.errors import OutputError
+
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a directory")
+    # A temporary file renamed over the target: a failed write leaves the old chart intact.
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {error.strerror}") from None

@@ -1,0 +1,285 @@
+"""Red flags on contracts, computed from the data each time (never stored), with stable codes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from procwatch.dates import format_period
+from procwatch.errors import InvalidInputError
+from procwatch.models import Contract, Measure, MeasureKind
+from procwatch.queries import (
+    ContractRecord,
+    MeasureRecord,
+    SourceRef,
+    list_contracts,
+    list_measures,
+)
+from procwatch.screening.periods import Certainty, Period, in_force_when_signed, sort_key
+
+
+@dataclass(frozen=True)
+class FlagDefinition:
+    """A red flag: its stable code, what it means and the indicator it follows."""
+
+    code: str
+    name: str
+    definition: str
+    reference: str
+
+
+NONCOMPETITIVE = "PW-NONCOMPETITIVE"
+REPEAT_NONCOMPETITIVE = "PW-REPEAT-NONCOMPETITIVE"
+PRICE_FINDING = "PW-PRICE-FINDING"
+SIGNED_WHILE_BANNED = "PW-SIGNED-WHILE-BANNED"
+SIGNED_WHILE_INVESTIGATED = "PW-SIGNED-WHILE-INVESTIGATED"
+
+FLAGS: tuple[FlagDefinition, ...] = (
+    FlagDefinition(
+        NONCOMPETITIVE,
+        "Non-competitive procedure",
+        "Awarded by an OCDS limited or direct procedure, or a local procedure that is one "
+        "(e.g. Georgia's simplified procurement).",
+        "opentender.eu integrity indicator INTEGRITY_PROCEDURE_TYPE (non-open procedure)",
+    ),
+    FlagDefinition(
+        REPEAT_NONCOMPETITIVE,
+        "Repeated non-competitive awards",
+        "The same buyer gave this vendor two or more contracts by non-competitive procedures.",
+        'OCP "Red flags for integrity" (2016): a supplier receives multiple non-competitive awards',
+    ),
+    FlagDefinition(
+        PRICE_FINDING,
+        "Documented overpayment",
+        "An audit, court or press finding recorded on the contract documents an overpayment "
+        "or an inflated price.",
+        "procwatch (a recorded finding, not a statistical test)",
+    ),
+    FlagDefinition(
+        SIGNED_WHILE_BANNED,
+        "Signed while banned or restricted",
+        "Signed while a ban or restriction of the vendor by any jurisdiction was in force.",
+        "procwatch",
+    ),
+    FlagDefinition(
+        SIGNED_WHILE_INVESTIGATED,
+        "Signed during an investigation",
+        "Signed while an investigation of the vendor by any jurisdiction was open.",
+        "procwatch",
+    ),
+)
+FLAG_CODES = tuple(flag.code for flag in FLAGS)
+
+NONCOMPETITIVE_METHODS = frozenset({"limited", "direct"})
+# Local procedure names (lower case) that are an OCDS limited or direct procedure; a
+# procurementMethodDetails containing one of them counts even where procurementMethod is empty.
+LOCAL_METHOD_NAMES: dict[str, str] = {
+    "simplified procurement": "direct",
+    "simplified acquisition": "direct",
+    "single source": "direct",
+    "sole source": "direct",
+    "direct award": "direct",
+    "direct contracting": "direct",
+    "negotiated procedure without prior publication": "limited",
+    "negotiated without publication": "limited",
+}
+PRICE_FINDING_KINDS = frozenset({"overpayment", "overpricing", "inflated price"})
+
+
+@dataclass(frozen=True)
+class ContractFlag:
+    """One red flag on one contract, with the evidence and the sources behind it."""
+
+    code: str
+    certainty: Certainty
+    contract: str
+    vendor: str
+    buyer: str | None
+    country: str
+    date: str | None
+    date_end: str | None
+    title: str
+    evidence: str
+    sources: list[SourceRef]
+
+
+def flag_definition(code: str) -> FlagDefinition:
+    """Return the definition of a flag code (any case), or raise InvalidInputError."""
+    for flag in FLAGS:
+        if flag.code == code.strip().upper():
+            return flag
+    raise InvalidInputError(f"unknown flag {code!r}; expected one of {', '.join(FLAG_CODES)}")
+
+
+def noncompetitive_method(contract: ContractRecord) -> str | None:
+    """Return why a contract's procedure is non-competitive, or None if it is not known to be."""
+    method = contract.procurement_method
+    details = contract.procurement_method_details
+    if method in NONCOMPETITIVE_METHODS:
+        return f"procurement method {method}" + (f" ({details})" if details else "")
+    if method is None and details:
+        for name, mapped in LOCAL_METHOD_NAMES.items():
+            if name in details.casefold():
+                return f"'{details}' is an OCDS {mapped} procedure"
+    return None
+
+
+def flag_contracts(
+    contracts: Sequence[ContractRecord],
+    measures: Sequence[MeasureRecord],
+    buyer_ids: Mapping[int, int | None],
+) -> list[ContractFlag]:
+    """Return the red flags of one vendor's contracts, given its measures and each buyer's id."""
+    repeats = _repeat_groups(contracts, buyer_ids)
+    found: list[ContractFlag] = []
+    for contract in contracts:
+        found.extend(_contract_flags(contract, measures, repeats.get(contract.id, [])))
+    return found
+
+
+def _contract_flags(
+    contract: ContractRecord, measures: Sequence[MeasureRecord], group: list[ContractRecord]
+) -> Iterable[ContractFlag]:
+    def flag(
+        code: str, certainty: Certainty, evidence: str, sources: list[SourceRef]
+    ) -> ContractFlag:
+        return ContractFlag(
+            code=code,
+            certainty=certainty,
+            contract=contract.key,
+            vendor=contract.vendor,
+            buyer=contract.buyer,
+            country=contract.country,
+            date=contract.date,
+            date_end=contract.date_end,
+            title=contract.title,
+            evidence=evidence,
+            sources=_unique([*contract.sources, *sources]),
+        )
+
+    method = noncompetitive_method(contract)
+    if method is not None:
+        yield flag(NONCOMPETITIVE, Certainty.YES, method, [])
+    if group:
+        dates = ", ".join(format_period(c.date, c.date_end) or "undated" for c in group)
+        evidence = f"{len(group)} non-competitive awards by {contract.buyer}: {dates}"
+        others = [source for other in group if other is not contract for source in other.sources]
+        yield flag(REPEAT_NONCOMPETITIVE, Certainty.YES, evidence, others)
+    price = [f for f in contract.findings if f.kind.casefold() in PRICE_FINDING_KINDS]
+    if price:
+        evidence = "; ".join(
+            f"{f.kind}"
+            + (f" of {f.amount:,} {f.currency}" if f.amount is not None else "")
+            + f": {f.description}"
+            for f in price
+        )
+        yield flag(PRICE_FINDING, Certainty.YES, evidence, [s for f in price for s in f.sources])
+    signed = Period.of(contract.date, contract.date_end)
+    for code, kinds in (
+        (SIGNED_WHILE_BANNED, {MeasureKind.BAN, MeasureKind.RESTRICTION}),
+        (SIGNED_WHILE_INVESTIGATED, {MeasureKind.INVESTIGATION}),
+    ):
+        by_certainty: dict[Certainty, list[MeasureRecord]] = defaultdict(list)
+        for measure in measures:
+            if measure.kind in kinds:
+                period = Period.of(measure.date, measure.date_end)
+                by_certainty[in_force_when_signed(period, signed)].append(measure)
+        sure, maybe = by_certainty[Certainty.YES], by_certainty[Certainty.POSSIBLY]
+        if not sure and not maybe:
+            continue
+        parts = [f"signed {format_period(contract.date, contract.date_end) or 'undated'}"]
+        if sure:
+            parts.append(f"in force then: {_measure_list(sure)}")
+        if maybe:
+            parts.append(f"possibly in force then: {_measure_list(maybe)}")
+        yield flag(
+            code,
+            Certainty.YES if sure else Certainty.POSSIBLY,
+            "; ".join(parts),
+            [source for measure in (*sure, *maybe) for source in measure.sources],
+        )
+
+
+def _measure_list(measures: list[MeasureRecord]) -> str:
+    ordered = sorted(measures, key=lambda m: (sort_key(m.date), m.country))
+    return ", ".join(
+        f"{m.country} {m.kind} ({format_period(m.date, m.date_end) or 'undated'})" for m in ordered
+    )
+
+
+def _repeat_groups(
+    contracts: Sequence[ContractRecord], buyer_ids: Mapping[int, int | None]
+) -> dict[int, list[ContractRecord]]:
+    by_buyer: dict[int, list[ContractRecord]] = defaultdict(list)
+    for contract in contracts:
+        buyer = buyer_ids.get(contract.id)
+        if buyer is not None and noncompetitive_method(contract) is not None:
+            by_buyer[buyer].append(contract)
+    return {
+        contract.id: group for group in by_buyer.values() if len(group) > 1 for contract in group
+    }
+
+
+def _unique(sources: Iterable[SourceRef]) -> list[SourceRef]:
+    return list(dict.fromkeys(sources))
+
+
+def find_flags(
+    session: Session,
+    *,
+    vendor: str | None = None,
+    country: str | None = None,
+    code: str | None = None,
+) -> list[ContractFlag]:
+    """Return the red flags of the contracts matching the filters, oldest contract first.
+
+    A contract's measures are all of its vendor's measures, wherever they were taken: the
+    country filter selects contracts, not the bans that concern them.
+    """
+    wanted = flag_definition(code).code if code is not None else None
+    contracts = list_contracts(session, vendor=vendor, country=country)
+    keys = _contract_keys(session, [c.id for c in contracts])
+    measures = list_measures(session, vendor=vendor)
+    measure_vendors = _measure_vendors(session, [m.id for m in measures])
+    contracts_by_vendor: dict[int, list[ContractRecord]] = defaultdict(list)
+    for contract in contracts:
+        contracts_by_vendor[keys[contract.id][0]].append(contract)
+    measures_by_vendor: dict[int, list[MeasureRecord]] = defaultdict(list)
+    for measure in measures:
+        measures_by_vendor[measure_vendors[measure.id]].append(measure)
+    buyer_ids = {contract_id: buyer for contract_id, (_, buyer) in keys.items()}
+    found = [
+        flag
+        for vendor_id, group in contracts_by_vendor.items()
+        for flag in flag_contracts(group, measures_by_vendor[vendor_id], buyer_ids)
+        if wanted is None or flag.code == wanted
+    ]
+    order = {contract.key: index for index, contract in enumerate(contracts)}
+    return sorted(found, key=lambda f: (order[f.contract], FLAG_CODES.index(f.code)))
+
+
+def _contract_keys(session: Session, ids: list[int]) -> dict[int, tuple[int, int | None]]:
+    found: dict[int, tuple[int, int | None]] = {}
+    # Chunks keep the IN list under SQLite's bound-parameter limit.
+    for start in range(0, len(ids), 5000):
+        rows = session.execute(
+            select(Contract.id, Contract.vendor_id, Contract.buyer_id).where(
+                Contract.id.in_(ids[start : start + 5000])
+            )
+        ).all()
+        found.update({row.id: (row.vendor_id, row.buyer_id) for row in rows})
+    return found
+
+
+def _measure_vendors(session: Session, ids: list[int]) -> dict[int, int]:
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), 5000):
+        rows = session.execute(
+            select(Measure.id, Measure.vendor_id).where(Measure.id.in_(ids[start : start + 5000]))
+        ).all()
+        found.update({row.id: row.vendor_id for row in rows})
+    return found

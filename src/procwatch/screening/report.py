@@ -1,0 +1,484 @@
+"""The check report: who the vendor is, what each jurisdiction decided, red flags, a level."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from procwatch.dates import PartialDate, format_period
+from procwatch.models import Contract, Jurisdiction, JurisdictionMembership, MeasureKind
+from procwatch.queries import ContractRecord, MeasureRecord, SourceRef, vendor_profile
+from procwatch.resolve import resolve_country
+from procwatch.screening.flags import ContractFlag, flag_contracts
+from procwatch.screening.periods import (
+    Certainty,
+    MeasureStatus,
+    Period,
+    happened_by,
+    sort_key,
+    status_as_of,
+)
+
+
+class Level(StrEnum):
+    """How much a vendor's record calls for care before contracting with it."""
+
+    NONE = "none"
+    CAUTION = "caution"
+    HIGH = "high"
+
+
+# The documented rule (README, `procwatch check --help`): the highest level any reason sets.
+LEVEL_RULE: tuple[tuple[Level, str], ...] = (
+    (
+        Level.HIGH,
+        "a ban by any jurisdiction is in force on the date; or, with --for-country C, any "
+        "measure by C or by a union C belongs to is in force",
+    ),
+    (
+        Level.CAUTION,
+        "a restriction or an investigation is in force anywhere; a measure is possibly in "
+        "force, possibly ended or ended; or a contract of the vendor carries a red flag "
+        "(certainly or possibly)",
+    ),
+    (Level.NONE, "none of the above is known on the date"),
+)
+_LEVEL_ORDER = {Level.NONE: 0, Level.CAUTION: 1, Level.HIGH: 2}
+_VERBS = {
+    MeasureKind.BAN: "banned",
+    MeasureKind.RESTRICTION: "restricted",
+    MeasureKind.INVESTIGATION: "investigated",
+}
+_KIND_ORDER = {MeasureKind.BAN: 0, MeasureKind.RESTRICTION: 1, MeasureKind.INVESTIGATION: 2}
+
+
+@dataclass(frozen=True)
+class VendorIdentity:
+    """Who the report is about."""
+
+    name: str
+    aliases: list[str]
+    country: str | None
+    country_name: str | None
+    identifiers: list[str]
+    sources: list[SourceRef]
+
+
+@dataclass(frozen=True)
+class MeasureEntry:
+    """A measure as it stood on the report's date."""
+
+    key: str
+    kind: str
+    country: str
+    country_name: str
+    date: str | None
+    date_end: str | None
+    status: MeasureStatus
+    authority: str | None
+    scope: str | None
+    legal_basis: str | None
+    reason: str | None
+    places: str | None
+    label: str
+    sources: list[SourceRef]
+
+
+@dataclass(frozen=True)
+class ContractEntry:
+    """A contract known by the report's date ("possibly" when its date may be later)."""
+
+    key: str
+    date: str | None
+    date_end: str | None
+    buyer: str | None
+    title: str
+    procurement_method: str | None
+    procurement_method_details: str | None
+    amount: str | None
+    currency: str | None
+    amount_is_estimate: bool
+    signed_by_date: Certainty
+    label: str
+    sources: list[SourceRef]
+
+
+@dataclass(frozen=True)
+class JurisdictionRow:
+    """What one jurisdiction decided about the vendor, and what it bought from it."""
+
+    code: str
+    name: str
+    relation: str | None
+    summary: str
+    measures: list[MeasureEntry]
+    contracts: list[ContractEntry]
+    # Measures of the unions this jurisdiction belongs to ("investigated through the EU").
+    through_unions: list[MeasureEntry]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One fact that sets the level, with its sources."""
+
+    level: Level
+    text: str
+    sources: list[SourceRef]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The due-diligence report on one vendor."""
+
+    vendor: VendorIdentity
+    as_of: str | None
+    for_country: str | None
+    for_country_name: str | None
+    level: Level
+    reasons: list[Reason]
+    nothing_known: bool
+    jurisdictions: list[JurisdictionRow]
+    flags: list[ContractFlag]
+
+
+def check_vendor(
+    session: Session,
+    name: str,
+    *,
+    as_of: str | None = None,
+    for_country: str | None = None,
+    today: date | None = None,
+) -> CheckReport:
+    """Return the check report on a vendor as of a date (default today), for a buyer's country.
+
+    Only measures and contracts that had (possibly) begun by the date count; a measure whose
+    end lies before the date is shown as ended.
+    """
+    as_of_date = PartialDate.parse(as_of) if as_of else _day(today or date.today())
+    country = resolve_country(session, for_country) if for_country else None
+    profile = vendor_profile(session, name)
+    unions_of, members_of = _memberships(session)
+    measures = [
+        (record, status)
+        for records in profile.measures_by_country.values()
+        for record in records
+        if (status := status_as_of(Period.of(record.date, record.date_end), as_of_date))
+    ]
+    contracts = [
+        (record, known)
+        for record in profile.contracts
+        if (
+            known := happened_by(
+                PartialDate.parse(record.date) if record.date else None, as_of_date
+            )
+        )
+        is not Certainty.NO
+    ]
+    flags = flag_contracts(
+        [record for record, _ in contracts],
+        [record for record, _ in measures],
+        _buyer_ids(session, profile.id),
+    )
+    measure_entries = [_measure_entry(record, status) for record, status in measures]
+    contract_entries: dict[str, list[ContractEntry]] = defaultdict(list)
+    contract_names: dict[str, str] = {}
+    for record, known in contracts:
+        contract_entries[record.country].append(_contract_entry(record, known))
+        contract_names[record.country] = record.country_name
+    home = country.code if country else None
+    home_unions = set(unions_of.get(home, [])) if home else set()
+    relations = _relations(home, unions_of, members_of) if home else {}
+    rows = _rows(
+        measure_entries,
+        contract_entries,
+        contract_names,
+        unions_of,
+        relations,
+        home,
+        country.name if country else None,
+    )
+    nothing_known = not measure_entries and not contract_entries
+    reasons = _reasons(measure_entries, flags, home, home_unions, nothing_known, as_of)
+    level = max((r.level for r in reasons), key=_LEVEL_ORDER.__getitem__, default=Level.NONE)
+    return CheckReport(
+        vendor=VendorIdentity(
+            name=profile.name,
+            aliases=profile.aliases,
+            country=profile.country,
+            country_name=profile.country_name,
+            identifiers=profile.identifiers,
+            sources=profile.sources,
+        ),
+        as_of=as_of,
+        for_country=home,
+        for_country_name=country.name if country else None,
+        level=level,
+        reasons=reasons,
+        nothing_known=nothing_known,
+        jurisdictions=rows,
+        flags=flags,
+    )
+
+
+def _day(value: date) -> PartialDate:
+    return PartialDate(value.year, value.month, value.day)
+
+
+def _memberships(session: Session) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    union = aliased(Jurisdiction)
+    member = aliased(Jurisdiction)
+    pairs = session.execute(
+        select(union.code, member.code)
+        .select_from(JurisdictionMembership)
+        .join(union, union.id == JurisdictionMembership.union_id)
+        .join(member, member.id == JurisdictionMembership.member_id)
+        .order_by(union.code, member.code)
+    ).all()
+    unions_of: dict[str, list[str]] = defaultdict(list)
+    members_of: dict[str, list[str]] = defaultdict(list)
+    for union_code, member_code in pairs:
+        unions_of[member_code].append(union_code)
+        members_of[union_code].append(member_code)
+    return dict(unions_of), dict(members_of)
+
+
+def _buyer_ids(session: Session, vendor_id: int) -> dict[int, int | None]:
+    rows = session.execute(
+        select(Contract.id, Contract.buyer_id).where(Contract.vendor_id == vendor_id)
+    ).all()
+    return {row.id: row.buyer_id for row in rows}
+
+
+def _relations(
+    home: str, unions_of: dict[str, list[str]], members_of: dict[str, list[str]]
+) -> dict[str, str]:
+    relations: dict[str, str] = {}
+    for union in unions_of.get(home, []):
+        for member in members_of.get(union, []):
+            relations.setdefault(member, f"fellow {union} member")
+        relations[union] = f"union {home} belongs to"
+    for member in members_of.get(home, []):
+        relations[member] = f"{home} member"
+    relations[home] = "buyer's country"
+    return relations
+
+
+def _measure_entry(record: MeasureRecord, status: MeasureStatus) -> MeasureEntry:
+    period = format_period(record.date, record.date_end) or "undated"
+    label = f"{_VERBS[MeasureKind(record.kind)]} {period}"
+    if record.scope:
+        label += f": {record.scope}"
+    if record.places:
+        label += f" ({record.places})"
+    if record.legal_basis:
+        label += f"; under the {record.legal_basis}"
+    if status is not MeasureStatus.IN_FORCE:
+        label += f" — {status}"
+    return MeasureEntry(
+        key=record.key,
+        kind=record.kind,
+        country=record.country,
+        country_name=record.country_name,
+        date=record.date,
+        date_end=record.date_end,
+        status=status,
+        authority=record.authority,
+        scope=record.scope,
+        legal_basis=record.legal_basis,
+        reason=record.reason,
+        places=record.places,
+        label=label,
+        sources=record.sources,
+    )
+
+
+def _contract_entry(record: ContractRecord, known: Certainty) -> ContractEntry:
+    period = format_period(record.date, record.date_end) or "undated"
+    details = [record.buyer or "buyer unknown"]
+    method = record.procurement_method or record.procurement_method_details
+    if method:
+        details.append(
+            f"{record.procurement_method} ({record.procurement_method_details})"
+            if record.procurement_method and record.procurement_method_details
+            else method
+        )
+    if record.amount is not None:
+        approximate = "~" if record.amount_is_estimate else ""
+        details.append(f"{approximate}{record.amount:,} {record.currency}")
+    else:
+        details.append("value unknown")
+    label = f"contracted {period}: {record.title} ({'; '.join(details)})"
+    if known is Certainty.POSSIBLY:
+        label += " — possibly signed after the as-of date"
+    return ContractEntry(
+        key=record.key,
+        date=record.date,
+        date_end=record.date_end,
+        buyer=record.buyer,
+        title=record.title,
+        procurement_method=record.procurement_method,
+        procurement_method_details=record.procurement_method_details,
+        amount=None if record.amount is None else str(record.amount),
+        currency=record.currency,
+        amount_is_estimate=record.amount_is_estimate,
+        signed_by_date=known,
+        label=label,
+        sources=record.sources,
+    )
+
+
+def _rows(
+    measures: Sequence[MeasureEntry],
+    contracts: dict[str, list[ContractEntry]],
+    contract_names: dict[str, str],
+    unions_of: dict[str, list[str]],
+    relations: dict[str, str],
+    home: str | None,
+    home_name: str | None,
+) -> list[JurisdictionRow]:
+    by_country: dict[str, list[MeasureEntry]] = defaultdict(list)
+    names = dict(contract_names)
+    for measure in measures:
+        by_country[measure.country].append(measure)
+        names[measure.country] = measure.country_name
+    codes = set(by_country) | set(contracts)
+    if home is not None and home_name is not None:
+        codes.add(home)
+        names.setdefault(home, home_name)
+    rows: list[JurisdictionRow] = []
+    for code in codes:
+        own = sorted(by_country.get(code, []), key=lambda m: sort_key(m.date))
+        bought = contracts.get(code, [])
+        through = (
+            [m for union in unions_of.get(code, []) for m in by_country.get(union, [])]
+            if bought or code == home
+            else []
+        )
+        rows.append(
+            JurisdictionRow(
+                code=code,
+                name=names[code],
+                relation=relations.get(code),
+                summary=_summary(own, bought, through),
+                measures=own,
+                contracts=bought,
+                through_unions=through,
+            )
+        )
+    rank = {"buyer's country": 0}
+    return sorted(rows, key=lambda row: _row_order(row, rank, home))
+
+
+def _row_order(
+    row: JurisdictionRow, rank: dict[str, int], home: str | None
+) -> tuple[int, int, tuple[bool, date], str]:
+    relation = (
+        3 if row.relation is None else rank.get(row.relation, 1 if "union" in row.relation else 2)
+    )
+    if row.measures:
+        kind = min(_KIND_ORDER[MeasureKind(m.kind)] for m in row.measures)
+        first = min(sort_key(m.date) for m in row.measures)
+    else:
+        kind = len(_KIND_ORDER)
+        first = min((sort_key(c.date) for c in row.contracts), default=(True, date.max))
+    return (relation, kind, first, row.code)
+
+
+def _summary(
+    measures: Sequence[MeasureEntry],
+    contracts: Sequence[ContractEntry],
+    through: Sequence[MeasureEntry],
+) -> str:
+    parts = [_short(m) for m in measures]
+    if contracts:
+        dates = ", ".join(format_period(c.date, c.date_end) or "undated" for c in contracts)
+        parts.append(f"contracted {dates}")
+    parts.extend(_short(m, through=True) for m in through)
+    return "; ".join(parts) or "no contracts or measures recorded"
+
+
+def _short(measure: MeasureEntry, *, through: bool = False) -> str:
+    text = _VERBS[MeasureKind(measure.kind)]
+    if through:
+        text += f" through the {measure.country}"
+    text += f" {format_period(measure.date, measure.date_end) or 'undated'}"
+    if measure.status is not MeasureStatus.IN_FORCE:
+        text += f" ({measure.status})"
+    return text
+
+
+def _reasons(
+    measures: Sequence[MeasureEntry],
+    flags: Sequence[ContractFlag],
+    home: str | None,
+    home_unions: set[str],
+    nothing_known: bool,
+    as_of: str | None,
+) -> list[Reason]:
+    reasons: list[Reason] = []
+    for measure in sorted(measures, key=lambda m: (sort_key(m.date), m.country)):
+        kind = MeasureKind(measure.kind)
+        text = (
+            f"{_VERBS[kind]} by {measure.country_name} "
+            f"({format_period(measure.date, measure.date_end) or 'undated'}): {measure.status}"
+        )
+        if measure.status is not MeasureStatus.IN_FORCE:
+            level = Level.CAUTION
+        elif kind is MeasureKind.BAN:
+            level = Level.HIGH
+        elif measure.country == home:
+            level, text = Level.HIGH, f"{text}, in the buyer's own country"
+        elif measure.country in home_unions:
+            level, text = Level.HIGH, f"{text}, a union {home} belongs to"
+        else:
+            level = Level.CAUTION
+        reasons.append(Reason(level, text, measure.sources))
+    reasons.extend(_flag_reasons(flags))
+    if not reasons:
+        when = f" by {as_of}" if as_of else ""
+        text = (
+            f"nothing known: no contracts and no measures are recorded{when}"
+            if nothing_known
+            else f"no measure and no red flag{when}"
+        )
+        reasons.append(Reason(Level.NONE, text, []))
+    return sorted(reasons, key=lambda r: -_LEVEL_ORDER[r.level])
+
+
+def _flag_reasons(flags: Iterable[ContractFlag]) -> list[Reason]:
+    by_code: dict[str, list[ContractFlag]] = defaultdict(list)
+    for flag in flags:
+        by_code[flag.code].append(flag)
+    reasons = []
+    for code, found in by_code.items():
+        possible = sum(1 for flag in found if flag.certainty is Certainty.POSSIBLY)
+        text = f"red flag {code} on {len(found)} contract{'s' if len(found) > 1 else ''}"
+        if possible:
+            text += f" ({possible} possibly)" if possible < len(found) else " (possibly)"
+        sources = list(dict.fromkeys(s for flag in found for s in flag.sources))
+        reasons.append(Reason(Level.CAUTION, text, sources))
+    return reasons
+
+
+def citation_numbers(report: CheckReport) -> dict[SourceRef, int]:
+    """Number the report's distinct citations in the order a reader meets them."""
+    numbers: dict[SourceRef, int] = {}
+    refs: list[SourceRef] = list(report.vendor.sources)
+    for reason in report.reasons:
+        refs.extend(reason.sources)
+    for row in report.jurisdictions:
+        for measure in (*row.measures, *row.through_unions):
+            refs.extend(measure.sources)
+        for contract in row.contracts:
+            refs.extend(contract.sources)
+    for flag in report.flags:
+        refs.extend(flag.sources)
+    for ref in refs:
+        numbers.setdefault(ref, len(numbers) + 1)
+    return numbers

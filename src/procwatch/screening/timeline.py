@@ -1,0 +1,81 @@
+"""A vendor's contracts and measures in date order across jurisdictions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from procwatch.queries import SourceRef, vendor_profile
+from procwatch.screening.periods import sort_key
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """A contract or a measure placed on the time axis."""
+
+    date: str | None
+    date_end: str | None
+    country: str
+    country_name: str
+    # "contract", or the measure's kind: "ban", "restriction", "investigation".
+    kind: str
+    title: str
+    buyer: str | None
+    amount: Decimal | None
+    currency: str | None
+    amount_is_estimate: bool
+    key: str
+    sources: list[SourceRef]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Everything dated about one vendor, oldest first (undated events last)."""
+
+    vendor: str
+    events: list[TimelineEvent]
+
+
+def vendor_timeline(session: Session, name: str) -> Timeline:
+    """Return a vendor's contracts and measures in date order."""
+    profile = vendor_profile(session, name)
+    events = [
+        TimelineEvent(
+            date=c.date,
+            date_end=c.date_end,
+            country=c.country,
+            country_name=c.country_name,
+            kind="contract",
+            title=c.title,
+            buyer=c.buyer,
+            amount=c.amount,
+            currency=c.currency,
+            amount_is_estimate=c.amount_is_estimate,
+            key=c.key,
+            sources=c.sources,
+        )
+        for c in profile.contracts
+    ]
+    events += [
+        TimelineEvent(
+            date=m.date,
+            date_end=m.date_end,
+            country=m.country,
+            country_name=m.country_name,
+            kind=m.kind,
+            title=m.scope or m.authority or m.kind,
+            buyer=None,
+            amount=None,
+            currency=None,
+            amount_is_estimate=False,
+            key=m.key,
+            sources=m.sources,
+        )
+        for measures in profile.measures_by_country.values()
+        for m in measures
+    ]
+    # Contracts before measures of the same date: the question is what a buyer knew.
+    events.sort(key=lambda e: (sort_key(e.date), e.kind != "contract", e.country, e.key))
+    return Timeline(vendor=profile.name, events=events)

@@ -1,0 +1,110 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from procwatch.models import Vendor
+from procwatch.resolve import name_key
+from procwatch.screening.report import LEVEL_RULE
+from tests.conftest import Procwatch
+from tests.golden import assert_golden
+
+
+def test_markdown_report(procwatch: Procwatch) -> None:
+    result = procwatch("check", "Nuctech", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    assert_golden("check-nuctech.md", result.stdout)
+
+
+def test_json_report(procwatch: Procwatch) -> None:
+    result = procwatch("check", "Nuotech", "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["level"] == "high"
+    assert data["as_of"] is None
+    georgia = next(row for row in data["jurisdictions"] if row["code"] == "GE")
+    assert [c["amount"] for c in georgia["contracts"]] == [None, None, "5870722.48"]
+    assert_golden("check-nuctech.json", result.stdout)
+
+
+def test_terminal_report(procwatch: Procwatch, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    result = procwatch("check", "Nuctech", "--as-of", "2024-03-15", "--for-country", "PL")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        "Due-diligence check: Nuctech Company Limited\n"
+        "Level: HIGH (as of 2024-03-15, for a buyer in Poland (PL))\n"
+    )
+    assert_golden("check-nuctech-pl-2024-03-15.txt", result.stdout)
+
+
+def test_report_to_a_file(procwatch: Procwatch, tmp_path: Path) -> None:
+    target = tmp_path / "nuctech.md"
+    result = procwatch("check", "Nuctech", "-f", "markdown", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("# Due-diligence check: Nuctech")
+
+
+def test_vendor_with_nothing_recorded(procwatch: Procwatch, session: Session) -> None:
+    session.add(Vendor(key="acme", name="Acme Scanners Ltd", name_key=name_key("Acme Scanners")))
+    session.commit()
+    result = procwatch("check", "Acme Scanners")
+    assert result.exit_code == 0, result.output
+    assert "Level: NONE (as of today)" in result.stdout
+    assert "none: nothing known: no contracts and no measures are recorded" in result.stdout
+    assert "This is not a clearance" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (
+            ["Nuktech"],
+            3,
+            "Error: no vendor named 'Nuktech'; did you mean 'Nuotech Company Limited' or "
+            "'Nuctech'?\n",
+        ),
+        (["Nuctech", "--as-of", "2024-13"], 5, "Error: invalid date '2024-13': "),
+        (
+            ["Nuctech", "--as-of", "last week"],
+            5,
+            "Error: invalid date 'last week': expected YYYY, YYYY-MM or YYYY-MM-DD\n",
+        ),
+        (["Nuctech", "--for-country", "Atlantis"], 3, "Error: unknown country 'Atlantis'\n"),
+        (
+            ["Nuctech", "-o", "/nonexistent/dir/report.md"],
+            6,
+            "Error: cannot write /nonexistent/dir/report.md: No such file or directory\n",
+        ),
+    ],
+)
+def test_bad_inputs(procwatch: Procwatch, args: list[str], code: int, message: str) -> None:
+    result = procwatch("check", *args)
+    assert result.exit_code == code
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+
+
+def test_help_states_the_level_rule(procwatch: Procwatch) -> None:
+    result = procwatch("check", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    for level, rule in LEVEL_RULE:
+        assert f"{level}: {rule}" in text
+
+
+def test_cli_start_up_does_not_load_the_screening_stack() -> None:
+    code = (
+        "import sys, procwatch.cli; "
+        "print(sorted(m for m in ('matplotlib', 'sqlalchemy', 'procwatch.screening') "
+        "if m in sys.modules))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert output == "[]\n"

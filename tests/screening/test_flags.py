@@ -1,0 +1,150 @@
+import dataclasses
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from procwatch.errors import InvalidInputError, NotFoundError
+from procwatch.models import Buyer, Contract, Measure
+from procwatch.queries import list_contracts, list_measures
+from procwatch.screening.flags import (
+    FLAG_CODES,
+    FLAGS,
+    find_flags,
+    flag_contracts,
+    flag_definition,
+    noncompetitive_method,
+)
+
+SEED_FLAGS = [
+    ("ge-2012-xray-kazbegi-red-bridge", "PW-NONCOMPETITIVE", "yes"),
+    ("ge-2012-xray-kazbegi-red-bridge", "PW-REPEAT-NONCOMPETITIVE", "yes"),
+    ("ge-2012-xray-kazbegi-red-bridge", "PW-PRICE-FINDING", "yes"),
+    ("ge-2018-2020-services-spare-parts", "PW-NONCOMPETITIVE", "yes"),
+    ("ge-2018-2020-services-spare-parts", "PW-REPEAT-NONCOMPETITIVE", "yes"),
+    ("ge-2018-2020-services-spare-parts", "PW-SIGNED-WHILE-BANNED", "possibly"),
+    ("pl-2024-03-xray-rzeszow", "PW-SIGNED-WHILE-BANNED", "yes"),
+]
+
+
+def _rows(session: Session, **filters: str) -> list[tuple[str, str, str]]:
+    return [(f.contract, f.code, f.certainty) for f in find_flags(session, **filters)]
+
+
+def test_flags_of_the_seed(session: Session) -> None:
+    # 2008 has no known procedure and predates every measure; Poland's 2024-03 contract
+    # came before the EU raids of 2024-04-23, so no investigation flag.
+    assert _rows(session) == SEED_FLAGS
+
+
+def test_flag_evidence(session: Session) -> None:
+    found = {(f.contract, f.code): f for f in find_flags(session)}
+    poland = found["pl-2024-03-xray-rzeszow", "PW-SIGNED-WHILE-BANNED"]
+    assert poland.evidence == (
+        "signed 2024-03; in force then: CA restriction (2020), US restriction (2020), "
+        "LT ban (2021), BE ban (2023)"
+    )
+    georgia = found["ge-2018-2020-services-spare-parts", "PW-SIGNED-WHILE-BANNED"]
+    assert georgia.evidence == (
+        "signed 2018-2020; possibly in force then: CA restriction (2020), US restriction (2020)"
+    )
+    price = found["ge-2012-xray-kazbegi-red-bridge", "PW-PRICE-FINDING"]
+    assert price.evidence.startswith("overpayment of 215,368.00 USD: The state overpaid")
+    assert any("overpaying 215 368 USD" in (s.quote or "") for s in price.sources)
+    repeat = found["ge-2012-xray-kazbegi-red-bridge", "PW-REPEAT-NONCOMPETITIVE"]
+    assert repeat.evidence == (
+        "2 non-competitive awards by Revenue Service of the Ministry of Finance of Georgia: "
+        "2012, 2018-2020"
+    )
+    method = found["ge-2012-xray-kazbegi-red-bridge", "PW-NONCOMPETITIVE"]
+    assert method.evidence == "procurement method direct (simplified procurement)"
+    # Every flag cites the contract and, for measure flags, the measures' sentences.
+    assert all(flag.sources for flag in found.values())
+    assert any("Lithuanian government" in (s.quote or "") for s in poland.sources)
+
+
+def test_filters(session: Session) -> None:
+    assert _rows(session, country="PL") == SEED_FLAGS[-1:]
+    # The EU's list holds its members' contracts.
+    assert _rows(session, country="EU") == SEED_FLAGS[-1:]
+    assert _rows(session, country="Georgia") == SEED_FLAGS[:-1]
+    assert _rows(session, vendor="Nuotech", code="pw-signed-while-banned") == [
+        SEED_FLAGS[5],
+        SEED_FLAGS[6],
+    ]
+    assert _rows(session, code="PW-SIGNED-WHILE-INVESTIGATED") == []
+    assert _rows(session, country="France") == []
+
+
+def test_unknown_flag_and_vendor(session: Session) -> None:
+    with pytest.raises(InvalidInputError, match=r"^unknown flag 'PW-NOPE'; expected one of "):
+        find_flags(session, code="PW-NOPE")
+    with pytest.raises(NotFoundError, match=r"^no vendor named 'Nuktech'; did you mean"):
+        find_flags(session, vendor="Nuktech")
+
+
+def test_flags_follow_the_records(session: Session) -> None:
+    # Flags are computed, never stored: move the Polish contract after the EU raids.
+    poland = session.scalars(select(Contract).where(Contract.key.startswith("pl-"))).one()
+    poland.date_start = "2024-05"
+    session.flush()
+    assert _rows(session, country="PL") == [
+        ("pl-2024-03-xray-rzeszow", "PW-SIGNED-WHILE-BANNED", "yes"),
+        ("pl-2024-03-xray-rzeszow", "PW-SIGNED-WHILE-INVESTIGATED", "yes"),
+    ]
+    # In 2020-06 only the US and Canadian restrictions of "2020" may have been in force.
+    poland.date_start = "2020-06"
+    session.flush()
+    [flag] = find_flags(session, country="PL")
+    assert (flag.code, flag.certainty) == ("PW-SIGNED-WHILE-BANNED", "possibly")
+    assert flag.evidence == (
+        "signed 2020-06; possibly in force then: CA restriction (2020), US restriction (2020)"
+    )
+
+
+def test_ended_measure_no_longer_flags(session: Session) -> None:
+    for measure in session.scalars(select(Measure).where(Measure.kind != "investigation")):
+        measure.date_end = "2023-12"
+    session.flush()
+    assert [m.date_end for m in list_measures(session, country="LT")][:1] == ["2023-12"]
+    assert _rows(session, country="PL") == []
+
+
+def test_local_procedure_name_counts_as_noncompetitive(session: Session) -> None:
+    poland = list_contracts(session, country="PL")[0]
+    assert noncompetitive_method(poland) is None
+    local = dataclasses.replace(poland, procurement_method_details="Simplified Procurement")
+    assert noncompetitive_method(local) == "'Simplified Procurement' is an OCDS direct procedure"
+    open_one = dataclasses.replace(
+        poland, procurement_method="open", procurement_method_details="simplified procurement"
+    )
+    assert noncompetitive_method(open_one) is None
+
+
+def test_repeat_needs_the_same_buyer(session: Session) -> None:
+    contracts = list_contracts(session, vendor="Nuctech", country="GE")
+    buyers = {
+        row.id: row.buyer_id for row in session.execute(select(Contract.id, Contract.buyer_id))
+    }
+    codes = [f.code for f in flag_contracts(contracts, [], buyers)]
+    assert codes.count("PW-REPEAT-NONCOMPETITIVE") == 2
+    other = session.scalars(select(Buyer).where(Buyer.key == "ge-ministry-of-finance")).one()
+    kazbegi = next(c for c in contracts if c.date == "2012")
+    codes = [f.code for f in flag_contracts(contracts, [], {**buyers, kazbegi.id: other.id})]
+    assert "PW-REPEAT-NONCOMPETITIVE" not in codes
+    codes = [f.code for f in flag_contracts(contracts, [], {})]
+    assert "PW-REPEAT-NONCOMPETITIVE" not in codes
+
+
+def test_definitions_are_stable_and_complete() -> None:
+    assert FLAG_CODES == (
+        "PW-NONCOMPETITIVE",
+        "PW-REPEAT-NONCOMPETITIVE",
+        "PW-PRICE-FINDING",
+        "PW-SIGNED-WHILE-BANNED",
+        "PW-SIGNED-WHILE-INVESTIGATED",
+    )
+    for flag in FLAGS:
+        assert flag.definition.endswith(".") and "\n" not in flag.definition
+        assert flag.reference and flag.name
+    assert flag_definition(" pw-price-finding ").code == "PW-PRICE-FINDING"
