@@ -141,11 +141,15 @@ class _ProgressBar:
         self.name = path.name
 
     def __enter__(self) -> Any:
-        self.progress.start()
+        # Off a terminal (pipes, CI, tests) a bar would only leave blank lines behind.
+        self.shown = self.progress.console.is_terminal
+        if self.shown:
+            self.progress.start()
         return self.update
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
+        if self.shown:
+            self.progress.stop()
 
     def update(self, stage: str, done: int, total: int) -> None:
         if stage not in self.tasks:

@@ -237,6 +237,8 @@ def _reader(
 
 
 def _unknown_layout(path: Path, header: list[str]) -> str:
+    if not header:
+        return f"{path.name} is empty"
     for preset in presets().values():
         if preset.signature <= set(header):
             return f"{path.name} looks like the {preset.description}: give --preset {preset.name}"

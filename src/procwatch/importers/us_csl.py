@@ -45,7 +45,7 @@ LISTS = {
     ]
 }
 _CODE = re.compile(r"\(([A-Z][A-Z-]*)(?: List)?\)")
-_COUNTRY_AT_END = re.compile(r",\s*([A-Z]{2})\s*$")
+_COUNTRY_AT_END = re.compile(r"(?:^|,)\s*([A-Z]{2})\s*$")
 
 
 def _adapt(entry: RawEntry, warn: Callable[[str], None]) -> RawEntry | None:
