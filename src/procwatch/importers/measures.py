@@ -475,14 +475,11 @@ class _Writer:
         return ids
 
     def _free_key(self, key: str) -> str:
-        taken = set(
-            self.session.scalars(
-                select(Vendor.key).where(Vendor.key.startswith(key, autoescape=True))
-            )
-        )
-        if key not in taken:
-            return key
-        return next(f"{key}-{n}" for n in range(2, len(taken) + 2) if f"{key}-{n}" not in taken)
+        candidate, number = key, 1
+        while self.session.scalar(select(Vendor.id).where(Vendor.key == candidate)) is not None:
+            number += 1
+            candidate = f"{key}-{number}"
+        return candidate
 
     def _jurisdiction(self, code: str) -> int | None:
         if code not in self.jurisdictions:
