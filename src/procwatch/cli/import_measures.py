@@ -31,6 +31,7 @@ def measures(
         typer.Argument(
             help="The list: procwatch CSV, FollowTheMoney JSON lines (.json, .gz), CSV or XLSX.",
             dir_okay=False,
+            metavar="PATH",
         ),
     ],
     preset: Annotated[
