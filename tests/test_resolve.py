@@ -70,3 +70,19 @@ def test_unknown_country_suggests(session: Session) -> None:
         resolve_country(session, "Belgum")
     with pytest.raises(NotFoundError, match=r"^unknown country 'XX'$"):
         resolve_country(session, "XX")
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Общество с ограниченной ответственностью «Ромашка»", "romashka"),  # noqa: RUF001
+        ("ООО Газпром", "gazprom"),  # noqa: RUF001
+        ("同方威视技术股份有限公司", "tong fang wei shi ji shu"),
+        ("Straße Müller GmbH", "strasse muller"),
+        ("Siemens Aktiengesellschaft", "siemens"),
+        ("Joint Stock Company Tactical Missiles Corporation", "tactical missiles"),
+        ("O'Brien & Sons Ltd", "obrien sons"),
+    ],
+)
+def test_name_key_transliterates_and_drops_written_out_legal_forms(name: str, key: str) -> None:
+    assert name_key(name) == key

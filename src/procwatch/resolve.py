@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from procwatch.errors import NotFoundError
 from procwatch.models import Jurisdiction, JurisdictionMembership, Vendor, VendorAlias
 
-# Legal forms dropped from names before comparing them (after punctuation is removed).
+# Legal forms dropped from names before comparing them (after punctuation is removed and
+# the name is transliterated to ASCII).
 LEGAL_FORMS = frozenset(
     [
         "co",
@@ -23,8 +24,10 @@ LEGAL_FORMS = frozenset(
         "inc",
         "incorporated",
         "ltd",
+        "ltda",
         "limited",
         "llc",
+        "pllc",
         "plc",
         "lp",
         "llp",
@@ -39,8 +42,10 @@ LEGAL_FORMS = frozenset(
         "bv",
         "nv",
         "oy",
+        "oyj",
         "ab",
         "as",
+        "asa",
         "aps",
         "sro",
         "zrt",
@@ -48,34 +53,121 @@ LEGAL_FORMS = frozenset(
         "ooo",
         "zao",
         "oao",
+        "pao",
+        "ao",
+        "tov",
         "pjsc",
         "jsc",
         "ojsc",
+        "cjsc",
         "pte",
         "pty",
+        "pvt",
         "sp",
         "zoo",
         "saci",
         "sac",
         "cv",
         "sae",
+        "bhd",
+        "sdn",
+        "kk",
         "group",
         "holding",
         "holdings",
     ]
 )
+# Legal forms written out in full, as words after transliteration (the Russian OOO in full
+# becomes "obshchestvo s ogranichennoy otvetstvennostyu"; the Chinese for "limited company",
+# "you xian gong si"). Longer phrases come first so that the longest one is removed.
+LEGAL_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    sorted(
+        (
+            tuple(phrase.split())
+            for phrase in [
+                "obshchestvo s ogranichennoy otvetstvennostyu",
+                "obshchestvo s ogranichennoi otvetstvennostyu",
+                "obshchestvo s ogranichennoi otvetstvennostiu",
+                "tovarystvo z obmezhenoyu vidpovidalnistyu",
+                "aktsionernoe obshchestvo",
+                "publichnoe aktsionernoe obshchestvo",
+                "otkrytoe aktsionernoe obshchestvo",
+                "zakrytoe aktsionernoe obshchestvo",
+                "gesellschaft mit beschrankter haftung",
+                "aktiengesellschaft",
+                "societe anonyme",
+                "societe a responsabilite limitee",
+                "sociedad anonima",
+                "sociedad de responsabilidad limitada",
+                "societa per azioni",
+                "societa a responsabilita limitata",
+                "spolka z ograniczona odpowiedzialnoscia",
+                "spolka akcyjna",
+                "kabushiki kaisha",
+                "limited liability company",
+                "limited liability partnership",
+                "limited partnership",
+                "public limited company",
+                "private limited",
+                "joint stock company",
+                "public joint stock company",
+                "open joint stock company",
+                "closed joint stock company",
+                "gu fen you xian gong si",
+                "you xian ze ren gong si",
+                "you xian gong si",
+                "gong si",
+            ]
+        ),
+        key=len,
+        reverse=True,
+    )
+)
 _NOT_WORD = re.compile(r"[^\w]+")
+_APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
 
 
 def name_key(name: str) -> str:
-    """Return the comparison key of a name: case, accents, punctuation and legal forms removed."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    """Return the comparison key of a name: transliterated, no case, punctuation or legal forms."""
+    plain = _ascii(name.casefold())
     # "Sp. z o.o." and "S.A." lose their dots first so their letters join into one form.
     plain = re.sub(r"\b(\w)\.(?=\w\b)", r"\1", plain.replace("z o.o.", "zoo"))
-    words = _NOT_WORD.sub(" ", plain).split()
-    kept = [word for word in words if word not in LEGAL_FORMS]
+    # Transliterated soft signs become apostrophes ("otvetstvennost'yu"): they join the word.
+    words = _NOT_WORD.sub(" ", _APOSTROPHES.sub("", plain)).split()
+    kept = [word for word in _without_phrases(words) if word not in LEGAL_FORMS]
     return " ".join(kept or words)
+
+
+def _ascii(text: str) -> str:
+    from anyascii import anyascii
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    chars: list[str] = []
+    for char in decomposed:
+        if char.isascii():
+            chars.append(char)
+        elif unicodedata.combining(char):
+            continue
+        elif unicodedata.name(char, "").startswith("CJK "):
+            # Ideographs carry no spaces; one syllable per character keeps words comparable.
+            chars.append(f" {anyascii(char).lower()} ")
+        else:
+            chars.append(anyascii(char).lower())
+    return "".join(chars)
+
+
+def _without_phrases(words: list[str]) -> list[str]:
+    kept: list[str] = []
+    index = 0
+    while index < len(words):
+        for phrase in LEGAL_PHRASES:
+            if tuple(words[index : index + len(phrase)]) == phrase:
+                index += len(phrase)
+                break
+        else:
+            kept.append(words[index])
+            index += 1
+    return kept
 
 
 def find_vendor(session: Session, name: str) -> Vendor | None:

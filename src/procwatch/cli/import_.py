@@ -2,8 +2,12 @@
 
 import typer
 
+from procwatch.cli import import_measures
+
 app = typer.Typer(
     help="Import real data: OCDS procurement files, sanctions and debarment lists.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+
+app.command("measures")(import_measures.measures)

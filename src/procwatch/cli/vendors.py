@@ -168,3 +168,104 @@ def _profile_csv(profile: Any, output: Path | None) -> None:
                         "; ".join(s.source for s in m.sources),
                     ]
                 )
+
+
+DUPLICATE_COLUMNS = [
+    Column("Score", lambda r: f"{r.score:.1f}", justify="right"),
+    Column("ID", lambda r: r.first_id, justify="right"),
+    Column("Vendor", lambda r: r.first),
+    Column("Country", lambda r: r.first_country),
+    Column("ID", lambda r: r.second_id, justify="right"),
+    Column("Alike vendor", lambda r: r.second),
+    Column("Country", lambda r: r.second_country),
+    Column("Matched names", lambda r: r.matched),
+]
+
+
+@app.command("duplicates")
+def duplicates(
+    ctx: typer.Context,
+    min_score: Annotated[
+        float,
+        typer.Option(
+            "--min-score", help="Least similarity (0-100) of a pair to list.", min=0, max=100
+        ),
+    ] = 85.0,
+    limit: Annotated[
+        Optional[int],  # noqa: UP045 - Typer reads the annotation at runtime
+        typer.Option("--limit", help="List at most this many pairs.", min=1),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """List pairs of vendors with alike names or aliases, most alike first (merges nothing)."""
+    from procwatch.cli.render import render
+    from procwatch.vendors import DuplicatePair, likely_duplicates
+
+    with open_session(ctx) as session:
+        pairs = likely_duplicates(session, min_score, limit)
+    render(
+        pairs, DUPLICATE_COLUMNS, fmt, output, title="Likely duplicates", record_type=DuplicatePair
+    )
+
+
+@app.command("merge")
+def merge(
+    ctx: typer.Context,
+    keep: Annotated[str, typer.Argument(help="The vendor to keep: its id or name.")],
+    other: Annotated[str, typer.Argument(help="The vendor merged into KEEP: its id or name.")],
+) -> None:
+    """Merge OTHER into KEEP: contracts, measures, aliases, identifiers and sources move."""
+    from procwatch.vendors import merge_vendors
+
+    with open_session(ctx, write=True) as session:
+        record = merge_vendors(session, keep, other)
+    moved = ", ".join(f"{count} {name}" for name, count in record.moved.items())
+    typer.echo(
+        f"Merged {record.merged!r} (id {record.merged_id}) into {record.kept!r}"
+        f" (id {record.kept_id}); moved {moved}."
+    )
+    typer.echo(f"Recorded as merge {record.id}; undo with: procwatch vendors unmerge {record.id}")
+
+
+@app.command("unmerge")
+def unmerge(
+    ctx: typer.Context,
+    merge_id: Annotated[
+        int, typer.Argument(help="The merge to undo (see `procwatch vendors merges`).")
+    ],
+) -> None:
+    """Undo a merge: restore the merged vendor and move back everything the merge moved."""
+    from procwatch.vendors import undo_merge
+
+    with open_session(ctx, write=True) as session:
+        record = undo_merge(session, merge_id)
+    typer.echo(
+        f"Undid merge {record.id}: {record.merged!r} (id {record.merged_id}) is separate again"
+        f" from {record.kept!r} (id {record.kept_id})."
+    )
+
+
+MERGE_COLUMNS = [
+    Column("Merge", lambda r: r.id, justify="right"),
+    Column("Kept", lambda r: f"{r.kept} ({r.kept_id})"),
+    Column("Merged", lambda r: f"{r.merged} ({r.merged_id})"),
+    Column("Moved", lambda r: ", ".join(f"{n} {name}" for name, n in r.moved.items() if n)),
+    Column("Merged at", lambda r: r.merged_at),
+    Column("Undone at", lambda r: r.undone_at),
+]
+
+
+@app.command("merges")
+def merges(
+    ctx: typer.Context,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """List recorded vendor merges, newest first, with the ones undone."""
+    from procwatch.cli.render import render
+    from procwatch.vendors import MergeRecord, list_merges
+
+    with open_session(ctx) as session:
+        records = list_merges(session)
+    render(records, MERGE_COLUMNS, fmt, output, title="Vendor merges", record_type=MergeRecord)

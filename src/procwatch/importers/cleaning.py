@@ -1,0 +1,324 @@
+"""Turn the messy cells of real lists into clean values, or into a counted warning."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import StrEnum
+from functools import cache
+
+from procwatch.dates import PartialDate
+from procwatch.models import MeasureKind
+
+Warn = Callable[[str], None]
+
+
+class DateOrder(StrEnum):
+    """How to read a date like 03/04/2020 whose parts could be day or month."""
+
+    DMY = "dmy"
+    MDY = "mdy"
+
+
+# Words lists write instead of an end date when a measure has none.
+OPEN_END_WORDS = frozenset(
+    [
+        "ongoing",
+        "permanent",
+        "permanently",
+        "indefinite",
+        "indefinitely",
+        "open",
+        "open ended",
+        "open-ended",
+        "no end date",
+        "until further notice",
+        "perpetual",
+        "perpetuity",
+        "lifetime",
+        "life",
+        "none",
+        "n/a",
+        "na",
+        "-",
+    ]
+)
+# An end year this far ahead is a placeholder for "no end" (9999-12-31, 2999-12-31, 2100-01-01).
+OPEN_END_YEAR = 2099
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[t ][\d:.+\-z]*)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})(?:[t ][\d:.+\-z]*)?$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[-\s/.]*([a-z]+)\.?[-\s/.,]*(\d{4})$")
+_MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_MONTH_YEAR = re.compile(r"^([a-z]+)\.?[-\s/,]+(\d{4})$")
+
+
+def parse_list_date(
+    value: object,
+    *,
+    field: str,
+    warn: Warn,
+    order: DateOrder | None = None,
+    is_end: bool = False,
+) -> PartialDate | None:
+    """Read a date cell at its precision; open-end words and far years give None, the rest warn."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        parsed_date = PartialDate(value.year, value.month, value.day)
+        return _checked(parsed_date, str(parsed_date), field, warn, is_end)
+    text = " ".join(str(value).split()).strip()
+    if not text:
+        return None
+    lowered = text.casefold().rstrip(".")
+    if lowered in OPEN_END_WORDS:
+        if not is_end:
+            warn(f"{field} {text!r} is not a date; left empty")
+        return None
+    parsed = _parse(lowered, field, text, warn, order)
+    return None if parsed is None else _checked(parsed, text, field, warn, is_end)
+
+
+def _checked(
+    parsed: PartialDate, text: str, field: str, warn: Warn, is_end: bool
+) -> PartialDate | None:
+    if parsed.year >= OPEN_END_YEAR:
+        if is_end:
+            warn(f"{field} {text!r} read as no end")
+        else:
+            warn(f"{field} {text!r} is too far ahead; left empty")
+        return None
+    return parsed
+
+
+def _parse(
+    lowered: str, field: str, text: str, warn: Warn, order: DateOrder | None
+) -> PartialDate | None:
+    try:
+        if match := _ISO.match(lowered):
+            year, month, day = (int(part) if part else None for part in match.groups())
+            assert year is not None
+            return PartialDate(year, month, day)
+        if match := _NUMERIC.match(lowered):
+            return _numeric(match, field, text, warn, order)
+        if match := _DAY_MONTH_YEAR.match(lowered):
+            day_text, month_text, year_text = match.groups()
+            if month_text in MONTHS:
+                return PartialDate(int(year_text), MONTHS[month_text], int(day_text))
+        if match := _MONTH_DAY_YEAR.match(lowered):
+            month_text, day_text, year_text = match.groups()
+            if month_text in MONTHS:
+                return PartialDate(int(year_text), MONTHS[month_text], int(day_text))
+        if match := _MONTH_YEAR.match(lowered):
+            month_text, year_text = match.groups()
+            if month_text in MONTHS:
+                return PartialDate(int(year_text), MONTHS[month_text])
+    except ValueError:
+        warn(f"{field} {text!r} is not a valid date; left empty")
+        return None
+    warn(f"{field} {text!r} is not a date; left empty")
+    return None
+
+
+def _numeric(
+    match: re.Match[str], field: str, text: str, warn: Warn, order: DateOrder | None
+) -> PartialDate | None:
+    first, separator, second, year_text = match.groups()
+    if len(year_text) == 2:
+        warn(f"{field} {text!r} has a two-digit year; left empty")
+        return None
+    year, a, b = int(year_text), int(first), int(second)
+    if separator == "." and order is None:
+        # Dotted dates (31.12.2020) are the European day-first convention.
+        order = DateOrder.DMY
+    if order is None:
+        if a > 12 >= b:
+            order = DateOrder.DMY
+        elif b > 12 >= a:
+            order = DateOrder.MDY
+        elif a == b:
+            return PartialDate(year, a, b)
+        else:
+            warn(
+                f"{field} {text!r} could be day/month or month/day (give --date-order); left empty"
+            )
+            return None
+    day, month = (a, b) if order is DateOrder.DMY else (b, a)
+    return PartialDate(year, month, day)
+
+
+# How lists name the kind of measure; --kind overrides them.
+KIND_WORDS: dict[str, MeasureKind] = {
+    "ban": MeasureKind.BAN,
+    "banned": MeasureKind.BAN,
+    "debarment": MeasureKind.BAN,
+    "debarred": MeasureKind.BAN,
+    "cross debarment": MeasureKind.BAN,
+    "cross-debarment": MeasureKind.BAN,
+    "exclusion": MeasureKind.BAN,
+    "excluded": MeasureKind.BAN,
+    "ineligible": MeasureKind.BAN,
+    "ineligibility": MeasureKind.BAN,
+    "suspension": MeasureKind.BAN,
+    "suspended": MeasureKind.BAN,
+    "prohibition": MeasureKind.BAN,
+    "asset freeze": MeasureKind.BAN,
+    "blocking": MeasureKind.BAN,
+    "denial": MeasureKind.BAN,
+    "restriction": MeasureKind.RESTRICTION,
+    "restricted": MeasureKind.RESTRICTION,
+    "conditional non-debarment": MeasureKind.RESTRICTION,
+    "conditional non debarment": MeasureKind.RESTRICTION,
+    "license requirement": MeasureKind.RESTRICTION,
+    "sectoral sanctions": MeasureKind.RESTRICTION,
+    "investigation": MeasureKind.INVESTIGATION,
+    "under investigation": MeasureKind.INVESTIGATION,
+    "inquiry": MeasureKind.INVESTIGATION,
+}
+
+
+def measure_kind(value: str) -> MeasureKind | None:
+    """Return the kind a list's word denotes, or None if it is not a known word."""
+    return KIND_WORDS.get(" ".join(value.casefold().replace("_", " ").split()).rstrip("."))
+
+
+# Spellings that ISO 3166 (pycountry) does not list, written as _country_text() leaves them.
+COUNTRY_SPELLINGS = {
+    "peoples republic of china": "CN",
+    "china prc": "CN",
+    "prc": "CN",
+    "mainland china": "CN",
+    "pr china": "CN",
+    "russia": "RU",
+    "south korea": "KR",
+    "republic of korea": "KR",
+    "korea south": "KR",
+    "north korea": "KP",
+    "dprk": "KP",
+    "democratic peoples republic of korea": "KP",
+    "korea north": "KP",
+    "iran": "IR",
+    "syria": "SY",
+    "burma": "MM",
+    "uk": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "usa": "US",
+    "us": "US",
+    "united states of america": "US",
+    "uae": "AE",
+    "ivory coast": "CI",
+    "turkey": "TR",
+    "turkiye": "TR",
+    "czech republic": "CZ",
+    "vietnam": "VN",
+    "laos": "LA",
+    "moldova": "MD",
+    "macau": "MO",
+    "palestine": "PS",
+    "west bank": "PS",
+    "the netherlands": "NL",
+    "holland": "NL",
+    "european union": "EU",
+    "eu": "EU",
+}
+
+
+def _country_text(value: str) -> str:
+    lowered = re.sub(r"['\u2019.]", "", value.casefold())
+    return " ".join(re.sub(r"[^\w]+", " ", lowered).split())
+
+
+@cache
+def _iso_names() -> dict[str, str]:
+    import pycountry
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name", "alpha_3"):
+            text = getattr(country, attribute, None)
+            if text:
+                names[_country_text(str(text))] = str(country.alpha_2)
+        names[str(country.alpha_2).casefold()] = str(country.alpha_2)
+    return names
+
+
+def country_code(value: str) -> str | None:
+    """Return the ISO alpha-2 code (or EU) of a country written any common way, else None."""
+    text = _country_text(value)
+    if not text:
+        return None
+    return COUNTRY_SPELLINGS.get(text) or _iso_names().get(text)
+
+
+# "ACME Ltd a.k.a. Acme Trading", "Beta (f/k/a Old Beta)", "Gamma d/b/a Gamma Stores".
+_ALIAS_MARKER = re.compile(
+    r"[\s,;(]+(?:a\.k\.a\.?|a/k/a|aka|f\.k\.a\.?|f/k/a|fka|d\.b\.a\.?|d/b/a|dba|t/a"
+    r"|also known as|formerly known as|formerly|trading as|doing business as)[\s:,]+",
+    re.IGNORECASE,
+)
+
+
+def names_in(value: str) -> tuple[str, list[str]]:
+    """Split a name cell into the name and the aliases written after a.k.a., f/k/a or d/b/a."""
+    parts = _ALIAS_MARKER.split(f" {value.strip()} ")
+    name, aliases = _clean_name(parts[0]), [_clean_name(part) for part in parts[1:]]
+    return name, [alias for alias in aliases if alias]
+
+
+def split_aliases(value: str, separator: str = ";") -> list[str]:
+    """Split an alias cell on its separator, dropping empties and a leading 'and'."""
+    aliases = []
+    for part in value.split(separator):
+        alias = _clean_name(re.sub(r"^\s*and\s+", "", part))
+        if alias:
+            aliases.append(alias)
+    return aliases
+
+
+def _clean_name(text: str) -> str:
+    cleaned = " ".join(text.split()).strip(" ,;")
+    if cleaned.endswith(")") and cleaned.count("(") < cleaned.count(")"):
+        cleaned = cleaned[:-1].rstrip()
+    if cleaned.count("(") > cleaned.count(")"):
+        cleaned = cleaned[: cleaned.rindex("(")].rstrip()
+    return cleaned
+
+
+def split_identifiers(value: str, warn: Warn) -> list[tuple[str, str]]:
+    """Read `SCHEME:ID; SCHEME:ID` into pairs; a part without a scheme is a counted warning."""
+    pairs = []
+    for part in value.split(";"):
+        text = part.strip()
+        if not text:
+            continue
+        scheme, colon, identifier = text.partition(":")
+        if not colon or not scheme.strip() or not identifier.strip():
+            warn(f"identifier {text!r} is not SCHEME:ID; skipped")
+            continue
+        pairs.append((scheme.strip().upper(), identifier.strip()))
+    return pairs

@@ -1,0 +1,243 @@
+"""Read the rows of a CSV or XLSX list and pick their cells through a column mapping."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from procwatch.errors import InvalidInputError
+
+# The fields a column can be mapped to (--map FIELD=COLUMN); see docs/import-measures.md.
+FIELDS = (
+    "key",
+    "name",
+    "aliases",
+    "identifiers",
+    "id",
+    "vendor_country",
+    "country",
+    "authority",
+    "kind",
+    "program",
+    "scope",
+    "legal_basis",
+    "reason",
+    "start",
+    "end",
+    "places",
+    "quote",
+)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Where a table's data starts and which column holds each field."""
+
+    mapping: Mapping[str, str]
+    skip_rows: int = 0
+    header: bool = True
+    encoding: str = "utf-8-sig"
+    sheet: str | None = None
+
+
+@dataclass
+class RawEntry:
+    """One row of a list: its field values as text (or cell values) and where it was read."""
+
+    locator: str
+    values: dict[str, Any]
+
+    def text(self, field: str) -> str:
+        """Return a field's value as stripped text ('' when absent)."""
+        value = self.values.get(field)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return " ".join(str(value).split())
+
+
+def read_table(
+    path: Path, layout: TableLayout, warn: Callable[[str], None], progress: Progress | None = None
+) -> Iterator[RawEntry]:
+    """Yield the mapped rows of a CSV, TSV or XLSX file; a broken file raises InvalidInputError."""
+    if is_xlsx(path):
+        rows = _xlsx_rows(path, layout.sheet, progress)
+    else:
+        rows = _csv_rows(path, layout.encoding, progress)
+    lines = iter(rows)
+    for _ in range(layout.skip_rows):
+        next(lines, None)
+    header: list[str] | None = None
+    if layout.header:
+        first = next(lines, None)
+        if first is None:
+            raise InvalidInputError(f"{path.name}: the file is empty, no header row")
+        header = [str(cell or "").strip().lstrip("\ufeff").strip() for cell in first[1]]
+    columns = {
+        field: _column_index(path, column, header) for field, column in layout.mapping.items()
+    }
+    width = len(header) if header is not None else None
+    for number, cells in lines:
+        if not any(str(cell or "").strip() for cell in cells):
+            continue
+        if width is not None and len(cells) != width:
+            warn(f"rows with {len(cells)} cells where the header has {width}; missing cells empty")
+        values = {
+            field: (cells[index] if index < len(cells) else None)
+            for field, index in columns.items()
+        }
+        yield RawEntry(locator=f"row {number}", values=values)
+
+
+def is_xlsx(path: Path) -> bool:
+    """Return whether a file is an XLSX workbook (by name, else by its zip signature)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return True
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
+
+
+def _column_index(path: Path, column: str, header: Sequence[str] | None) -> int:
+    wanted = column.strip()
+    if header is not None:
+        if wanted in header:
+            return header.index(wanted)
+        folded = [cell.casefold() for cell in header]
+        if wanted.casefold() in folded:
+            return folded.index(wanted.casefold())
+    number = wanted.removeprefix("#")
+    if number.isdigit() and int(number) >= 1:
+        return int(number) - 1
+    if header is None:
+        raise InvalidInputError(
+            f"{path.name}: without a header, columns are numbers (1 is the first), not {column!r}"
+        )
+    raise InvalidInputError(
+        f"{path.name}: no column {column!r} in the header ({', '.join(header)})"
+    )
+
+
+def _csv_rows(
+    path: Path, encoding: str, progress: Progress | None
+) -> Generator[tuple[int, list[Any]]]:
+    total = path.stat().st_size
+    with path.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        try:
+            sample = text.read(64 * 1024)
+        except UnicodeDecodeError as error:
+            raise _not_encoded(path, encoding, error) from None
+        dialect = _dialect(path, sample)
+        text.seek(0)
+        reader = csv.reader(text, dialect)
+        try:
+            for cells in reader:
+                if progress is not None and reader.line_num % 1000 == 0:
+                    progress(min(raw.tell(), total), total)
+                yield reader.line_num, cells
+        except UnicodeDecodeError as error:
+            raise _not_encoded(path, encoding, error) from None
+        except csv.Error as error:
+            raise InvalidInputError(f"{path.name} line {reader.line_num}: {error}") from None
+    if progress is not None:
+        progress(total, total)
+
+
+def _dialect(path: Path, sample: str) -> type[csv.Dialect] | csv.Dialect:
+    if "\x00" in sample:
+        raise InvalidInputError(f"{path.name} is not a text CSV file (it contains NUL bytes)")
+    if path.suffix.lower() == ".tsv":
+        return csv.excel_tab
+    first_line = sample.splitlines()[0] if sample else ""
+    if first_line.count("\t") > first_line.count(",") and first_line.count("\t") > 0:
+        return csv.excel_tab
+    if first_line.count(";") > first_line.count(",") and first_line.count(";") > 0:
+
+        class Semicolon(csv.excel):
+            delimiter = ";"
+
+        return Semicolon
+    return csv.excel
+
+
+def _not_encoded(path: Path, encoding: str, error: UnicodeDecodeError) -> InvalidInputError:
+    name = "UTF-8" if encoding.replace("-", "").lower().startswith("utf8") else encoding
+    return InvalidInputError(
+        f"{path.name} is not {name} text (byte {error.start} of a block cannot be decoded);"
+        " give its encoding with --encoding, e.g. --encoding cp1252"
+    )
+
+
+def _xlsx_rows(
+    path: Path, sheet: str | None, progress: Progress | None
+) -> Generator[tuple[int, list[Any]]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise InvalidInputError(f"{path.name} is not a readable XLSX workbook ({error})") from None
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise InvalidInputError(
+                f"{path.name} has no sheet {sheet!r} (sheets: {', '.join(workbook.sheetnames)})"
+            )
+        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        total = worksheet.max_row or 0
+        for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if progress is not None and number % 1000 == 0:
+                progress(number, total)
+            yield number, [_cell(value) for value in row]
+        if progress is not None:
+            progress(total, total)
+    finally:
+        workbook.close()
+
+
+def _cell(value: Any) -> Any:
+    # Dates stay date objects (the date parser takes them at day precision); the rest is text.
+    if value is None or isinstance(value, (date, datetime)):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A known list's published layout and how its rows become procwatch fields."""
+
+    name: str
+    description: str
+    layout: TableLayout
+    # Fills fields the list states indirectly (its list code, kind, authority); None skips a row.
+    adapt: Callable[[RawEntry, Callable[[str], None]], RawEntry | None]
+    publisher: str | None = None
+    # Columns whose presence in a header tells that a file is this list (for a helpful error).
+    signature: frozenset[str] = frozenset()
+
+
+def header_of(path: Path, layout: TableLayout) -> list[str]:
+    """Return the stripped header cells of a table file (after the rows to skip)."""
+    rows = (
+        _xlsx_rows(path, layout.sheet, None)
+        if is_xlsx(path)
+        else _csv_rows(path, layout.encoding, None)
+    )
+    try:
+        for index, (_, cells) in enumerate(rows):
+            if index == layout.skip_rows:
+                return [str(cell or "").strip().lstrip("\ufeff").strip() for cell in cells]
+        return []
+    finally:
+        rows.close()

@@ -1,0 +1,544 @@
+"""Import sanctions and debarment lists as measures: procwatch CSV, FtM, mapped CSV/XLSX."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from procwatch.dates import PartialDate
+from procwatch.errors import InvalidInputError, NotFoundError
+from procwatch.importers import (
+    ImportSummary,
+    Outcome,
+    file_sha256,
+    jurisdiction_for,
+    register_source,
+    upsert_vendor,
+)
+from procwatch.importers.cleaning import (
+    DateOrder,
+    country_code,
+    measure_kind,
+    names_in,
+    parse_list_date,
+    split_aliases,
+    split_identifiers,
+)
+from procwatch.importers.columns import (
+    FIELDS,
+    Preset,
+    RawEntry,
+    TableLayout,
+    header_of,
+    read_table,
+)
+from procwatch.importers.ftm import is_ftm, read_ftm
+from procwatch.models import Citation, Jurisdiction, Measure, MeasureKind, Vendor
+from procwatch.resolve import name_key
+
+# The procwatch CSV layout: the seed's measures.csv with the vendor named, not keyed.
+PROCWATCH_LAYOUT = {
+    "key": "key",
+    "name": "vendor_name",
+    "aliases": "vendor_aliases",
+    "identifiers": "vendor_identifiers",
+    "vendor_country": "vendor_country",
+    "country": "country",
+    "authority": "authority",
+    "kind": "kind",
+    "scope": "scope",
+    "legal_basis": "legal_basis",
+    "reason": "reason",
+    "start": "date",
+    "end": "date_end",
+    "places": "places",
+    "quote": "quote",
+}
+PROCWATCH_REQUIRED = ("key", "vendor_name")
+
+Stage = Callable[[str, int, int], None]
+
+
+def presets() -> dict[str, Preset]:
+    """Return the known list layouts by name."""
+    from procwatch.importers import us_csl
+
+    return {preset.name: preset for preset in [us_csl.PRESET]}
+
+
+@dataclass(frozen=True)
+class MeasureImportOptions:
+    """How to read a list file and what to assume where its rows are silent."""
+
+    preset: str | None = None
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    skip_rows: int = 0
+    header: bool = True
+    sheet: str | None = None
+    encoding: str = "utf-8-sig"
+    alias_separator: str = ";"
+    date_order: DateOrder | None = None
+    kind: MeasureKind | None = None
+    authority: str | None = None
+    country: str | None = None
+    list_name: str | None = None
+
+
+@dataclass
+class ListEntry:
+    """One measure against one party, cleaned, with every place in the file that states it."""
+
+    key: str
+    vendor_key: str
+    name: str
+    aliases: list[str]
+    identifiers: list[tuple[str, str]]
+    vendor_country: str | None
+    country: str
+    authority: str | None
+    kind: str
+    scope: str | None
+    legal_basis: str | None
+    reason: str | None
+    start: PartialDate | None
+    end: PartialDate | None
+    places: str | None
+    quote: str | None
+    locators: list[str]
+
+    def measure_values(self) -> tuple[str | None, ...]:
+        """Return the measure columns this entry sets, in MEASURE_COLUMNS order."""
+        return (
+            self.authority,
+            self.kind,
+            self.scope,
+            self.legal_basis,
+            self.reason,
+            None if self.start is None else str(self.start),
+            None if self.end is None else str(self.end),
+            self.places,
+        )
+
+
+MEASURE_COLUMNS = (
+    "authority",
+    "kind",
+    "scope",
+    "legal_basis",
+    "reason",
+    "date_start",
+    "date_end",
+    "places",
+)
+
+
+def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
+    """Read `FIELD=COLUMN` pairs (the --map option) into a mapping, checking the field names."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, column = pair.partition("=")
+        name = name.strip()
+        if not equals or not column.strip():
+            raise InvalidInputError(f"--map {pair!r}: expected FIELD=COLUMN")
+        if name not in FIELDS:
+            raise InvalidInputError(
+                f"--map {pair!r}: unknown field {name!r}; fields: {', '.join(FIELDS)}"
+            )
+        mapping[name] = column.strip()
+    return mapping
+
+
+def import_measures(
+    session: Session,
+    path: Path,
+    options: MeasureImportOptions | None = None,
+    progress: Stage | None = None,
+) -> ImportSummary:
+    """Import one list file as measures, all or nothing; return what was added and warned."""
+    options = options or MeasureImportOptions()
+    if not path.is_file():
+        raise InvalidInputError(f"cannot read {path}: no such file")
+    summary = ImportSummary()
+    fixed_country = _fixed_country(session, options.country)
+    preset = _preset(options.preset)
+    raw_entries, publisher = _reader(path, options, preset, summary.warn, progress)
+    entries = _collect(raw_entries, path, options, fixed_country, summary)
+    source = register_source(
+        session,
+        key=f"file:{path.name}:{(sha := file_sha256(path))[:12]}",
+        title=path.name,
+        path=str(path.resolve()),
+        sha256=sha,
+        publisher=publisher,
+    )
+    _Writer(session, source.id, summary, progress).write(list(entries.values()))
+    return summary
+
+
+def _fixed_country(session: Session, country: str | None) -> str | None:
+    if country is None:
+        return None
+    return jurisdiction_for(session, country).code
+
+
+def _preset(name: str | None) -> Preset | None:
+    if name is None:
+        return None
+    known = presets()
+    if name not in known:
+        raise InvalidInputError(f"unknown preset {name!r}; presets: {', '.join(sorted(known))}")
+    return known[name]
+
+
+def _reader(
+    path: Path,
+    options: MeasureImportOptions,
+    preset: Preset | None,
+    warn: Callable[[str], None],
+    progress: Stage | None,
+) -> tuple[Iterator[RawEntry], str | None]:
+    reading = None if progress is None else (lambda done, total: progress("reading", done, total))
+    if preset is not None:
+        layout = replace(
+            preset.layout,
+            skip_rows=options.skip_rows,
+            encoding=options.encoding,
+            sheet=options.sheet,
+        )
+        rows = read_table(path, layout, warn, reading)
+        return (entry for row in rows if (entry := preset.adapt(row, warn))), preset.publisher
+    if options.mapping or not options.header:
+        if not options.mapping:
+            raise InvalidInputError("a file without a header needs --map FIELD=NUMBER")
+        layout = TableLayout(
+            mapping=options.mapping,
+            skip_rows=options.skip_rows,
+            header=options.header,
+            encoding=options.encoding,
+            sheet=options.sheet,
+        )
+        return read_table(path, layout, warn, reading), None
+    if is_ftm(path):
+        return read_ftm(path, warn, reading), None
+    layout = TableLayout(
+        mapping={}, skip_rows=options.skip_rows, encoding=options.encoding, sheet=options.sheet
+    )
+    header = header_of(path, layout)
+    if all(column in header for column in PROCWATCH_REQUIRED):
+        mapping = {name: column for name, column in PROCWATCH_LAYOUT.items() if column in header}
+        return read_table(path, replace(layout, mapping=mapping), warn, reading), None
+    raise InvalidInputError(_unknown_layout(path, header))
+
+
+def _unknown_layout(path: Path, header: list[str]) -> str:
+    if not header:
+        return f"{path.name} is empty"
+    for preset in presets().values():
+        if preset.signature <= set(header):
+            return f"{path.name} looks like the {preset.description}: give --preset {preset.name}"
+    shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
+    return (
+        f"{path.name} is not in the procwatch layout (no key and vendor_name columns; it has "
+        f"{shown}): give --preset NAME or --map FIELD=COLUMN"
+    )
+
+
+def _collect(
+    raw_entries: Iterator[RawEntry],
+    path: Path,
+    options: MeasureImportOptions,
+    fixed_country: str | None,
+    summary: ImportSummary,
+) -> dict[str, ListEntry]:
+    entries: dict[str, ListEntry] = {}
+    default_list = options.list_name or _slug(path.name.split(".")[0])
+    for raw in raw_entries:
+        for entry in _clean(raw, options, default_list, fixed_country, summary.warn):
+            known = entries.get(entry.key)
+            if known is None:
+                entries[entry.key] = entry
+            else:
+                _combine(known, entry, summary.warn)
+    return entries
+
+
+def _clean(
+    raw: RawEntry,
+    options: MeasureImportOptions,
+    default_list: str,
+    fixed_country: str | None,
+    warn: Callable[[str], None],
+) -> list[ListEntry]:
+    text = raw.text
+    name, name_aliases = names_in(text("name"))
+    if not name:
+        warn("rows without a name; skipped")
+        return []
+    aliases = name_aliases + _aliases(raw.values.get("aliases"), options.alias_separator)
+    kind = _kind(raw, options, warn)
+    country = fixed_country or _country(text("country"), warn, "measure country")
+    if kind is None or country is None:
+        return []
+    identifiers = _identifiers(raw, default_list, warn)
+    start = parse_list_date(
+        raw.values.get("start"), field="start date", warn=warn, order=options.date_order
+    )
+    end = parse_list_date(
+        raw.values.get("end"), field="end date", warn=warn, order=options.date_order, is_end=True
+    )
+    if start is not None and end is not None and end.latest() < start.earliest():
+        warn("end dates before their start; end left empty")
+        end = None
+    list_name = options.list_name or text("list") or default_list
+    entity = text("id") or name_key(name).replace(" ", "-")
+    vendor_country = text("vendor_country")
+    programs = [p.strip() for p in text("program").split(";") if p.strip()] or ["-"]
+    return [
+        ListEntry(
+            key=text("key") or f"{list_name}:{entity}:{program}",
+            vendor_key=f"{list_name}:{entity}"[:200],
+            name=name,
+            aliases=[alias for alias in dict.fromkeys(aliases) if alias != name],
+            identifiers=identifiers,
+            vendor_country=_country(vendor_country, warn, "vendor country")
+            if vendor_country
+            else None,
+            country=country,
+            authority=options.authority or text("authority") or None,
+            kind=kind.value,
+            scope=text("scope") or None,
+            legal_basis=text("legal_basis") or None,
+            reason=text("reason") or None,
+            start=start,
+            end=end,
+            places=text("places") or None,
+            quote=text("quote") or None,
+            locators=[raw.locator],
+        )
+        for program in sorted(set(programs))
+    ]
+
+
+def _aliases(value: Any, separator: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [" ".join(str(item).split()) for item in value if str(item).strip()]
+    return [
+        alias for part in split_aliases(str(value), separator) for alias in _name_and_aliases(part)
+    ]
+
+
+def _name_and_aliases(text: str) -> list[str]:
+    name, aliases = names_in(text)
+    return [name, *aliases] if name else aliases
+
+
+def _identifiers(
+    raw: RawEntry, list_name: str, warn: Callable[[str], None]
+) -> list[tuple[str, str]]:
+    given = raw.values.get("identifiers")
+    pairs = (
+        list(given) if isinstance(given, list) else split_identifiers(raw.text("identifiers"), warn)
+    )
+    scheme = raw.values.get("id_scheme", "") if "id_scheme" in raw.values else list_name.upper()
+    if raw.text("id") and scheme and not isinstance(given, list):
+        pairs.append((str(scheme), raw.text("id")))
+    return list(dict.fromkeys(pairs))
+
+
+def _kind(
+    raw: RawEntry, options: MeasureImportOptions, warn: Callable[[str], None]
+) -> MeasureKind | None:
+    if options.kind is not None:
+        return options.kind
+    text = raw.text("kind")
+    if not text:
+        warn("rows without a kind; skipped (give --kind)")
+        return None
+    kind = measure_kind(text)
+    if kind is None:
+        warn(f"kind {text!r} is not ban, restriction or investigation; rows skipped (give --kind)")
+    return kind
+
+
+def _country(text: str, warn: Callable[[str], None], what: str) -> str | None:
+    if not text:
+        if what == "measure country":
+            warn("rows without a country; skipped (give --country)")
+        return None
+    code = country_code(text)
+    if code is None:
+        suffix = "rows skipped (give --country)" if what == "measure country" else "left empty"
+        warn(f"{what} {text!r} not recognised; {suffix}")
+    return code
+
+
+def _combine(known: ListEntry, entry: ListEntry, warn: Callable[[str], None]) -> None:
+    # A list repeats an entity once per address (the CSL's Entity List does): one measure,
+    # every name and every row cited, the earliest start and the latest end.
+    warn("rows repeating an entity's measure merged into it")
+    known.locators.extend(entry.locators)
+    known.aliases.extend(a for a in [entry.name, *entry.aliases] if a not in known.aliases)
+    known.aliases = [alias for alias in known.aliases if alias != known.name]
+    known.identifiers.extend(i for i in entry.identifiers if i not in known.identifiers)
+    if entry.start is not None and (
+        known.start is None or entry.start.earliest() < known.start.earliest()
+    ):
+        known.start = entry.start
+    if known.end is not None and (entry.end is None or entry.end.latest() > known.end.latest()):
+        known.end = entry.end
+    if known.vendor_country != entry.vendor_country:
+        known.vendor_country = None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "list"
+
+
+class _Writer:
+    def __init__(
+        self, session: Session, source_id: int, summary: ImportSummary, progress: Stage | None
+    ) -> None:
+        self.session = session
+        self.source_id = source_id
+        self.summary = summary
+        self.progress = progress
+        self.jurisdictions: dict[str, int | None] = {}
+
+    def write(self, entries: list[ListEntry]) -> None:
+        from procwatch.db import insert_many
+
+        existing = self._existing_measures([entry.key for entry in entries])
+        vendor_ids = self._vendors(entries)
+        new_rows, updates = [], []
+        for entry in entries:
+            vendor_id = vendor_ids[entry.vendor_key]
+            row = (vendor_id, self._jurisdiction(entry.country), *entry.measure_values())
+            if row[1] is None:
+                continue
+            found = existing.get(entry.key)
+            if found is None:
+                new_rows.append((entry.key, *row))
+                self.summary.count("measures", Outcome.ADDED)
+            elif found[1:] != row:
+                updates.append({"id": found[0], **dict(zip(_UPDATE_COLUMNS, row, strict=True))})
+                self.summary.count("measures", Outcome.UPDATED)
+            else:
+                self.summary.count("measures", Outcome.UNCHANGED)
+        insert_many(self.session, "measures", ("key", *_UPDATE_COLUMNS), new_rows)
+        if updates:
+            from sqlalchemy import update
+
+            self.session.execute(update(Measure), updates)
+        measure_ids = {key: values[0] for key, values in existing.items()}
+        measure_ids.update(self._ids_of([str(row[0]) for row in new_rows]))
+        self._cite(
+            "measure_id",
+            [(measure_ids[e.key], locator, e.quote) for e in entries for locator in e.locators],
+        )
+        self._cite(
+            "vendor_id",
+            [(vendor_ids[e.vendor_key], locator, None) for e in entries for locator in e.locators],
+        )
+
+    def _vendors(self, entries: list[ListEntry]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        outcomes: dict[int, Outcome] = {}
+        for number, entry in enumerate(entries, start=1):
+            if self.progress is not None and number % 500 == 0:
+                self.progress("writing", number, len(entries))
+            if entry.vendor_key in ids:
+                continue
+            country_id = self._jurisdiction(entry.vendor_country) if entry.vendor_country else None
+            vendor, outcome = upsert_vendor(
+                self.session,
+                key=self._free_key(entry.vendor_key),
+                name=entry.name,
+                identifiers=entry.identifiers,
+                aliases=entry.aliases,
+                country=None if country_id is None else self.session.get(Jurisdiction, country_id),
+            )
+            ids[entry.vendor_key] = vendor.id
+            before = outcomes.get(vendor.id, Outcome.UNCHANGED)
+            outcomes[vendor.id] = outcome if before is Outcome.UNCHANGED else before
+        for outcome in outcomes.values():
+            self.summary.count("vendors", outcome)
+        if self.progress is not None:
+            self.progress("writing", len(entries), len(entries))
+        return ids
+
+    def _free_key(self, key: str) -> str:
+        candidate, number = key, 1
+        while self.session.scalar(select(Vendor.id).where(Vendor.key == candidate)) is not None:
+            number += 1
+            candidate = f"{key}-{number}"
+        return candidate
+
+    def _jurisdiction(self, code: str) -> int | None:
+        if code not in self.jurisdictions:
+            try:
+                self.jurisdictions[code] = jurisdiction_for(self.session, code).id
+            except NotFoundError:
+                self.summary.warn(f"country {code!r} unknown to ISO 3166; left empty")
+                self.jurisdictions[code] = None
+        return self.jurisdictions[code]
+
+    def _existing_measures(self, keys: list[str]) -> dict[str, tuple[Any, ...]]:
+        columns = [Measure.id, Measure.vendor_id, Measure.jurisdiction_id]
+        columns += [getattr(Measure, name) for name in MEASURE_COLUMNS]
+        found: dict[str, tuple[Any, ...]] = {}
+        for chunk in _chunks(keys):
+            for row in self.session.execute(
+                select(Measure.key, *columns).where(Measure.key.in_(chunk))
+            ):
+                found[row[0]] = tuple(row[1:])
+        return found
+
+    def _ids_of(self, keys: list[str]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for chunk in _chunks(keys):
+            ids.update(
+                (row.key, row.id)
+                for row in self.session.execute(
+                    select(Measure.key, Measure.id).where(Measure.key.in_(chunk))
+                )
+            )
+        return ids
+
+    def _cite(self, column: str, rows: list[tuple[int, str, str | None]]) -> None:
+        from procwatch.db import insert_many
+
+        subject = getattr(Citation, column)
+        known = {
+            (row[0], row[1])
+            for row in self.session.execute(
+                select(subject, Citation.locator).where(
+                    Citation.source_id == self.source_id, subject.is_not(None)
+                )
+            )
+        }
+        new = []
+        for subject_id, locator, quote in rows:
+            if (subject_id, locator) not in known:
+                known.add((subject_id, locator))
+                new.append((self.source_id, subject_id, locator, quote))
+        added = insert_many(
+            self.session, "citations", ("source_id", column, "locator", "quote"), new
+        )
+        for _ in range(added):
+            self.summary.count("citations", Outcome.ADDED)
+
+
+_UPDATE_COLUMNS = ("vendor_id", "jurisdiction_id", *MEASURE_COLUMNS)
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

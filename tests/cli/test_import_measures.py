@@ -1,0 +1,94 @@
+from pathlib import Path
+
+from tests.conftest import Procwatch
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measures"
+CSL = "sanctions/us-consolidated-screening-list-sample.csv"
+
+
+def table_lines(output: str) -> list[str]:
+    return [" ".join(line.strip("│┃ ").split()) for line in output.splitlines()]
+
+
+def test_import_prints_a_summary_and_warnings(procwatch: Procwatch) -> None:
+    result = procwatch("import", "measures", str(FIXTURES / "procwatch-layout.csv"))
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.strip("│┃ ").split()) for line in result.stdout.splitlines()]
+    assert "vendors │ 5 │ 0 │ 0" in lines
+    assert "measures │ 5 │ 0 │ 0" in lines
+    assert "1 │ end date '9999-12-31' read as no end" in lines
+
+
+def test_mapped_import_with_options(procwatch: Procwatch) -> None:
+    result = procwatch(
+        "import",
+        "measures",
+        str(FIXTURES / "debarred-firms.csv"),
+        "--skip-rows",
+        "2",
+        "--map",
+        "name=Firm Name",
+        "--map",
+        "start=Ineligible From",
+        "--map",
+        "end=Ineligible To",
+        "--kind",
+        "ban",
+        "--country",
+        "United States",
+        "--authority",
+        "World Bank Group",
+        "--date-order",
+        "mdy",
+    )
+    assert result.exit_code == 0, result.output
+    bans = procwatch("bans", "--vendor", "Hikvison Digital Technology", "--format", "csv")
+    assert bans.stdout.splitlines()[1].split(",")[2:11] == [
+        "Hikvison Digital Technology",
+        "US",
+        "United States",
+        "World Bank Group",
+        "ban",
+        "",
+        "",
+        "",
+        "2020-06-01",
+    ]
+
+
+def test_us_csl_preset(procwatch: Procwatch, shared_data: Path) -> None:
+    result = procwatch("import", "measures", str(shared_data / CSL), "--preset", "us-csl")
+    assert result.exit_code == 0, result.output
+    assert "measures │ 111 │ 0 │ 0" in table_lines(result.stdout)
+    again = procwatch("import", "measures", str(shared_data / CSL), "--preset", "us-csl")
+    assert "measures │ 0 │ 0 │ 111" in table_lines(again.stdout)
+
+
+def test_bad_file_is_one_error_line_and_changes_nothing(procwatch: Procwatch) -> None:
+    result = procwatch("import", "measures", str(FIXTURES / "broken.ftm.json"))
+    assert result.exit_code == 5
+    assert result.stderr == (
+        "Error: broken.ftm.json line 3: not JSON (Expecting ',' delimiter at column 1)\n"
+    )
+    assert "measures │ 0" not in result.stdout
+    bans = procwatch("bans", "--format", "csv")
+    assert len(bans.stdout.splitlines()) == 6
+
+
+def test_bad_options_are_one_error_line(procwatch: Procwatch) -> None:
+    path = str(FIXTURES / "procwatch-layout.csv")
+    for args, message in [
+        (["--map", "firm"], "Error: --map 'firm': expected FIELD=COLUMN\n"),
+        (["--preset", "nope"], "Error: unknown preset 'nope'; presets: us-csl\n"),
+        (["--country", "Atlantis"], "Error: unknown country 'Atlantis'\n"),
+        (["--no-header"], "Error: a file without a header needs --map FIELD=NUMBER\n"),
+    ]:
+        result = procwatch("import", "measures", path, *args)
+        assert (result.exit_code, result.stderr) != (0, ""), args
+        assert result.stderr == message
+
+
+def test_help_names_every_option(procwatch: Procwatch) -> None:
+    result = procwatch("import", "measures", "--help")
+    for option in ("--preset", "--map", "--kind", "--authority", "--country", "--skip-rows"):
+        assert option in result.stdout

@@ -1,0 +1,160 @@
+import pytest
+
+from procwatch.dates import PartialDate
+from procwatch.importers.cleaning import (
+    DateOrder,
+    country_code,
+    measure_kind,
+    names_in,
+    parse_list_date,
+    split_aliases,
+    split_identifiers,
+)
+from procwatch.models import MeasureKind
+
+
+def _date(text: str, order: DateOrder | None = None, is_end: bool = False) -> tuple[str, list[str]]:
+    warnings: list[str] = []
+    parsed = parse_list_date(
+        text, field="end date", warn=warnings.append, order=order, is_end=is_end
+    )
+    return ("" if parsed is None else str(parsed)), warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2019", "2019"),
+        ("2019-03", "2019-03"),
+        ("2019-03-14", "2019-03-14"),
+        ("2019/03/14", "2019-03-14"),
+        ("2019-06-05T00:00:00", "2019-06-05"),
+        ("14/03/2019", "2019-03-14"),
+        ("03/14/2019", "2019-03-14"),
+        ("31.12.2021", "2021-12-31"),
+        ("14-MAR-2019", "2019-03-14"),
+        ("14 March 2019", "2019-03-14"),
+        ("March 14, 2019", "2019-03-14"),
+        ("Sept. 2019", "2019-09"),
+        ("05/05/2019", "2019-05-05"),
+    ],
+)
+def test_dates_keep_their_precision(text: str, expected: str) -> None:
+    assert _date(text) == (expected, [])
+
+
+@pytest.mark.parametrize("text", ["Ongoing", "PERMANENT", "until further notice", "n/a", ""])
+def test_open_end_words_are_no_end_without_warning(text: str) -> None:
+    assert _date(text, is_end=True) == ("", [])
+
+
+def test_far_future_end_is_no_end_with_a_warning() -> None:
+    assert _date("9999-12-31", is_end=True) == ("", ["end date '9999-12-31' read as no end"])
+    assert _date("2099", is_end=True) == ("", ["end date '2099' read as no end"])
+    assert _date("2056-06-29", is_end=True) == ("2056-06-29", [])
+
+
+def test_open_end_word_as_a_start_warns() -> None:
+    assert _date("Ongoing") == ("", ["end date 'Ongoing' is not a date; left empty"])
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        (
+            "03/04/2020",
+            "end date '03/04/2020' could be day/month or month/day (give --date-order); left empty",
+        ),
+        ("06/07/95", "end date '06/07/95' has a two-digit year; left empty"),
+        ("2023-02-30", "end date '2023-02-30' is not a valid date; left empty"),
+        ("13/13/2021", "end date '13/13/2021' is not a valid date; left empty"),
+        ("soon", "end date 'soon' is not a date; left empty"),
+    ],
+)
+def test_unreadable_dates_are_empty_with_a_warning(text: str, warning: str) -> None:
+    assert _date(text) == ("", [warning])
+
+
+def test_date_order_resolves_ambiguous_dates() -> None:
+    assert _date("03/04/2020", DateOrder.DMY) == ("2020-04-03", [])
+    assert _date("03/04/2020", DateOrder.MDY) == ("2020-03-04", [])
+
+
+def test_spreadsheet_dates_are_days() -> None:
+    from datetime import datetime
+
+    assert parse_list_date(datetime(2021, 6, 1, 0, 0), field="x", warn=print) == PartialDate(
+        2021, 6, 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("People's Republic of China", "CN"),
+        ("Peoples Republic of China", "CN"),
+        ("CHINA", "CN"),
+        ("china", "CN"),
+        ("cn", "CN"),
+        ("CHN", "CN"),
+        ("Russian Federation", "RU"),
+        ("Russia", "RU"),
+        ("Korea, Republic of", "KR"),
+        ("Democratic People's Republic of Korea", "KP"),
+        ("Iran, Islamic Republic of", "IR"),
+        ("Türkiye", "TR"),
+        ("United Kingdom", "GB"),
+        ("U.S.A.", "US"),
+        ("European Union", "EU"),
+        ("Atlantis", None),
+        ("", None),
+    ],
+)
+def test_country_spellings(text: str, code: str | None) -> None:
+    assert country_code(text) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "aliases"),
+    [
+        ("ACME Ltd a.k.a. Acme Trading", "ACME Ltd", ["Acme Trading"]),
+        ("Beta Corp (f/k/a Old Beta Inc.)", "Beta Corp", ["Old Beta Inc."]),
+        ("Gamma LLC d/b/a Gamma Stores; aka GS", "Gamma LLC", ["Gamma Stores", "GS"]),
+        ("Delta, formerly known as Epsilon SA", "Delta", ["Epsilon SA"]),
+        ("Dbase Akagi Corp", "Dbase Akagi Corp", []),
+        ("  Padded   Name  ", "Padded Name", []),
+    ],
+)
+def test_aliases_inside_the_name(text: str, name: str, aliases: list[str]) -> None:
+    assert names_in(text) == (name, aliases)
+
+
+def test_alias_column_split_on_semicolons() -> None:
+    assert split_aliases("CETC 54th; Communication (CTI); and Shijiazhuang Institute;  ;") == [
+        "CETC 54th",
+        "Communication (CTI)",
+        "Shijiazhuang Institute",
+    ]
+    assert split_aliases("A | B", "|") == ["A", "B"]
+
+
+def test_identifiers_need_a_scheme() -> None:
+    warnings: list[str] = []
+    pairs = split_identifiers("md-idno:1003600012345; NOSCHEME; XI-LEI: 5493", warnings.append)
+    assert pairs == [("MD-IDNO", "1003600012345"), ("XI-LEI", "5493")]
+    assert warnings == ["identifier 'NOSCHEME' is not SCHEME:ID; skipped"]
+
+
+@pytest.mark.parametrize(
+    ("word", "kind"),
+    [
+        ("Debarment", MeasureKind.BAN),
+        ("Cross debarment", MeasureKind.BAN),
+        ("Conditional non-debarment", MeasureKind.RESTRICTION),
+        ("restriction", MeasureKind.RESTRICTION),
+        ("Investigation", MeasureKind.INVESTIGATION),
+        ("reprimand", None),
+    ],
+)
+def test_kind_words(word: str, kind: MeasureKind | None) -> None:
+    assert measure_kind(word) == kind

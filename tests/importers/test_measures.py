@@ -1,0 +1,458 @@
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from procwatch.errors import InvalidInputError, NotFoundError
+from procwatch.importers import Outcome
+from procwatch.importers.cleaning import DateOrder
+from procwatch.importers.measures import MeasureImportOptions, import_measures, parse_mapping
+from procwatch.models import Citation, Measure, MeasureKind, Source, Vendor
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measures"
+CSL = "sanctions/us-consolidated-screening-list-sample.csv"
+DEBARRED_MAP = parse_mapping(
+    [
+        "name=Firm Name",
+        "aliases=Also Known As",
+        "vendor_country=Country",
+        "start=Ineligible From",
+        "end=Ineligible To",
+        "reason=Grounds",
+        "kind=Sanction Type",
+    ]
+)
+
+
+def measure(session: Session, key: str) -> dict[str, Any]:
+    row = session.execute(
+        text(
+            "SELECT v.name AS vendor, j.code AS country, m.authority, m.kind, m.scope,"
+            " m.legal_basis, m.reason, m.date_start, m.date_end, m.places"
+            " FROM measures m JOIN vendors v ON v.id = m.vendor_id"
+            " JOIN jurisdictions j ON j.id = m.jurisdiction_id WHERE m.key = :key"
+        ),
+        {"key": key},
+    ).one()
+    return dict(row._mapping)
+
+
+def vendor(session: Session, name: str) -> dict[str, Any]:
+    found = session.scalars(select(Vendor).where(Vendor.name == name)).one()
+    return {
+        "country": found.country.code if found.country else None,
+        "aliases": sorted(alias.alias for alias in found.aliases),
+        "identifiers": sorted((i.scheme, i.identifier) for i in found.identifiers),
+    }
+
+
+def counts(summary: Any, table: str) -> tuple[int, int, int]:
+    return tuple(summary.get(table, outcome) for outcome in Outcome)  # type: ignore[return-value]
+
+
+def test_procwatch_layout_with_messy_cells(session: Session) -> None:
+    summary = import_measures(session, FIXTURES / "procwatch-layout.csv")
+    assert counts(summary, "measures") == (5, 0, 0)
+    assert measure(session, "wb-2019-orion") == {
+        "vendor": "Orion Scanning Systems Ltd.",
+        "country": "US",
+        "authority": "World Bank Group",
+        "kind": "ban",
+        "scope": "World Bank-financed contracts",
+        "legal_basis": "Sanctions Procedure Section 9.01",
+        "reason": "Fraudulent practice",
+        "date_start": "2019-03-14",
+        "date_end": None,
+        "places": None,
+    }
+    assert vendor(session, "Orion Scanning Systems Ltd.") == {
+        "country": "GB",
+        "aliases": ["ORION SS", "Orion Imaging Co.", "Orion Scan", "Orion Security"],
+        "identifiers": [("GB-COH", "01234567")],
+    }
+    lotus = measure(session, "wb-2020-lotus")
+    assert (lotus["country"], lotus["date_start"], lotus["date_end"], lotus["places"]) == (
+        "PL",
+        "2020-03",
+        None,
+        "Warsaw",
+    )
+    assert vendor(session, "Lotus Detection Technology Co. Ltd")["country"] == "CN"
+    assert vendor(session, "Lotus Detection (HK) Limited") == {
+        "country": "CN",
+        "aliases": ["Lotus HK"],
+        "identifiers": [],
+    }
+    hk = measure(session, "wb-2021-lotus-hk")
+    assert (hk["kind"], hk["date_start"], hk["date_end"]) == ("restriction", "2021-12-31", None)
+    assert measure(session, "wb-2022-ambiguous")["date_start"] is None
+    cygnus = measure(session, "wb-2023-bad-date")
+    assert (cygnus["date_start"], cygnus["date_end"]) == (None, None)
+    assert vendor(session, "Cygnus Trading LLC") == {
+        "country": None,
+        "aliases": [],
+        "identifiers": [],
+    }
+    assert dict(summary.warnings) == {
+        "end date '9999-12-31' read as no end": 1,
+        "start date '03/04/2022' could be day/month or month/day (give --date-order);"
+        " left empty": 1,
+        "kind 'reprimand' is not ban, restriction or investigation; rows skipped (give --kind)": 1,
+        "measure country 'Atlantis' not recognised; rows skipped (give --country)": 1,
+        "identifier 'NOSCHEME' is not SCHEME:ID; skipped": 1,
+        "start date 'sometime in 2023' is not a date; left empty": 1,
+        "end date '2023-02-30' is not a valid date; left empty": 1,
+        "vendor country 'Narnia' not recognised; left empty": 1,
+    }
+
+
+def test_provenance_cites_the_file_and_row(session: Session) -> None:
+    path = FIXTURES / "procwatch-layout.csv"
+    import_measures(session, path)
+    source = session.scalars(select(Source).where(Source.title == path.name)).one()
+    assert source.sha256 is not None and len(source.sha256) == 64
+    assert source.key == f"file:procwatch-layout.csv:{source.sha256[:12]}"
+    citation = session.scalars(
+        select(Citation).join(Measure).where(Measure.key == "wb-2019-orion")
+    ).one()
+    assert (citation.source_id, citation.locator, citation.quote) == (
+        source.id,
+        "row 2",
+        "The firm is ineligible to be awarded a contract.",
+    )
+
+
+def test_importing_twice_adds_nothing(session: Session) -> None:
+    path = FIXTURES / "procwatch-layout.csv"
+    import_measures(session, path)
+    before = session.scalar(select(func.count()).select_from(Citation))
+    again = import_measures(session, path)
+    assert counts(again, "measures") == (0, 0, 5)
+    assert counts(again, "vendors") == (0, 0, 5)
+    assert again.get("citations", Outcome.ADDED) == 0
+    assert session.scalar(select(func.count()).select_from(Citation)) == before
+
+
+def test_a_changed_row_updates_its_measure(session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "key,vendor_name,country,kind,date\nk-1,Tau Ltd,FR,ban,2020\n", encoding="utf-8"
+    )
+    import_measures(session, path)
+    path.write_text(
+        "key,vendor_name,country,kind,date\nk-1,Tau Ltd,FR,ban,2020-05\n", encoding="utf-8"
+    )
+    summary = import_measures(session, path)
+    assert counts(summary, "measures") == (0, 1, 0)
+    assert measure(session, "k-1")["date_start"] == "2020-05"
+
+
+def test_mapped_csv_with_title_rows_and_options(session: Session) -> None:
+    options = MeasureImportOptions(
+        mapping=DEBARRED_MAP,
+        skip_rows=2,
+        country="US",
+        authority="World Bank Group",
+        date_order=DateOrder.MDY,
+    )
+    summary = import_measures(session, FIXTURES / "debarred-firms.csv", options)
+    assert counts(summary, "measures") == (4, 0, 0)
+    assert measure(session, "debarred-firms:hikvision-digital-technology:-") == {
+        "vendor": "Hikvision Digital Technology Co. Ltd.",
+        "country": "US",
+        "authority": "World Bank Group",
+        "kind": "ban",
+        "scope": None,
+        "legal_basis": None,
+        "reason": "Collusive practice",
+        "date_start": "2019-03-14",
+        "date_end": None,
+        "places": None,
+    }
+    assert vendor(session, "Hikvision Digital Technology Co. Ltd.")["aliases"] == [
+        "HIKVISION USA",
+        "Hangzhou Hikvision",
+    ]
+    typo = measure(session, "debarred-firms:hikvison-digital-technology:-")
+    assert (typo["date_start"], typo["date_end"]) == ("2020-06-01", "2025-12-31")
+    meridian = measure(session, "debarred-firms:meridian-works:-")
+    assert (meridian["kind"], meridian["date_start"], meridian["date_end"]) == (
+        "restriction",
+        "2021",
+        "2030",
+    )
+    assert vendor(session, "Meridian Works, Inc.") == {
+        "country": "US",
+        "aliases": ["Meridian Tools Inc."],
+        "identifiers": [],
+    }
+    assert dict(summary.warnings) == {"start date '13/13/2021' is not a valid date; left empty": 1}
+
+
+def test_file_without_header_by_column_number(session: Session) -> None:
+    options = MeasureImportOptions(
+        mapping=parse_mapping(["id=1", "name=2", "aliases=3", "start=4", "end=5"]),
+        header=False,
+        kind=MeasureKind.BAN,
+        country="GB",
+        list_name="uk-debarred",
+    )
+    summary = import_measures(session, FIXTURES / "no-header.csv", options)
+    assert counts(summary, "measures") == (2, 0, 0)
+    quasar = measure(session, "uk-debarred:1001:-")
+    assert (quasar["vendor"], quasar["date_start"], quasar["date_end"]) == (
+        "Quasar Imaging Ltd",
+        "2018-05-02",
+        "2028-05-01",
+    )
+    assert vendor(session, "Quasar Imaging Ltd") == {
+        "country": None,
+        "aliases": ["QIL", "Quasar"],
+        "identifiers": [("UK-DEBARRED", "1001")],
+    }
+    assert measure(session, "uk-debarred:1002:-")["date_start"] == "2019-07"
+
+
+def test_xlsx_with_date_cells(session: Session, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Debarred"
+    sheet.append(["Firm Name ", "Nation", "From", "To"])
+    sheet.append(["Sirius Optics AG", "Switzerland", datetime(2022, 1, 31), "Permanent"])
+    sheet.append(["Vega Labs", "Peoples Republic of China", 2021, None])
+    path = tmp_path / "list.xlsx"
+    workbook.save(path)
+    options = MeasureImportOptions(
+        mapping=parse_mapping(["name=Firm Name", "vendor_country=Nation", "start=From", "end=To"]),
+        kind=MeasureKind.BAN,
+        country="EU",
+        sheet="Debarred",
+    )
+    summary = import_measures(session, path, options)
+    assert counts(summary, "measures") == (2, 0, 0)
+    sirius = measure(session, "list:sirius-optics:-")
+    assert (sirius["country"], sirius["date_start"], sirius["date_end"]) == (
+        "EU",
+        "2022-01-31",
+        None,
+    )
+    assert measure(session, "list:vega-labs:-")["date_start"] == "2021"
+    assert vendor(session, "Vega Labs")["country"] == "CN"
+    with pytest.raises(
+        InvalidInputError, match=r"^list.xlsx has no sheet 'Other' \(sheets: Debarred\)$"
+    ):
+        import_measures(
+            session, path, MeasureImportOptions(mapping={"name": "Firm Name"}, sheet="Other")
+        )
+
+
+def test_followthemoney_sanctions(session: Session) -> None:
+    summary = import_measures(session, FIXTURES / "opensanctions.ftm.json")
+    assert counts(summary, "measures") == (2, 0, 0)
+    assert measure(session, "eu_fsf:NK-acme:EU-UKR") == {
+        "vendor": "Acme Detection Systems LLC",
+        "country": "EU",
+        "authority": "Council of the European Union",
+        "kind": "ban",
+        "scope": "Asset freeze",
+        "legal_basis": "EU sanctions against Russia",
+        "reason": "Supplies the armed forces",
+        "date_start": "2022-02-28",
+        "date_end": None,
+        "places": None,
+    }
+    assert vendor(session, "Acme Detection Systems LLC") == {
+        "country": "RU",
+        "aliases": ["ACME DETECTION", "Acme DS", "Acme Scanners LLC"],
+        "identifiers": [
+            ("FTM", "NK-acme"),
+            ("RU-INN", "7701234567"),
+            ("XI-LEI", "5493001KJTIIGC8Y1R12"),
+        ],
+    }
+    # The Cyrillic name and its Latin alias have one key: the alias adds nothing.
+    assert vendor(session, "Иван Петров")["aliases"] == []
+    assert measure(session, "eu_fsf:NK-petrov:EU-UKR")["date_start"] == "2022-03"
+    assert dict(summary.warnings) == {
+        "end date '2099-12-31' read as no end": 1,
+        "Vessel entities are not vendors; their sanctions skipped": 1,
+        "measure country 'zz' not recognised; rows skipped (give --country)": 1,
+        "sanctions whose entity is not in the file; skipped": 1,
+    }
+
+
+def test_followthemoney_nested_sanction_with_country_given(session: Session) -> None:
+    options = MeasureImportOptions(country="SE")
+    import_measures(session, FIXTURES / "opensanctions.ftm.json", options)
+    nested = measure(session, "worldbank_debarred:wb-nested:wb-s9")
+    assert (nested["country"], nested["authority"], nested["date_start"], nested["date_end"]) == (
+        "SE",
+        "World Bank",
+        "2021-06-15",
+        None,
+    )
+
+
+def test_gzipped_followthemoney(session: Session, tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "entities.ftm.json.gz"
+    path.write_bytes(gzip.compress((FIXTURES / "opensanctions.ftm.json").read_bytes()))
+    assert counts(import_measures(session, path), "measures") == (2, 0, 0)
+
+
+def test_us_csl_sample(session: Session, shared_data: Path) -> None:
+    summary = import_measures(session, shared_data / CSL, MeasureImportOptions(preset="us-csl"))
+    assert counts(summary, "measures") == (111, 0, 0)
+    assert counts(summary, "vendors") == (108, 0, 0)
+    assert dict(summary.warnings) == {
+        "rows repeating an entity's measure merged into it": 5,
+        "vessel entries are not vendors; skipped": 2,
+    }
+    assert measure(session, "us-csl-dpl:adrian-manuel-hernandez:-") == {
+        "vendor": "ADRIAN MANUEL HERNANDEZ",
+        "country": "US",
+        "authority": "Bureau of Industry and Security, US Department of Commerce",
+        "kind": "ban",
+        "scope": None,
+        "legal_basis": "82 F.R. 48792 10/20/2017",
+        "reason": None,
+        "date_start": "2017-10-16",
+        "date_end": "2020-10-13",
+        "places": None,
+    }
+    # One entity, one measure per program, whichever order the list writes them in.
+    assert {
+        key
+        for key in session.scalars(
+            select(Measure.key).where(Measure.key.like("us-csl-sdn:10863:%"))
+        )
+    } == {"us-csl-sdn:10863:IFSR", "us-csl-sdn:10863:NPWMD"}
+    # Listed at addresses in two countries: one measure, earliest start, no vendor country.
+    migeotte = measure(session, "us-csl-el:gunther-migeotte:-")
+    assert (migeotte["kind"], migeotte["date_start"]) == ("restriction", "2010-06-28")
+    assert vendor(session, "Gunther Migeotte")["country"] is None
+    assert vendor(session, "32 Group China Ltd.")["country"] == "HK"
+    assert vendor(session, "54th Research Institute of China")["country"] == "CN"
+    # "...; and Shijiazhuang ..." in alt_names: the "and" is not part of the alias.
+    assert vendor(session, "54th Research Institute of China")["aliases"] == [
+        "China Electronics Technology Group Corp. (CETC) 54th Research Institute",
+        "Communication, Telemetry and Telecontrol Research Institute (CTI)",
+        "Shijiazhuang Communication Observation and Control Technology Institute.",
+    ]
+    assert ("US-OFAC", "10863") in vendor(
+        session, measure(session, "us-csl-sdn:10863:IFSR")["vendor"]
+    )["identifiers"]
+    again = import_measures(session, shared_data / CSL, MeasureImportOptions(preset="us-csl"))
+    assert counts(again, "measures") == (0, 0, 111)
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "message"),
+    [
+        (
+            "broken.ftm.json",
+            None,
+            "broken.ftm.json line 3: not JSON (Expecting ',' delimiter at column 1)",
+        ),
+        (
+            "not-ftm.json",
+            None,
+            "not-ftm.json line 2: not a FollowTheMoney entity (no schema or properties)",
+        ),
+        (
+            "latin1.csv",
+            None,
+            "latin1.csv is not UTF-8 text (byte 42 of a block cannot be decoded);"
+            " give its encoding with --encoding, e.g. --encoding cp1252",
+        ),
+        ("nul-bytes.csv", None, "nul-bytes.csv is not a text CSV file (it contains NUL bytes)"),
+        ("empty.csv", None, "empty.csv is empty"),
+        (
+            "unknown-layout.csv",
+            None,
+            "unknown-layout.csv is not in the procwatch layout (no key and vendor_name columns;"
+            " it has name, country): give --preset NAME or --map FIELD=COLUMN",
+        ),
+        (
+            "debarred-firms.csv",
+            MeasureImportOptions(mapping={"name": "Company"}, skip_rows=2),
+            "debarred-firms.csv: no column 'Company' in the header (Firm Name, Also Known As,"
+            " Country, Ineligible From, Ineligible To, Grounds, Sanction Type)",
+        ),
+        (
+            "no-header.csv",
+            MeasureImportOptions(mapping={"name": "Name"}, header=False),
+            "no-header.csv: without a header, columns are numbers (1 is the first), not 'Name'",
+        ),
+        (
+            "procwatch-layout.csv",
+            MeasureImportOptions(preset="eu-fsf"),
+            "unknown preset 'eu-fsf'; presets: us-csl",
+        ),
+        ("missing.csv", None, f"cannot read {FIXTURES / 'missing.csv'}: no such file"),
+    ],
+)
+def test_malformed_files_are_refused_whole(
+    session: Session, name: str, options: MeasureImportOptions | None, message: str
+) -> None:
+    before = session.scalar(select(func.count()).select_from(Measure))
+    with pytest.raises(InvalidInputError) as raised:
+        import_measures(session, FIXTURES / name, options)
+    assert str(raised.value) == message
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Measure)) == before
+
+
+def test_latin1_with_its_encoding(session: Session) -> None:
+    import_measures(session, FIXTURES / "latin1.csv", MeasureImportOptions(encoding="cp1252"))
+    assert measure(session, "x-1")["vendor"] == "Société Générale de Scanners"
+
+
+def test_us_csl_file_without_preset_gets_a_hint(session: Session, shared_data: Path) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        import_measures(session, shared_data / CSL)
+    assert str(raised.value) == (
+        "us-consolidated-screening-list-sample.csv looks like the US Consolidated Screening"
+        " List, published CSV (trade.gov): give --preset us-csl"
+    )
+
+
+def test_unknown_country_option(session: Session) -> None:
+    with pytest.raises(NotFoundError, match=r"^unknown country 'Atlantis'$"):
+        import_measures(
+            session, FIXTURES / "procwatch-layout.csv", MeasureImportOptions(country="Atlantis")
+        )
+
+
+@pytest.mark.parametrize(
+    ("pair", "message"),
+    [
+        ("name", "--map 'name': expected FIELD=COLUMN"),
+        ("firm=Firm Name", "--map 'firm=Firm Name': unknown field 'firm'; fields: key, name,"),
+    ],
+)
+def test_bad_mapping(pair: str, message: str) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        parse_mapping([pair])
+    assert str(raised.value).startswith(message)
+
+
+def test_a_vendor_matches_an_existing_one_by_transliterated_name(
+    session: Session, tmp_path: Path
+) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "key,vendor_name,country,kind\n"
+        "k-1,NUCTECH CO. LTD,LT,ban\n"
+        "k-2,同方威视技术股份有限公司,LT,ban\n",
+        encoding="utf-8",
+    )
+    import_measures(session, path)
+    assert measure(session, "k-1")["vendor"] == "Nuctech Company Limited"
+    assert measure(session, "k-2")["vendor"] == "同方威视技术股份有限公司"
