@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -127,6 +128,7 @@ _NOT_WORD = re.compile(r"[^\w]+")
 _APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
 
 
+@functools.lru_cache(maxsize=65_536)
 def name_key(name: str) -> str:
     """Return the comparison key of a name: transliterated, no case, punctuation or legal forms."""
     plain = _ascii(name.casefold())

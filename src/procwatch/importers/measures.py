@@ -16,10 +16,10 @@ from procwatch.errors import InvalidInputError, NotFoundError
 from procwatch.importers import (
     ImportSummary,
     Outcome,
+    VendorIndex,
     file_sha256,
     jurisdiction_for,
     register_source,
-    upsert_vendor,
 )
 from procwatch.importers.cleaning import (
     DateOrder,
@@ -39,7 +39,7 @@ from procwatch.importers.columns import (
     read_table,
 )
 from procwatch.importers.ftm import is_ftm, read_ftm
-from procwatch.models import Citation, Jurisdiction, Measure, MeasureKind, Vendor
+from procwatch.models import Citation, Jurisdiction, Measure, MeasureKind
 from procwatch.resolve import name_key
 
 # The procwatch CSV layout: the seed's measures.csv with the vendor named, not keyed.
@@ -451,35 +451,28 @@ class _Writer:
     def _vendors(self, entries: list[ListEntry]) -> dict[str, int]:
         ids: dict[str, int] = {}
         outcomes: dict[int, Outcome] = {}
+        vendors = VendorIndex(self.session)
         for number, entry in enumerate(entries, start=1):
             if self.progress is not None and number % 500 == 0:
                 self.progress("writing", number, len(entries))
             if entry.vendor_key in ids:
                 continue
             country_id = self._jurisdiction(entry.vendor_country) if entry.vendor_country else None
-            vendor, outcome = upsert_vendor(
-                self.session,
-                key=self._free_key(entry.vendor_key),
+            vendor_id, outcome = vendors.upsert(
+                key=entry.vendor_key,
                 name=entry.name,
                 identifiers=entry.identifiers,
                 aliases=entry.aliases,
                 country=None if country_id is None else self.session.get(Jurisdiction, country_id),
             )
-            ids[entry.vendor_key] = vendor.id
-            before = outcomes.get(vendor.id, Outcome.UNCHANGED)
-            outcomes[vendor.id] = outcome if before is Outcome.UNCHANGED else before
+            ids[entry.vendor_key] = vendor_id
+            before = outcomes.get(vendor_id, Outcome.UNCHANGED)
+            outcomes[vendor_id] = outcome if before is Outcome.UNCHANGED else before
         for outcome in outcomes.values():
             self.summary.count("vendors", outcome)
         if self.progress is not None:
             self.progress("writing", len(entries), len(entries))
         return ids
-
-    def _free_key(self, key: str) -> str:
-        candidate, number = key, 1
-        while self.session.scalar(select(Vendor.id).where(Vendor.key == candidate)) is not None:
-            number += 1
-            candidate = f"{key}-{number}"
-        return candidate
 
     def _jurisdiction(self, code: str) -> int | None:
         if code not in self.jurisdictions:

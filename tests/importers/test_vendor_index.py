@@ -1,0 +1,34 @@
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from procwatch.importers import Outcome, VendorIndex
+from procwatch.models import Vendor, VendorAlias, VendorIdentifier
+
+
+def test_matches_a_seeded_vendor_by_alias_and_keeps_the_new_spelling(session: Session) -> None:
+    index = VendorIndex(session)
+    nuctech = session.scalars(select(Vendor).where(Vendor.key == "nuctech")).one()
+    vendor_id, outcome = index.upsert(key="x", name="NUOTECH CO., LTD.", aliases=["Nuctech Ltd"])
+    assert (vendor_id, outcome) == (nuctech.id, Outcome.UNCHANGED)
+    vendor_id, outcome = index.upsert(key="x", name="Nuctech", identifiers=[("CN-USCC", "911")])
+    assert (vendor_id, outcome) == (nuctech.id, Outcome.UPDATED)
+    assert session.scalars(
+        select(VendorIdentifier.identifier).where(VendorIdentifier.vendor_id == nuctech.id)
+    ).all() == ["911"]
+
+
+def test_identifier_wins_over_name_and_a_conflicting_identifier_splits(session: Session) -> None:
+    index = VendorIndex(session)
+    first, added = index.upsert(key="acme", name="Acme Ltd", identifiers=[("GB-COH", "1")])
+    same, _ = index.upsert(key="other", name="Another Name", identifiers=[("GB-COH", "1")])
+    second, _ = index.upsert(key="acme", name="ACME Limited", identifiers=[("GB-COH", "2")])
+    assert added is Outcome.ADDED
+    assert same == first
+    # Same name, another registration number in the same register: another company.
+    assert second != first
+    keys = session.scalars(select(Vendor.key).where(Vendor.id.in_([first, second]))).all()
+    assert sorted(keys) == ["acme", "acme-2"]
+    aliases = session.scalars(
+        select(VendorAlias.alias).where(VendorAlias.vendor_id == first).order_by(VendorAlias.alias)
+    ).all()
+    assert aliases == ["Another Name"]
