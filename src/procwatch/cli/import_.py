@@ -2,8 +2,12 @@
 
 import typer
 
+from procwatch.cli import import_ocds
+
 app = typer.Typer(
     help="Import real data: OCDS procurement files, sanctions and debarment lists.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+
+app.command("ocds")(import_ocds.ocds)
