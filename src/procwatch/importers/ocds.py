@@ -257,10 +257,13 @@ class _Writer:
         if facts.buyer is None and not facts.contracts:
             self.summary.warn("process with neither a buyer nor awards: nothing to import")
             return
-        jurisdiction = self._jurisdiction(facts)
+        # Contracts of awards imported before keep their row's country: they need none.
+        needs_country = facts.buyer is not None or any(c.supplier for c in facts.contracts)
+        jurisdiction = self._jurisdiction(facts) if needs_country else None
         latest = max(releases, key=lambda item: str(item.release["date"]))
         buyer_id = None
         if facts.buyer is not None:
+            assert jurisdiction is not None
             buyer_id = self._buyer(facts.buyer, jurisdiction, self._citation(latest, facts.ocid))
         rows: list[_Row] = []
         for contract in facts.contracts:
@@ -281,7 +284,7 @@ class _Writer:
                 contract.key,
                 vendor_id,
                 buyer_id,
-                jurisdiction.id,
+                jurisdiction.id if jurisdiction is not None else None,
                 contract.title or facts.ocid,
                 contract.description,
                 contract.procurement_method,
@@ -421,13 +424,14 @@ class _Writer:
                 select(Contract.id, Contract.key).where(Contract.key.in_(list(rows)))
             )
         }
-        known = set(
-            self.session.execute(
+        known = {
+            (contract_id, source_id, locator)
+            for contract_id, source_id, locator in self.session.execute(
                 select(Citation.contract_id, Citation.source_id, Citation.locator).where(
                     Citation.contract_id.in_(list(ids.values()))
                 )
-            ).tuples()
-        )
+            )
+        }
         new: list[tuple[Any, ...]] = []
         for key, row in rows.items():
             for source_id, locator in dict.fromkeys(row.citations):
@@ -451,6 +455,8 @@ def _existing(session: Session, keys: list[str]) -> dict[str, tuple[Any, ...]]:
 def _patched(before: tuple[Any, ...], patch: tuple[Any, ...]) -> tuple[Any, ...]:
     # Keep the row's vendor, buyer and country; take every other value the patch knows.
     keep = {"key", "vendor_id", "buyer_id", "jurisdiction_id", "title"}
+    if patch[CONTRACT_COLUMNS.index("amount_minor")] is None:
+        keep |= {"amount_is_estimate"}
     return tuple(
         old if name in keep or new is None else new
         for name, old, new in zip(CONTRACT_COLUMNS, before, patch, strict=True)
