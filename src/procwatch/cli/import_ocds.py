@@ -22,7 +22,7 @@ def ocds(
         typer.Argument(
             help="OCDS files or folders: packages, records, releases, JSON arrays, JSON lines, "
             "gzip-compressed or not.",
-            metavar="PATH...",
+            metavar="PATH",
         ),
     ],
     country: Annotated[
@@ -107,8 +107,8 @@ def print_summary(summary: "ImportSummary", tables: tuple[str, ...]) -> None:
         table.add_row(name, *(str(summary.get(name, outcome)) for outcome in Outcome))
     console.print(table)
     for message, count in sorted(summary.warnings.items()):
-        console.print(f"Warning ({count}x): {message}", markup=False)
+        console.print(f"Warning ({count}x): {message}", markup=False, soft_wrap=True)
     if summary.rejected:
         console.print(f"Rejected {len(summary.rejected)}:", markup=False)
         for message in summary.rejected:
-            console.print(f"  {message}", markup=False)
+            console.print(f"  {message}", markup=False, soft_wrap=True)

@@ -149,6 +149,8 @@ class _Utf8Stream:
 
     def read(self, size: int = -1) -> bytes:
         """Return up to `size` UTF-8 bytes (ijson's file protocol)."""
+        if size == 0:
+            return b""
         if self._pending:
             block, self._pending = self._pending[:size], self._pending[size:]
             if size < 0:
