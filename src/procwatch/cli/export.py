@@ -1,4 +1,6 @@
-"""procwatch export: CSV summaries and full tables for reports and spreadsheets."""
+"""procwatch export: CSV summaries and tables, and contracts as an OCDS release package."""
+
+from typing import Annotated, Optional
 
 import typer
 
@@ -42,3 +44,56 @@ def contracts(ctx: typer.Context, output: OutputOption = None) -> None:
 def measures(ctx: typer.Context, output: OutputOption = None) -> None:
     """Every measure with vendor and country names (streamed)."""
     _export(ctx, "measures", output)
+
+
+@app.command("ocds")
+def ocds(
+    ctx: typer.Context,
+    vendor: Annotated[
+        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        typer.Option("--vendor", "-v", help="Only this vendor's contracts (name or alias)."),
+    ] = None,
+    country: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--country", "-c", help="Only contracts of this country (ISO code or name)."),
+    ] = None,
+    ocid_prefix: Annotated[
+        str,
+        typer.Option(
+            "--ocid-prefix",
+            envvar="PROCWATCH_OCID_PREFIX",
+            help="Your registered ocid prefix, for contracts that did not come from OCDS.",
+        ),
+    ] = "ocds-procwatch",
+    publisher: Annotated[
+        str, typer.Option("--publisher", help="Publisher name written in the package.")
+    ] = "procwatch",
+    published: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--published-date",
+            help="Package and release date (ISO 8601); default: now. Fix it for reproducible "
+            "files.",
+        ),
+    ] = None,
+    uri: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--uri", help="The package's URI; default: urn:procwatch:export:DATE."),
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    """Contracts as an OCDS 1.1 release package: parties, buyer, method, awards, contracts."""
+    from procwatch.exports_ocds import write_release_package
+    from procwatch.output import open_output
+
+    with open_session(ctx) as session, open_output(output) as handle:
+        write_release_package(
+            session,
+            handle,
+            vendor=vendor,
+            country=country,
+            ocid_prefix=ocid_prefix,
+            publisher=publisher,
+            published=published,
+            uri=uri,
+        )

@@ -2,7 +2,7 @@
 
 import typer
 
-from procwatch.cli import import_measures
+from procwatch.cli import import_measures, import_ocds
 
 app = typer.Typer(
     help="Import real data: OCDS procurement files, sanctions and debarment lists.",
@@ -11,3 +11,4 @@ app = typer.Typer(
 )
 
 app.command("measures")(import_measures.measures)
+app.command("ocds")(import_ocds.ocds)

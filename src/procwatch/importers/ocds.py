@@ -1,0 +1,537 @@
+"""Import OCDS files: releases merged per process, then vendors, buyers and contracts.
+
+Releases are first spooled to a temporary SQLite file keyed by ocid, so that the stages of
+one process can be merged wherever they are in the files while memory stays flat.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from procwatch.db import insert_many
+from procwatch.errors import InvalidInputError, NotFoundError
+from procwatch.importers import (
+    ImportSummary,
+    Outcome,
+    VendorIndex,
+    file_sha256,
+    jurisdiction_for,
+    register_source,
+)
+from procwatch.importers.ocds_mapping import ContractFacts, Party, ProcessFacts, map_process
+from procwatch.importers.ocds_merge import compile_releases
+from procwatch.importers.ocds_stream import FileInfo, FoundRelease, ocds_files, read_releases
+from procwatch.models import Buyer, Citation, Contract, Jurisdiction
+from procwatch.money import to_minor_units
+from procwatch.resolve import name_key
+
+# Called with what is being done, how much of it is done, and the total (bytes or processes).
+Progress = Callable[[str, int, int], None]
+
+BATCH_PROCESSES = 500
+
+CONTRACT_COLUMNS = (
+    "key",
+    "vendor_id",
+    "buyer_id",
+    "jurisdiction_id",
+    "title",
+    "description",
+    "procurement_method",
+    "procurement_method_details",
+    "amount_minor",
+    "currency",
+    "amount_is_estimate",
+    "date_start",
+    "date_end",
+    "status",
+    "ocid",
+)
+CITATION_COLUMNS = ("source_id", "vendor_id", "buyer_id", "contract_id", "locator")
+
+
+def import_ocds(
+    session: Session,
+    paths: Sequence[Path],
+    *,
+    country: str | None = None,
+    encoding: str = "utf-8",
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import OCDS files and folders; all or nothing unless skip_invalid skips bad releases."""
+    files = ocds_files(list(paths))
+    summary = ImportSummary()
+    forced = jurisdiction_for(session, country) if country else None
+    with _Spool() as spool:
+        source_ids = [
+            _spool_file(session, spool, index, path, encoding, skip_invalid, summary, progress)
+            for index, path in enumerate(files)
+        ]
+        writer = _Writer(session, summary, forced, source_ids)
+        total = spool.process_count()
+        for done, releases in enumerate(spool.processes(), start=1):
+            try:
+                writer.add(releases)
+            except InvalidInputError as error:
+                latest = max(releases, key=lambda item: str(item.release.get("date")))
+                where = _where(files[latest.file_index], latest.position)
+                message = f"{where} (ocid {latest.release['ocid']}): {error}"
+                if not skip_invalid:
+                    raise InvalidInputError(message) from None
+                summary.rejected.append(message)
+            if progress is not None and (done % 100 == 0 or done == total):
+                progress("processes", done, total)
+        writer.flush()
+    return summary
+
+
+def _spool_file(
+    session: Session,
+    spool: _Spool,
+    index: int,
+    path: Path,
+    encoding: str,
+    skip_invalid: bool,
+    summary: ImportSummary,
+    progress: Progress | None,
+) -> int | None:
+    info = FileInfo()
+    size = path.stat().st_size
+    report = (lambda done: progress(path.name, done, size)) if progress is not None else None
+    try:
+        for found in read_releases(path, info, encoding=encoding, progress=report):
+            problem = found.message if not isinstance(found, FoundRelease) else _invalid(found)
+            if problem is None:
+                assert isinstance(found, FoundRelease)
+                spool.add(index, found)
+                continue
+            message = f"{_where(path, found.position)}: {problem}"
+            if not skip_invalid:
+                raise InvalidInputError(message)
+            summary.rejected.append(message)
+    except InvalidInputError as error:
+        if not skip_invalid or not str(error).startswith(path.name):
+            raise
+        # A file that is not JSON cannot be trusted in part: none of it is imported.
+        spool.discard(index)
+        summary.rejected.append(f"{error} (file skipped)")
+        return None
+    source = register_source(
+        session,
+        key=f"ocds:{file_sha256(path)}",
+        title=path.name,
+        path=str(path),
+        sha256=file_sha256(path),
+        publisher=info.publisher,
+        published=info.published,
+    )
+    return source.id
+
+
+def _where(path: Path, position: str) -> str:
+    return f"{path.name}: {position}" if position else path.name
+
+
+def _invalid(found: FoundRelease) -> str | None:
+    release = found.release
+    ocid = release.get("ocid")
+    if not isinstance(ocid, str) or not ocid.strip():
+        return "not an OCDS release: 'ocid' must be a non-empty string"
+    if release.get("id") in (None, ""):
+        return "not an OCDS release: it has no 'id'"
+    if not isinstance(release.get("date"), str):
+        return "not an OCDS release: 'date' must be a date-time string"
+    return None
+
+
+@dataclass(frozen=True)
+class _Spooled:
+    file_index: int
+    position: str
+    release: dict[str, Any]
+
+
+class _Spool:
+    """Releases on disk, grouped by ocid: the stages of a process may be anywhere."""
+
+    def __enter__(self) -> _Spool:
+        self._folder = tempfile.TemporaryDirectory(prefix="procwatch-ocds-")
+        self._db = sqlite3.connect(Path(self._folder.name) / "spool.sqlite")
+        self._db.execute("PRAGMA journal_mode = OFF")
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute(
+            "CREATE TABLE releases (seq INTEGER PRIMARY KEY, ocid TEXT, file INTEGER,"
+            " position TEXT, release BLOB)"
+        )
+        self._indexed = False
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._db.close()
+        self._folder.cleanup()
+
+    def add(self, file_index: int, found: FoundRelease) -> None:
+        """Keep a release until its process is complete."""
+        self._db.execute(
+            "INSERT INTO releases (ocid, file, position, release) VALUES (?, ?, ?, ?)",
+            (
+                found.release["ocid"].strip(),
+                file_index,
+                found.position,
+                pickle.dumps(found.release, protocol=pickle.HIGHEST_PROTOCOL),
+            ),
+        )
+
+    def discard(self, file_index: int) -> None:
+        """Forget every release of a file."""
+        self._db.execute("DELETE FROM releases WHERE file = ?", (file_index,))
+
+    def process_count(self) -> int:
+        """Return how many processes (distinct ocids) the spool holds."""
+        if not self._indexed:
+            self._db.execute("CREATE INDEX releases_ocid ON releases (ocid, seq)")
+            self._indexed = True
+        return int(self._db.execute("SELECT COUNT(DISTINCT ocid) FROM releases").fetchone()[0])
+
+    def processes(self) -> Iterator[list[_Spooled]]:
+        """Yield the releases of each process together, in ocid order."""
+        current: str | None = None
+        group: list[_Spooled] = []
+        rows = self._db.execute(
+            "SELECT ocid, file, position, release FROM releases ORDER BY ocid, seq"
+        )
+        for ocid, file_index, position, blob in rows:
+            if ocid != current and group:
+                yield group
+                group = []
+            current = ocid
+            group.append(_Spooled(file_index, position, pickle.loads(blob)))
+        if group:
+            yield group
+
+
+@dataclass
+class _Row:
+    facts: ContractFacts
+    ocid: str
+    values: tuple[Any, ...]
+    citations: list[tuple[int, str]]
+
+
+class _Writer:
+    """Turns processes into rows, matching vendors and buyers and batching contract writes."""
+
+    def __init__(
+        self,
+        session: Session,
+        summary: ImportSummary,
+        forced: Jurisdiction | None,
+        source_ids: list[int | None],
+    ) -> None:
+        self.session = session
+        self.summary = summary
+        self.forced = forced
+        self.source_ids = source_ids
+        self.jurisdictions: dict[str, Jurisdiction | None] = {}
+        self.vendors: dict[tuple[Any, ...], int] = {}
+        self.vendor_index = VendorIndex(session)
+        self.buyers: dict[tuple[Any, ...], int] = {}
+        self.cited: set[tuple[str, int, int]] = set()
+        self.pending: list[_Row] = []
+        self.patches: list[_Row] = []
+        self.processes = 0
+
+    def add(self, releases: list[_Spooled]) -> None:
+        """Merge one process's releases and queue its rows."""
+        compiled = compile_releases(_unique([item.release for item in releases]))
+        facts = map_process(compiled, self.summary.warn)
+        if facts.buyer is None and not facts.contracts:
+            self.summary.warn("process with neither a buyer nor awards: nothing to import")
+            return
+        # Contracts of awards imported before keep their row's country: they need none.
+        needs_country = facts.buyer is not None or any(c.supplier for c in facts.contracts)
+        jurisdiction = self._jurisdiction(facts) if needs_country else None
+        latest = max(releases, key=lambda item: str(item.release["date"]))
+        buyer_id = None
+        if facts.buyer is not None:
+            assert jurisdiction is not None
+            buyer_id = self._buyer(facts.buyer, jurisdiction, self._citation(latest, facts.ocid))
+        rows: list[_Row] = []
+        for contract in facts.contracts:
+            citations = [
+                self._citation(item, facts.ocid)
+                for item in releases
+                if contract.ids & _ids_in(item.release)
+            ] or [self._citation(latest, facts.ocid)]
+            vendor_id = None
+            if contract.supplier is not None:
+                vendor_id = self._vendor(contract.supplier, citations[0])
+            amount = (
+                to_minor_units(contract.amount, contract.currency)
+                if contract.amount is not None and contract.currency is not None
+                else None
+            )
+            values = (
+                contract.key,
+                vendor_id,
+                buyer_id,
+                jurisdiction.id if jurisdiction is not None else None,
+                contract.title or facts.ocid,
+                contract.description,
+                contract.procurement_method,
+                contract.procurement_method_details,
+                amount,
+                contract.currency if amount is not None else None,
+                contract.amount_is_estimate,
+                contract.date_start,
+                contract.date_end,
+                (contract.status or "")[:50] or None,
+                facts.ocid,
+            )
+            rows.append(_Row(contract, facts.ocid, values, citations))
+        for row in rows:
+            (self.pending if row.facts.supplier is not None else self.patches).append(row)
+        self.processes += 1
+        if self.processes % BATCH_PROCESSES == 0:
+            self.flush()
+
+    def _citation(self, item: _Spooled, ocid: str) -> tuple[int, str]:
+        source_id = self.source_ids[item.file_index]
+        assert source_id is not None
+        return source_id, f"{ocid}/{item.release['id']}"
+
+    def _jurisdiction(self, facts: ProcessFacts) -> Jurisdiction:
+        if self.forced is not None:
+            return self.forced
+        if facts.country is None:
+            raise InvalidInputError(
+                "cannot tell its country: the buyer has no address with a country; "
+                "give it with --country"
+            )
+        found = self._country(facts.country)
+        if found is None:
+            raise InvalidInputError(
+                f"cannot tell its country: unknown country {facts.country!r} in the buyer's "
+                "address; give it with --country"
+            )
+        return found
+
+    def _country(self, name: str) -> Jurisdiction | None:
+        if name not in self.jurisdictions:
+            try:
+                self.jurisdictions[name] = jurisdiction_for(self.session, _plain(name))
+            except NotFoundError:
+                self.jurisdictions[name] = None
+        return self.jurisdictions[name]
+
+    def _vendor(self, party: Party, citation: tuple[int, str]) -> int:
+        identity = (party.identifiers, name_key(party.name))
+        if identity in self.vendors:
+            vendor_id = self.vendors[identity]
+        else:
+            country = self._country(party.country) if party.country else None
+            if party.country and country is None:
+                self.summary.warn("supplier address with an unknown country: country not stored")
+            if party.bare_identifier:
+                self.summary.warn("supplier identifier without a scheme: not stored")
+            first = party.identifiers[0] if party.identifiers else ("name", name_key(party.name))
+            vendor_id, outcome = self.vendor_index.upsert(
+                key=_vendor_key(first),
+                name=party.name,
+                identifiers=party.identifiers,
+                country=country,
+            )
+            self.summary.count("vendors", outcome)
+            self.vendors[identity] = vendor_id
+        self._cite("vendor_id", vendor_id, citation)
+        return vendor_id
+
+    def _buyer(self, party: Party, jurisdiction: Jurisdiction, citation: tuple[int, str]) -> int:
+        identity = (party.identifiers, party.bare_identifier, name_key(party.name), jurisdiction.id)
+        if identity not in self.buyers:
+            buyer, outcome = _upsert_buyer(self.session, party, jurisdiction)
+            self.summary.count("buyers", outcome)
+            self.buyers[identity] = buyer.id
+        buyer_id = self.buyers[identity]
+        self._cite("buyer_id", buyer_id, citation)
+        return buyer_id
+
+    def _cite(self, column: str, subject_id: int, citation: tuple[int, str]) -> None:
+        # One citation per vendor or buyer and file: the first release that names it.
+        source_id, locator = citation
+        if (column, subject_id, source_id) in self.cited:
+            return
+        self.cited.add((column, subject_id, source_id))
+        subject = getattr(Citation, column)
+        known = self.session.scalar(
+            select(Citation.id).where(subject == subject_id, Citation.source_id == source_id)
+        )
+        if known is None:
+            self.session.add(Citation(source_id=source_id, locator=locator, **{column: subject_id}))
+
+    def flush(self) -> None:
+        """Write the queued contracts and their citations."""
+        if not self.pending and not self.patches:
+            return
+        self.session.flush()
+        rows = {row.facts.key: row for row in self.pending}
+        patches = {row.facts.key: row for row in self.patches if row.facts.key not in rows}
+        existing = _existing(self.session, [*rows, *patches])
+        added: list[tuple[Any, ...]] = []
+        changed: list[tuple[Any, ...]] = []
+        for key, row in rows.items():
+            before = existing.get(key)
+            if before is None:
+                added.append(row.values)
+                self.summary.count("contracts", Outcome.ADDED)
+            elif before[1:] != row.values:
+                changed.append((*row.values[1:], before[0]))
+                self.summary.count("contracts", Outcome.UPDATED)
+            else:
+                self.summary.count("contracts", Outcome.UNCHANGED)
+        for key, row in patches.items():
+            before = existing.get(key)
+            if before is None:
+                self.summary.warn("contract whose award and supplier are unknown: not imported")
+                continue
+            values = _patched(before[1:], row.values)
+            if values != before[1:]:
+                changed.append((*values[1:], before[0]))
+                self.summary.count("contracts", Outcome.UPDATED)
+            else:
+                self.summary.count("contracts", Outcome.UNCHANGED)
+            rows[key] = row
+        insert_many(self.session, "contracts", CONTRACT_COLUMNS, added)
+        _update_contracts(self.session, changed)
+        self._cite_contracts(rows)
+        self.pending = []
+        self.patches = []
+
+    def _cite_contracts(self, rows: dict[str, _Row]) -> None:
+        ids = {
+            key: contract_id
+            for contract_id, key in self.session.execute(
+                select(Contract.id, Contract.key).where(Contract.key.in_(list(rows)))
+            )
+        }
+        known = {
+            (contract_id, source_id, locator)
+            for contract_id, source_id, locator in self.session.execute(
+                select(Citation.contract_id, Citation.source_id, Citation.locator).where(
+                    Citation.contract_id.in_(list(ids.values()))
+                )
+            )
+        }
+        new: list[tuple[Any, ...]] = []
+        for key, row in rows.items():
+            for source_id, locator in dict.fromkeys(row.citations):
+                if (ids[key], source_id, locator) not in known:
+                    new.append((source_id, None, None, ids[key], locator))
+        insert_many(self.session, "citations", CITATION_COLUMNS, new)
+
+
+def _existing(session: Session, keys: list[str]) -> dict[str, tuple[Any, ...]]:
+    columns = [getattr(Contract, name) for name in CONTRACT_COLUMNS]
+    found: dict[str, tuple[Any, ...]] = {}
+    for start in range(0, len(keys), 5000):
+        for row in session.execute(
+            select(Contract.id, *columns).where(Contract.key.in_(keys[start : start + 5000]))
+        ):
+            values = tuple(row)
+            found[values[1]] = (values[0], *values[1:11], bool(values[11]), *values[12:])
+    return found
+
+
+def _patched(before: tuple[Any, ...], patch: tuple[Any, ...]) -> tuple[Any, ...]:
+    # Keep the row's vendor, buyer and country; take every other value the patch knows.
+    keep = {"key", "vendor_id", "buyer_id", "jurisdiction_id", "title"}
+    if patch[CONTRACT_COLUMNS.index("amount_minor")] is None:
+        keep |= {"amount_is_estimate"}
+    return tuple(
+        old if name in keep or new is None else new
+        for name, old, new in zip(CONTRACT_COLUMNS, before, patch, strict=True)
+    )
+
+
+def _update_contracts(session: Session, rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    connection = session.connection()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    assignments = ", ".join(f"{name} = {marker}" for name in CONTRACT_COLUMNS[1:])
+    connection.exec_driver_sql(f"UPDATE contracts SET {assignments} WHERE id = {marker}", rows)
+
+
+def _upsert_buyer(
+    session: Session, party: Party, jurisdiction: Jurisdiction
+) -> tuple[Buyer, Outcome]:
+    scheme, identifier = (
+        party.identifiers[0] if party.identifiers else (None, party.bare_identifier)
+    )
+    buyer = None
+    if scheme is not None:
+        buyer = session.scalars(
+            select(Buyer).where(Buyer.identifier_scheme == scheme, Buyer.identifier == identifier)
+        ).first()
+    key = name_key(party.name)
+    if buyer is None:
+        buyer = session.scalars(
+            select(Buyer).where(Buyer.name_key == key, Buyer.jurisdiction_id == jurisdiction.id)
+        ).first()
+    if buyer is None:
+        buyer_key = f"ocds:{scheme}:{identifier}" if scheme else f"ocds:{jurisdiction.code}:{key}"
+        buyer = Buyer(
+            key=buyer_key[:200],
+            name=party.name,
+            name_key=key,
+            jurisdiction_id=jurisdiction.id,
+            identifier_scheme=scheme,
+            identifier=identifier,
+        )
+        session.add(buyer)
+        session.flush()
+        return buyer, Outcome.ADDED
+    if buyer.identifier is None and identifier is not None:
+        buyer.identifier_scheme = scheme
+        buyer.identifier = identifier
+        return buyer, Outcome.UPDATED
+    return buyer, Outcome.UNCHANGED
+
+
+def _vendor_key(identifier: tuple[str, str]) -> str:
+    return f"ocds:{identifier[0]}:{identifier[1]}"[:200]
+
+
+def _plain(country: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", country.strip())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _unique(releases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # The same release published twice (a common mirror artefact) merges as one.
+    seen: dict[str, dict[str, Any]] = {}
+    for release in releases:
+        seen.setdefault(pickle.dumps(release).hex(), release)
+    return list(seen.values())
+
+
+def _ids_in(release: dict[str, Any]) -> set[str]:
+    ids: set[str] = set()
+    for section, fields in (("awards", ("id",)), ("contracts", ("id", "awardID"))):
+        items = release.get(section)
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict):
+                ids.update(str(item[name]).strip() for name in fields if item.get(name) is not None)
+    return ids
