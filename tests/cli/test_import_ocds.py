@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from procwatch.cli.import_ocds import PROGRESS_DELAY
+from procwatch.cli.import_report import PROGRESS_DELAY
 from tests.conftest import Procwatch
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ocds"
@@ -52,8 +52,11 @@ def test_warnings_are_counted(procwatch: Procwatch, shared_data: Path) -> None:
     folder = shared_data / "ocds" / "moldova-records"
     result = procwatch("import", "ocds", str(folder), "--country", "MD")
     assert result.exit_code == 0, result.output
-    assert _out(result.stdout) == _summary((5, 0, 0), (5, 0, 0), (5, 0, 0)) + (
-        "Warning (5x): procurementMethod outside the OCDS codelist: kept as the local method name\n"
+    summary, warnings = _out(result.stdout).split("Warnings\n")
+    assert summary.rstrip(" ") == _summary((5, 0, 0), (5, 0, 0), (5, 0, 0))
+    # The warning wraps at the runner's 80 columns; its count and words are what matter.
+    assert "│    5 │ procurementMethod outside the OCDS codelist: kept as the local method │" in (
+        warnings
     )
 
 

@@ -2,10 +2,11 @@
 
 import enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
+from procwatch.cli.import_report import ProgressBar, print_summary
 from procwatch.cli.session import open_session
 
 
@@ -119,65 +120,6 @@ def measures(
         country=country,
         list_name=list_name,
     )
-    with open_session(ctx, write=True) as session, _ProgressBar(path) as progress:
+    with ProgressBar() as progress, open_session(ctx, write=True) as session:
         summary = import_measures(session, path, options, progress)
-    _print_summary(path, summary)
-
-
-class _ProgressBar:
-    """A Rich progress bar that shows itself only on a terminal."""
-
-    def __init__(self, path: Path) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
-
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.tasks: dict[str, Any] = {}
-        self.name = path.name
-
-    def __enter__(self) -> Any:
-        # Off a terminal (pipes, CI, tests) a bar would only leave blank lines behind.
-        self.shown = self.progress.console.is_terminal
-        if self.shown:
-            self.progress.start()
-        return self.update
-
-    def __exit__(self, *exc: object) -> None:
-        if self.shown:
-            self.progress.stop()
-
-    def update(self, stage: str, done: int, total: int) -> None:
-        if stage not in self.tasks:
-            self.tasks[stage] = self.progress.add_task(
-                f"{stage.capitalize()} {self.name}", total=total
-            )
-        self.progress.update(self.tasks[stage], completed=done, total=total)
-
-
-def _print_summary(path: Path, summary: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from procwatch.importers import Outcome
-
-    table = Table(title=f"Imported {path.name}")
-    table.add_column("Records")
-    for outcome in Outcome:
-        table.add_column(outcome.value.capitalize(), justify="right")
-    for name in ("vendors", "measures", "citations"):
-        table.add_row(name, *(str(summary.get(name, outcome)) for outcome in Outcome))
-    console = Console()
-    console.print(table)
-    if summary.warnings:
-        warnings = Table(title="Warnings")
-        warnings.add_column("Rows", justify="right")
-        warnings.add_column("Warning")
-        for message, count in summary.warnings.most_common():
-            warnings.add_row(str(count), message)
-        console.print(warnings)
+    print_summary(summary, ("vendors", "measures", "citations"), f"Imported {path.name}")

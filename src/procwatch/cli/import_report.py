@@ -1,0 +1,70 @@
+"""What every import command shows: a progress bar while it works, a summary at the end."""
+
+import time
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from procwatch.importers import ImportSummary
+
+# The bar appears only once an import has run this long (seconds): short imports stay quiet.
+PROGRESS_DELAY = 0.5
+
+
+class ProgressBar:
+    """A Rich progress bar on stderr, shown on a terminal once an import takes a while."""
+
+    def __enter__(self) -> "ProgressBar":
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        # Off a terminal (pipes, CI, tests) a bar would only leave noise behind.
+        if not self.console.is_terminal:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.started < PROGRESS_DELAY:
+                return
+            from rich.progress import Progress
+
+            self.bar = Progress(console=self.console, transient=True)
+            self.bar.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage.capitalize(), total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def __exit__(self, *_: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def print_summary(summary: "ImportSummary", tables: tuple[str, ...], title: str) -> None:
+    """Print added, updated and unchanged counts per table, then warnings and rejections."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from procwatch.importers import Outcome
+
+    console = Console(highlight=False)
+    table = Table(title=title)
+    table.add_column("Records")
+    for outcome in Outcome:
+        table.add_column(outcome.value.capitalize(), justify="right")
+    for name in tables:
+        table.add_row(name, *(str(summary.get(name, outcome)) for outcome in Outcome))
+    console.print(table)
+    if summary.warnings:
+        warnings = Table(title="Warnings")
+        warnings.add_column("Rows", justify="right")
+        warnings.add_column("Warning")
+        for message, count in summary.warnings.most_common():
+            warnings.add_row(str(count), message)
+        console.print(warnings)
+    if summary.rejected:
+        console.print(f"Rejected {len(summary.rejected)}:", markup=False)
+        for message in summary.rejected:
+            console.print(f"  {message}", markup=False, soft_wrap=True)
