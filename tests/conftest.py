@@ -22,6 +22,8 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # No test may touch the user's real database: the default location moves to tmp_path.
     monkeypatch.delenv("PROCWATCH_DB", raising=False)
+    # Rich reads the terminal width from COLUMNS: tests see the same 80 columns everywhere.
+    monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setattr(
         "procwatch.settings.default_db_path", lambda: tmp_path / "default" / "procwatch.db"
     )
