@@ -1,0 +1,307 @@
+"""Realistic synthetic procurement data at a chosen size, the same for the same seed.
+
+By default a million contracts, 50,000 vendors with aliases, 10,000 buyers and 20,000
+measures across 60 jurisdictions, in nine currencies (exponents 0, 2 and 3) with dates at
+year, month and day precision and some ranges. Every table is loaded through
+procwatch.db.insert_many, as the importers do.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from procwatch.db import insert_many
+from procwatch.resolve import name_key
+
+JURISDICTIONS = 60
+# Currency and weight: mostly EUR, and the exponents 0 (JPY) and 3 (KWD) for exactness.
+CURRENCIES = {
+    "EUR": 40,
+    "USD": 20,
+    "PLN": 10,
+    "GBP": 8,
+    "CZK": 5,
+    "HUF": 5,
+    "GEL": 5,
+    "JPY": 5,
+    "KWD": 2,
+}
+METHODS = ["open", "selective", "limited", "direct"]
+KINDS = ["ban", "restriction", "investigation"]
+WORDS = [
+    "Alpha",
+    "Baltic",
+    "Carpathian",
+    "Delta",
+    "Eastern",
+    "Federal",
+    "Granite",
+    "Harbor",
+    "Iron",
+    "Jade",
+    "Kestrel",
+    "Lumen",
+    "Meridian",
+    "Nordic",
+    "Orion",
+    "Polar",
+    "Quartz",
+    "Riverside",
+    "Summit",
+    "Titan",
+    "Union",
+    "Vector",
+    "Western",
+    "Xenon",
+    "Yellow",
+    "Zenith",
+    "Atlas",
+    "Beacon",
+    "Cobalt",
+    "Dynamo",
+    "Ember",
+    "Falcon",
+    "Global",
+    "Horizon",
+    "Insight",
+    "Juniper",
+]
+TRADES = [
+    "Security",
+    "Systems",
+    "Scanning",
+    "Logistics",
+    "Medical",
+    "Supplies",
+    "Construction",
+    "Software",
+    "Energy",
+    "Engineering",
+    "Catering",
+    "Transport",
+    "Consulting",
+    "Printing",
+    "Telecom",
+    "Cleaning",
+    "Defence",
+]
+FORMS = ["Ltd", "GmbH", "S.A.", "Sp. z o.o.", "LLC", "Inc.", "AB", "s.r.o.", "Kft.", ""]
+CONTRACT_COLUMNS = (
+    "key",
+    "vendor_id",
+    "buyer_id",
+    "jurisdiction_id",
+    "title",
+    "procurement_method",
+    "amount_minor",
+    "currency",
+    "amount_is_estimate",
+    "date_start",
+    "date_end",
+    "status",
+    "ocid",
+)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How many rows of each kind to generate."""
+
+    contracts: int
+    vendors: int
+    buyers: int
+    measures: int
+    jurisdictions: int = JURISDICTIONS
+
+    @classmethod
+    def for_contracts(cls, contracts: int) -> Sizes:
+        """Return the issue's proportions: 50,000 vendors and 20,000 measures per million."""
+        return cls(
+            contracts=contracts,
+            vendors=max(10, contracts // 20),
+            buyers=max(10, contracts // 100),
+            measures=max(10, contracts // 50),
+        )
+
+
+@dataclass
+class Loaded:
+    """What a load wrote: row counts, the exact minor-unit total per currency, a sample."""
+
+    rows: Counter[str] = field(default_factory=Counter)
+    totals: dict[str, int] = field(default_factory=dict)
+    # A vendor with the mean number of contracts, for the vendor query.
+    sample_vendor: str = ""
+    sample_vendor_contracts: int = 0
+
+
+def vendor_name(number: int) -> str:
+    """Return the name of generated vendor `number`; distinct for every number."""
+    word = WORDS[number % len(WORDS)]
+    trade = TRADES[(number // len(WORDS)) % len(TRADES)]
+    form = FORMS[number % len(FORMS)]
+    return f"{word} {trade} {number:06d} {form}".strip()
+
+
+def date_text(rng: random.Random) -> str:
+    """Return a date between 2005 and 2025 at year, month or day precision."""
+    year = rng.randint(2005, 2025)
+    precision = rng.random()
+    if precision < 0.2:
+        return f"{year}"
+    month = rng.randint(1, 12)
+    if precision < 0.5:
+        return f"{year}-{month:02d}"
+    return f"{year}-{month:02d}-{rng.randint(1, 28):02d}"
+
+
+def contract_rows(
+    sizes: Sizes,
+    vendor_ids: list[int],
+    buyers: list[tuple[int, int]],
+    *,
+    seed: int,
+    prefix: str,
+    totals: dict[str, int],
+) -> Iterator[tuple[Any, ...]]:
+    """Yield contract tuples in CONTRACT_COLUMNS order, adding amounts to `totals` exactly."""
+    rng = random.Random(f"{seed}-contracts")
+    currencies = list(CURRENCIES)
+    weights = list(CURRENCIES.values())
+    for number in range(sizes.contracts):
+        # Skewed like real markets: a few vendors hold many contracts, most hold a few.
+        vendor_id = vendor_ids[int(len(vendor_ids) * rng.random() ** 2)]
+        buyer_id, jurisdiction_id = buyers[rng.randrange(len(buyers))]
+        start = None if rng.random() < 0.02 else date_text(rng)
+        end = None
+        if start is not None and rng.random() < 0.1:
+            end = str(int(start[:4]) + rng.randint(1, 4))
+        amount = None
+        currency = None
+        if rng.random() >= 0.05:
+            currency = rng.choices(currencies, weights)[0]
+            amount = int(10 ** rng.uniform(3, 10))
+            totals[currency] = totals.get(currency, 0) + amount
+        yield (
+            f"{prefix}-contract-{number:07d}",
+            vendor_id,
+            buyer_id,
+            jurisdiction_id,
+            f"{TRADES[number % len(TRADES)]} services, lot {number % 97}",
+            METHODS[number % 4] if rng.random() < 0.8 else None,
+            amount,
+            currency,
+            currency is not None and rng.random() < 0.1,
+            start,
+            end,
+            "active" if number % 3 else "complete",
+            f"ocds-{prefix}-{number:07d}" if number % 2 else None,
+        )
+
+
+def _ids(session: Session, table: str, prefix: str) -> dict[str, int]:
+    rows = session.execute(
+        text(f"SELECT key, id FROM {table} WHERE key LIKE :prefix"), {"prefix": f"{prefix}-%"}
+    )
+    return {key: id_ for key, id_ in rows}
+
+
+def _jurisdictions(session: Session, count: int) -> list[int]:
+    import pycountry
+
+    codes = sorted(country.alpha_2 for country in pycountry.countries)[:count]
+    names = {c.alpha_2: c.name for c in pycountry.countries}
+    known = dict(session.execute(text("SELECT code, id FROM jurisdictions")).tuples().all())
+    missing = [(code, names[code], "country") for code in codes if code not in known]
+    insert_many(session, "jurisdictions", ("code", "name", "kind"), missing)
+    known = dict(session.execute(text("SELECT code, id FROM jurisdictions")).tuples().all())
+    return [known[code] for code in codes]
+
+
+def load(session: Session, sizes: Sizes, *, seed: int = 2024, prefix: str = "bench") -> Loaded:
+    """Generate and insert every table; keys start with `prefix` so loads can sit side by side."""
+    rng = random.Random(seed)
+    loaded = Loaded()
+    jurisdictions = _jurisdictions(session, sizes.jurisdictions)
+
+    names = [vendor_name(number) for number in range(sizes.vendors)]
+    loaded.rows["vendors"] = insert_many(
+        session,
+        "vendors",
+        ("key", "name", "name_key", "country_id"),
+        (
+            (f"{prefix}-vendor-{n:06d}", name, name_key(name), rng.choice(jurisdictions))
+            for n, name in enumerate(names)
+        ),
+    )
+    vendor_by_key = _ids(session, "vendors", f"{prefix}-vendor")
+    vendor_ids = [vendor_by_key[f"{prefix}-vendor-{n:06d}"] for n in range(sizes.vendors)]
+    alias_rows = []
+    for n, name in enumerate(names):
+        for alias in aliases_of(n, name):
+            alias_rows.append((vendor_ids[n], alias, name_key(alias)))
+    loaded.rows["vendor_aliases"] = insert_many(
+        session, "vendor_aliases", ("vendor_id", "alias", "alias_key"), alias_rows
+    )
+
+    buyer_rows = []
+    for n in range(sizes.buyers):
+        name = f"{WORDS[n % len(WORDS)]} {('Ministry', 'Agency', 'Hospital', 'City')[n % 4]} {n}"
+        buyer_rows.append(
+            (f"{prefix}-buyer-{n:06d}", name, name_key(name), jurisdictions[n % len(jurisdictions)])
+        )
+    loaded.rows["buyers"] = insert_many(
+        session, "buyers", ("key", "name", "name_key", "jurisdiction_id"), buyer_rows
+    )
+    buyer_by_key = _ids(session, "buyers", f"{prefix}-buyer")
+    buyers = [(buyer_by_key[row[0]], row[3]) for row in buyer_rows]
+
+    loaded.rows["contracts"] = insert_many(
+        session,
+        "contracts",
+        CONTRACT_COLUMNS,
+        contract_rows(sizes, vendor_ids, buyers, seed=seed, prefix=prefix, totals=loaded.totals),
+    )
+    loaded.rows["measures"] = insert_many(
+        session,
+        "measures",
+        ("key", "vendor_id", "jurisdiction_id", "authority", "kind", "date_start"),
+        (
+            (
+                f"{prefix}-measure-{n:06d}",
+                vendor_ids[rng.randrange(len(vendor_ids))],
+                jurisdictions[rng.randrange(len(jurisdictions))],
+                "Procurement authority",
+                KINDS[n % 3],
+                date_text(rng),
+            )
+            for n in range(sizes.measures)
+        ),
+    )
+    # With the squared skew, the vendor a quarter of the way down holds the mean number.
+    sample = vendor_ids[len(vendor_ids) // 4]
+    loaded.sample_vendor = names[vendor_ids.index(sample)]
+    loaded.sample_vendor_contracts = int(
+        session.execute(
+            text("SELECT count(*) FROM contracts WHERE vendor_id = :id"), {"id": sample}
+        ).scalar_one()
+    )
+    return loaded
+
+
+def aliases_of(number: int, name: str) -> list[str]:
+    """Return the aliases of generated vendor `number`: about seven for every ten vendors."""
+    found = []
+    if number % 2 == 0:
+        # The name without its legal form, upper-cased, as registries often print it.
+        found.append(name.rsplit(" ", 1)[0].upper() + " TRADING")
+    if number % 5 == 0:
+        found.append(name.replace("o", "0", 1) + " Holding")
+    return found
