@@ -2,8 +2,9 @@
 
 By default a million contracts, 50,000 vendors with aliases, 10,000 buyers and 20,000
 measures across 60 jurisdictions, in nine currencies (exponents 0, 2 and 3) with dates at
-year, month and day precision and some ranges. Every table is loaded through
-procwatch.db.insert_many, as the importers do.
+year, month and day precision and some ranges. Like real markets, a few vendors hold many
+contracts, and a vendor sells mostly at home, in its country's currency, during a few
+active years. Every table is loaded through procwatch.db.insert_many, as importers do.
 """
 
 from __future__ import annotations
@@ -131,6 +132,16 @@ class Sizes:
         )
 
 
+@dataclass(frozen=True)
+class Vendor:
+    """A generated vendor's id, home jurisdiction and active years."""
+
+    id: int
+    home: int
+    first_year: int
+    years: int
+
+
 @dataclass
 class Loaded:
     """What a load wrote: row counts, the exact minor-unit total per currency, a sample."""
@@ -150,9 +161,9 @@ def vendor_name(number: int) -> str:
     return f"{word} {trade} {number:06d} {form}".strip()
 
 
-def date_text(rng: random.Random) -> str:
-    """Return a date between 2005 and 2025 at year, month or day precision."""
-    year = rng.randint(2005, 2025)
+def date_text(rng: random.Random, first_year: int = 2005, years: int = 21) -> str:
+    """Return a date in `years` years from `first_year` at year, month or day precision."""
+    year = first_year + rng.randrange(years)
     precision = rng.random()
     if precision < 0.2:
         return f"{year}"
@@ -164,8 +175,9 @@ def date_text(rng: random.Random) -> str:
 
 def contract_rows(
     sizes: Sizes,
-    vendor_ids: list[int],
-    buyers: list[tuple[int, int]],
+    vendors: list[Vendor],
+    buyers_by_jurisdiction: dict[int, list[int]],
+    currency_of: dict[int, str],
     *,
     seed: int,
     prefix: str,
@@ -173,25 +185,27 @@ def contract_rows(
 ) -> Iterator[tuple[Any, ...]]:
     """Yield contract tuples in CONTRACT_COLUMNS order, adding amounts to `totals` exactly."""
     rng = random.Random(f"{seed}-contracts")
-    currencies = list(CURRENCIES)
-    weights = list(CURRENCIES.values())
+    jurisdictions = list(buyers_by_jurisdiction)
     for number in range(sizes.contracts):
-        # Skewed like real markets: a few vendors hold many contracts, most hold a few.
-        vendor_id = vendor_ids[int(len(vendor_ids) * rng.random() ** 2)]
-        buyer_id, jurisdiction_id = buyers[rng.randrange(len(buyers))]
-        start = None if rng.random() < 0.02 else date_text(rng)
+        # Skewed like real markets: a few vendors hold many contracts, most hold a few,
+        # mostly at home and within the years they were active.
+        vendor = vendors[int(len(vendors) * rng.random() ** 2)]
+        home = rng.random() < 0.85
+        jurisdiction_id = vendor.home if home else rng.choice(jurisdictions)
+        buyer_id = rng.choice(buyers_by_jurisdiction[jurisdiction_id])
+        start = None if rng.random() < 0.02 else date_text(rng, vendor.first_year, vendor.years)
         end = None
         if start is not None and rng.random() < 0.1:
             end = str(int(start[:4]) + rng.randint(1, 4))
         amount = None
         currency = None
         if rng.random() >= 0.05:
-            currency = rng.choices(currencies, weights)[0]
+            currency = currency_of[jurisdiction_id] if rng.random() < 0.85 else "USD"
             amount = int(10 ** rng.uniform(3, 10))
             totals[currency] = totals.get(currency, 0) + amount
         yield (
             f"{prefix}-contract-{number:07d}",
-            vendor_id,
+            vendor.id,
             buyer_id,
             jurisdiction_id,
             f"{TRADES[number % len(TRADES)]} services, lot {number % 97}",
@@ -231,22 +245,37 @@ def load(session: Session, sizes: Sizes, *, seed: int = 2024, prefix: str = "ben
     loaded = Loaded()
     jurisdictions = _jurisdictions(session, sizes.jurisdictions)
 
+    currencies = list(CURRENCIES)
+    weights = list(CURRENCIES.values())
+    currency_of = {j: rng.choices(currencies, weights)[0] for j in jurisdictions}
     names = [vendor_name(number) for number in range(sizes.vendors)]
+    homes = [rng.choice(jurisdictions) for _ in names]
     loaded.rows["vendors"] = insert_many(
         session,
         "vendors",
         ("key", "name", "name_key", "country_id"),
         (
-            (f"{prefix}-vendor-{n:06d}", name, name_key(name), rng.choice(jurisdictions))
+            (f"{prefix}-vendor-{n:06d}", name, name_key(name), homes[n])
             for n, name in enumerate(names)
         ),
     )
     vendor_by_key = _ids(session, "vendors", f"{prefix}-vendor")
-    vendor_ids = [vendor_by_key[f"{prefix}-vendor-{n:06d}"] for n in range(sizes.vendors)]
-    alias_rows = []
-    for n, name in enumerate(names):
-        for alias in aliases_of(n, name):
-            alias_rows.append((vendor_ids[n], alias, name_key(alias)))
+    vendors = []
+    for n in range(sizes.vendors):
+        first_year = rng.randint(2005, 2022)
+        vendors.append(
+            Vendor(
+                id=vendor_by_key[f"{prefix}-vendor-{n:06d}"],
+                home=homes[n],
+                first_year=first_year,
+                years=min(rng.randint(3, 10), 2026 - first_year),
+            )
+        )
+    alias_rows = [
+        (vendors[n].id, alias, name_key(alias))
+        for n, name in enumerate(names)
+        for alias in aliases_of(n, name)
+    ]
     loaded.rows["vendor_aliases"] = insert_many(
         session, "vendor_aliases", ("vendor_id", "alias", "alias_key"), alias_rows
     )
@@ -261,13 +290,23 @@ def load(session: Session, sizes: Sizes, *, seed: int = 2024, prefix: str = "ben
         session, "buyers", ("key", "name", "name_key", "jurisdiction_id"), buyer_rows
     )
     buyer_by_key = _ids(session, "buyers", f"{prefix}-buyer")
-    buyers = [(buyer_by_key[row[0]], row[3]) for row in buyer_rows]
+    buyers_by_jurisdiction: dict[int, list[int]] = {j: [] for j in jurisdictions}
+    for row in buyer_rows:
+        buyers_by_jurisdiction[row[3]].append(buyer_by_key[row[0]])
 
     loaded.rows["contracts"] = insert_many(
         session,
         "contracts",
         CONTRACT_COLUMNS,
-        contract_rows(sizes, vendor_ids, buyers, seed=seed, prefix=prefix, totals=loaded.totals),
+        contract_rows(
+            sizes,
+            vendors,
+            buyers_by_jurisdiction,
+            currency_of,
+            seed=seed,
+            prefix=prefix,
+            totals=loaded.totals,
+        ),
     )
     loaded.rows["measures"] = insert_many(
         session,
@@ -276,7 +315,7 @@ def load(session: Session, sizes: Sizes, *, seed: int = 2024, prefix: str = "ben
         (
             (
                 f"{prefix}-measure-{n:06d}",
-                vendor_ids[rng.randrange(len(vendor_ids))],
+                vendors[rng.randrange(len(vendors))].id,
                 jurisdictions[rng.randrange(len(jurisdictions))],
                 "Procurement authority",
                 KINDS[n % 3],
@@ -286,8 +325,8 @@ def load(session: Session, sizes: Sizes, *, seed: int = 2024, prefix: str = "ben
         ),
     )
     # With the squared skew, the vendor a quarter of the way down holds the mean number.
-    sample = vendor_ids[len(vendor_ids) // 4]
-    loaded.sample_vendor = names[vendor_ids.index(sample)]
+    sample = vendors[len(vendors) // 4].id
+    loaded.sample_vendor = names[len(vendors) // 4]
     loaded.sample_vendor_contracts = int(
         session.execute(
             text("SELECT count(*) FROM contracts WHERE vendor_id = :id"), {"id": sample}

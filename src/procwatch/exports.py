@@ -6,6 +6,7 @@ import csv
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import case, func, literal, select
@@ -86,18 +87,10 @@ def contracts_summary_rows(session: Session) -> Iterator[tuple[Any, ...]]:
         .order_by(Vendor.name, Jurisdiction.code, grouped.c.year, grouped.c.currency)
     )
     for rows in _stream(session, query):
-        for vendor, code, name, year, currency, count, total, unknown, estimated in rows:
-            yield (
-                vendor,
-                code,
-                name,
-                year or "",
-                currency or "",
-                int(count),
-                _total_text(total, currency),
-                int(unknown),
-                int(estimated),
-            )
+        # Counts are integers on both backends; only the total (a numeric on PostgreSQL)
+        # needs converting, and csv writes None as an empty cell.
+        for row in rows:
+            yield (*row[:6], _total_text(row[6], row[4]), *row[7:])
 
 
 def contracts_summary(session: Session) -> pd.DataFrame:
@@ -105,7 +98,14 @@ def contracts_summary(session: Session) -> pd.DataFrame:
     import pandas as pd
 
     records = [
-        (*row[:6], None if row[6] == "" else Decimal(row[6]), *row[7:])
+        (
+            *row[:3],
+            row[3] or "",
+            row[4] or "",
+            row[5],
+            Decimal(row[6]) if row[6] else None,
+            *row[7:],
+        )
         for row in contracts_summary_rows(session)
     ]
     return pd.DataFrame.from_records(records, columns=CONTRACTS_SUMMARY_COLUMNS)
@@ -116,9 +116,10 @@ def write_contracts_summary(session: Session, handle: TextIO) -> int:
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(CONTRACTS_SUMMARY_COLUMNS)
     count = 0
-    for row in contracts_summary_rows(session):
-        writer.writerow(row)
-        count += 1
+    rows = contracts_summary_rows(session)
+    while batch := list(islice(rows, STREAM_BATCH)):
+        writer.writerows(batch)
+        count += len(batch)
     return count
 
 
