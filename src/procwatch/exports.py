@@ -51,7 +51,7 @@ CONTRACTS_SUMMARY_COLUMNS = [
 ]
 
 
-def contracts_summary_rows(session: Session) -> Iterator[tuple[Any, ...]]:
+def contracts_summary_rows(session: Session) -> Iterator[Sequence[Any]]:
     """Yield contracts per vendor, jurisdiction, year and currency, with exact total strings."""
     period = _period(Contract.date_start, Contract.date_end).label("year")
     # Aggregate first, then join the names: grouping on integer ids is the cheap part
@@ -113,14 +113,7 @@ def contracts_summary(session: Session) -> pd.DataFrame:
 
 def write_contracts_summary(session: Session, handle: TextIO) -> int:
     """Stream the contracts summary as CSV; return the number of rows."""
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(CONTRACTS_SUMMARY_COLUMNS)
-    count = 0
-    rows = contracts_summary_rows(session)
-    while batch := list(islice(rows, STREAM_BATCH)):
-        writer.writerows(batch)
-        count += len(batch)
-    return count
+    return _write_rows(CONTRACTS_SUMMARY_COLUMNS, contracts_summary_rows(session), handle)
 
 
 def _total_text(minor: int | Decimal | None, currency: str | None) -> str:
@@ -130,10 +123,19 @@ def _total_text(minor: int | Decimal | None, currency: str | None) -> str:
     return minor_units_text(int(minor), currency)
 
 
-def measures_summary(session: Session) -> pd.DataFrame:
-    """Return measures per jurisdiction and kind: how many, against how many vendors, when."""
-    import pandas as pd
+MEASURES_SUMMARY_COLUMNS = [
+    "country",
+    "country_name",
+    "kind",
+    "measures",
+    "vendors",
+    "first_date",
+    "last_date",
+]
 
+
+def measures_summary_rows(session: Session) -> Iterator[Sequence[Any]]:
+    """Yield measures per jurisdiction and kind: how many, against how many vendors, when."""
     grouped = (
         select(
             Measure.jurisdiction_id,
@@ -146,7 +148,7 @@ def measures_summary(session: Session) -> pd.DataFrame:
         .group_by(Measure.jurisdiction_id, Measure.kind)
         .subquery()
     )
-    rows = session.execute(
+    query = (
         select(
             Jurisdiction.code,
             Jurisdiction.name,
@@ -158,15 +160,28 @@ def measures_summary(session: Session) -> pd.DataFrame:
         )
         .join(Jurisdiction, Jurisdiction.id == grouped.c.jurisdiction_id)
         .order_by(Jurisdiction.code, grouped.c.kind)
-    ).all()
-    columns = ["country", "country_name", "kind", "measures", "vendors", "first_date", "last_date"]
-    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns)
+    )
+    for rows in _stream(session, query):
+        yield from rows
 
 
-def _write_frame(frame: pd.DataFrame, handle: TextIO) -> int:
-    # Decimal cells are written with str(), so totals stay exact ("5870722.48").
-    frame.to_csv(handle, index=False, lineterminator="\n")
-    return len(frame)
+def measures_summary(session: Session) -> pd.DataFrame:
+    """Return measures per jurisdiction and kind: how many, against how many vendors, when."""
+    import pandas as pd
+
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in measures_summary_rows(session)], columns=MEASURES_SUMMARY_COLUMNS
+    )
+
+
+def _write_rows(columns: list[str], rows: Iterator[Sequence[Any]], handle: TextIO) -> int:
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(columns)
+    count = 0
+    while batch := list(islice(rows, STREAM_BATCH)):
+        writer.writerows(batch)
+        count += len(batch)
+    return count
 
 
 CONTRACT_COLUMNS = [
@@ -297,7 +312,9 @@ EXPORTS: dict[str, Export] = {
         Export(
             "measures-summary",
             "measures per country and kind: count, vendors, first and last date",
-            lambda session, handle: _write_frame(measures_summary(session), handle),
+            lambda session, handle: _write_rows(
+                MEASURES_SUMMARY_COLUMNS, measures_summary_rows(session), handle
+            ),
         ),
         Export("contracts", "every contract with vendor, buyer and country", write_contracts),
         Export("measures", "every measure with vendor and country", write_measures),
