@@ -3,16 +3,19 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
+from procwatch.db import insert_many
 from procwatch.errors import InvalidInputError
 from procwatch.models import MeasureKind
 from procwatch.queries import (
     CurrencyTotal,
+    currency_totals,
     list_contracts,
     list_jurisdictions,
     list_measures,
     list_vendors,
     vendor_profile,
 )
+from procwatch.resolve import resolve_vendor
 
 
 def test_contracts_of_nuctech(session: Session) -> None:
@@ -115,3 +118,21 @@ def test_jurisdictions_know_eu_membership(session: Session) -> None:
     assert records["PL"].part_of == ["EU"]
     assert len(records["EU"].members) == 27
     assert (records["GE"].contracts, records["EU"].measures) == (3, 1)
+
+
+def test_database_sums_of_many_amounts_are_exact(session: Session) -> None:
+    # 200,000 amounts like 5,870,722.48 (and the seed's one): summed as binary floats they
+    # come to ...722.4795; as integer minor units SQLite and PostgreSQL add them exactly.
+    count = 200_000
+    vendor = resolve_vendor(session, "Nuctech").id
+    rows = (
+        (f"many-{n}", vendor, 15, "generated", 587_072_248 + n % 1000, "USD", False, "2021")
+        for n in range(count)
+    )
+    columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_minor", "currency")
+    insert_many(session, "contracts", (*columns, "amount_is_estimate", "date_start"), rows)
+    exact = count * 587_072_248 + (count // 1000) * sum(range(1000)) + 587_072_248
+    totals = {total.currency: total for total in currency_totals(session, vendor)}
+    assert totals["USD"].contracts == count + 1
+    assert totals["USD"].total == Decimal(exact).scaleb(-2)
+    assert str(totals["USD"].total) == "1174151365722.48"
