@@ -127,7 +127,7 @@ class Sizes:
         return cls(
             contracts=contracts,
             vendors=max(10, contracts // 20),
-            buyers=max(10, contracts // 100),
+            buyers=max(2 * JURISDICTIONS, contracts // 100),
             measures=max(10, contracts // 50),
         )
 
@@ -142,15 +142,27 @@ class Vendor:
     years: int
 
 
+@dataclass(frozen=True)
+class Reference:
+    """The generated rows contracts refer to, and the parameters that generated them."""
+
+    sizes: Sizes
+    seed: int
+    prefix: str
+    vendors: list[Vendor]
+    buyers_by_jurisdiction: dict[int, list[int]]
+    currency_of: dict[int, str]
+    # A vendor with about the mean number of contracts, for the vendor query.
+    sample_vendor: str
+
+
 @dataclass
 class Loaded:
-    """What a load wrote: row counts, the exact minor-unit total per currency, a sample."""
+    """What a load wrote: contract rows and the exact minor-unit total per currency."""
 
+    sample_vendor: str
     rows: Counter[str] = field(default_factory=Counter)
     totals: dict[str, int] = field(default_factory=dict)
-    # A vendor with the mean number of contracts, for the vendor query.
-    sample_vendor: str = ""
-    sample_vendor_contracts: int = 0
 
 
 def vendor_name(number: int) -> str:
@@ -173,20 +185,15 @@ def date_text(rng: random.Random, first_year: int = 2005, years: int = 21) -> st
     return f"{year}-{month:02d}-{rng.randint(1, 28):02d}"
 
 
-def contract_rows(
-    sizes: Sizes,
-    vendors: list[Vendor],
-    buyers_by_jurisdiction: dict[int, list[int]],
-    currency_of: dict[int, str],
-    *,
-    seed: int,
-    prefix: str,
-    totals: dict[str, int],
-) -> Iterator[tuple[Any, ...]]:
+def contract_rows(reference: Reference, totals: dict[str, int]) -> Iterator[tuple[Any, ...]]:
     """Yield contract tuples in CONTRACT_COLUMNS order, adding amounts to `totals` exactly."""
-    rng = random.Random(f"{seed}-contracts")
+    rng = random.Random(f"{reference.seed}-contracts")
+    vendors = reference.vendors
+    buyers_by_jurisdiction = reference.buyers_by_jurisdiction
+    currency_of = reference.currency_of
+    prefix = reference.prefix
     jurisdictions = list(buyers_by_jurisdiction)
-    for number in range(sizes.contracts):
+    for number in range(reference.sizes.contracts):
         # Skewed like real markets: a few vendors hold many contracts, most hold a few,
         # mostly at home and within the years they were active.
         vendor = vendors[int(len(vendors) * rng.random() ** 2)]
@@ -232,25 +239,27 @@ def _jurisdictions(session: Session, count: int) -> list[int]:
 
     codes = sorted(country.alpha_2 for country in pycountry.countries)[:count]
     names = {c.alpha_2: c.name for c in pycountry.countries}
-    known = dict(session.execute(text("SELECT code, id FROM jurisdictions")).tuples().all())
+    known: dict[str, int] = dict(
+        session.execute(text("SELECT code, id FROM jurisdictions")).tuples().all()
+    )
     missing = [(code, names[code], "country") for code in codes if code not in known]
     insert_many(session, "jurisdictions", ("code", "name", "kind"), missing)
     known = dict(session.execute(text("SELECT code, id FROM jurisdictions")).tuples().all())
     return [known[code] for code in codes]
 
 
-def load(session: Session, sizes: Sizes, *, seed: int = 2024, prefix: str = "bench") -> Loaded:
-    """Generate and insert every table; keys start with `prefix` so loads can sit side by side."""
+def load_reference(
+    session: Session, sizes: Sizes, *, seed: int = 2024, prefix: str = "bench"
+) -> Reference:
+    """Insert jurisdictions, vendors, aliases, buyers and measures; return what contracts need."""
     rng = random.Random(seed)
-    loaded = Loaded()
     jurisdictions = _jurisdictions(session, sizes.jurisdictions)
-
     currencies = list(CURRENCIES)
     weights = list(CURRENCIES.values())
     currency_of = {j: rng.choices(currencies, weights)[0] for j in jurisdictions}
     names = [vendor_name(number) for number in range(sizes.vendors)]
     homes = [rng.choice(jurisdictions) for _ in names]
-    loaded.rows["vendors"] = insert_many(
+    insert_many(
         session,
         "vendors",
         ("key", "name", "name_key", "country_id"),
@@ -276,9 +285,7 @@ def load(session: Session, sizes: Sizes, *, seed: int = 2024, prefix: str = "ben
         for n, name in enumerate(names)
         for alias in aliases_of(n, name)
     ]
-    loaded.rows["vendor_aliases"] = insert_many(
-        session, "vendor_aliases", ("vendor_id", "alias", "alias_key"), alias_rows
-    )
+    insert_many(session, "vendor_aliases", ("vendor_id", "alias", "alias_key"), alias_rows)
 
     buyer_rows = []
     for n in range(sizes.buyers):
@@ -286,29 +293,13 @@ def load(session: Session, sizes: Sizes, *, seed: int = 2024, prefix: str = "ben
         buyer_rows.append(
             (f"{prefix}-buyer-{n:06d}", name, name_key(name), jurisdictions[n % len(jurisdictions)])
         )
-    loaded.rows["buyers"] = insert_many(
-        session, "buyers", ("key", "name", "name_key", "jurisdiction_id"), buyer_rows
-    )
+    insert_many(session, "buyers", ("key", "name", "name_key", "jurisdiction_id"), buyer_rows)
     buyer_by_key = _ids(session, "buyers", f"{prefix}-buyer")
     buyers_by_jurisdiction: dict[int, list[int]] = {j: [] for j in jurisdictions}
     for row in buyer_rows:
         buyers_by_jurisdiction[row[3]].append(buyer_by_key[row[0]])
 
-    loaded.rows["contracts"] = insert_many(
-        session,
-        "contracts",
-        CONTRACT_COLUMNS,
-        contract_rows(
-            sizes,
-            vendors,
-            buyers_by_jurisdiction,
-            currency_of,
-            seed=seed,
-            prefix=prefix,
-            totals=loaded.totals,
-        ),
-    )
-    loaded.rows["measures"] = insert_many(
+    insert_many(
         session,
         "measures",
         ("key", "vendor_id", "jurisdiction_id", "authority", "kind", "date_start"),
@@ -325,12 +316,23 @@ def load(session: Session, sizes: Sizes, *, seed: int = 2024, prefix: str = "ben
         ),
     )
     # With the squared skew, the vendor a quarter of the way down holds the mean number.
-    sample = vendors[len(vendors) // 4].id
-    loaded.sample_vendor = names[len(vendors) // 4]
-    loaded.sample_vendor_contracts = int(
-        session.execute(
-            text("SELECT count(*) FROM contracts WHERE vendor_id = :id"), {"id": sample}
-        ).scalar_one()
+    return Reference(
+        sizes=sizes,
+        seed=seed,
+        prefix=prefix,
+        vendors=vendors,
+        buyers_by_jurisdiction=buyers_by_jurisdiction,
+        currency_of=currency_of,
+        sample_vendor=names[len(vendors) // 4],
+    )
+
+
+def load(session: Session, sizes: Sizes, *, seed: int = 2024, prefix: str = "bench") -> Loaded:
+    """Generate and insert every table; keys start with `prefix` so loads can sit side by side."""
+    reference = load_reference(session, sizes, seed=seed, prefix=prefix)
+    loaded = Loaded(sample_vendor=reference.sample_vendor)
+    loaded.rows["contracts"] = insert_many(
+        session, "contracts", CONTRACT_COLUMNS, contract_rows(reference, loaded.totals)
     )
     return loaded
 
