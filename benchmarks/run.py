@@ -423,7 +423,7 @@ def sqlite_benchmarks(workdir: Path, sizes: Sizes, seed: int) -> tuple[list[Resu
         "of one database holding vendors and buyers; procwatch's time includes the ANALYZE it "
         "runs after a bulk load. Peak memory includes the generated rows in both."
     )
-    notes.append(exactness(f"sqlite:///{database}", reference_file))
+    notes.append("SQLite: " + exactness(f"sqlite:///{database}", reference_file))
     db = ["--db", str(database)]
     vendor = reference.sample_vendor
     results.append(
@@ -532,7 +532,7 @@ def postgres_benchmarks(
                 sizes.contracts,
             )
         )
-        notes.append(exactness(urls[0], reference_file))
+        notes.append("PostgreSQL: " + exactness(urls[0], reference_file))
         reference = pickle.loads(reference_file.read_bytes())
         db = ["--db", urls[0]]
         results.append(
