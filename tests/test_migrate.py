@@ -4,7 +4,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.pool import NullPool
 
 from procwatch import migrate
 from procwatch.errors import DatabaseError
@@ -18,30 +19,50 @@ def test_revisions_constant_matches_the_migration_scripts() -> None:
     assert scripts.get_current_head() == migrate.HEAD
 
 
-def test_migrated_blank_database_matches_the_models(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'blank.db'}")
+def test_migrated_blank_database_matches_the_models(empty_db_url: str) -> None:
+    engine = create_engine(empty_db_url, poolclass=NullPool)
     with engine.begin() as connection:
         migrate.upgrade(connection)
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
 
 
-def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'cycle.db'}")
+def test_upgrade_downgrade_upgrade(empty_db_url: str) -> None:
+    engine = create_engine(empty_db_url, poolclass=NullPool)
     with engine.begin() as connection:
         migrate.upgrade(connection)
+        assert set(inspect(connection).get_table_names()) == {
+            *Base.metadata.tables,
+            "alembic_version",
+        }
         migrate.downgrade(connection, "base")
-        tables = connection.execute(
-            text(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
-            )
-        ).all()
-        assert tables == []
+        assert inspect(connection).get_table_names() == ["alembic_version"]
+        migrate.upgrade(connection)
+        assert migrate.status(connection).is_current
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_each_revision_downgrades_to_the_one_before(empty_db_url: str) -> None:
+    engine = create_engine(empty_db_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        migrate.upgrade(connection)
+        for previous in reversed(migrate.REVISIONS[:-1]):
+            migrate.downgrade(connection, previous)
+            assert migrate.status(connection).revision == previous
         migrate.upgrade(connection)
         assert migrate.status(connection).is_current
 
 
-def test_open_database_creates_migrates_and_seeds(tmp_path: Path) -> None:
+def test_open_database_creates_migrates_and_seeds(empty_db_url: str) -> None:
+    engine = migrate.open_database(empty_db_url, write=True)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM contracts")).scalar() == 4
+        assert migrate.status(connection).is_current
+    engine.dispose()
+
+
+def test_a_new_sqlite_file_is_created_in_new_folders(tmp_path: Path) -> None:
     path = tmp_path / "new" / "folder" / "procwatch.db"
     engine = migrate.open_database(f"sqlite:///{path}")
     with engine.connect() as connection:
@@ -49,19 +70,46 @@ def test_open_database_creates_migrates_and_seeds(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_out_of_date_database_is_refused(db_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{db_path}")
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_read_command_does_not_create_a_server_database(empty_db_url: str) -> None:
+    with pytest.raises(DatabaseError) as raised:
+        migrate.open_database(empty_db_url)
+    assert str(raised.value).endswith(
+        "is empty: its owner creates the schema with 'procwatch db upgrade'"
+    )
+    engine = create_engine(empty_db_url, poolclass=NullPool)
+    with engine.connect() as connection:
+        assert inspect(connection).get_table_names() == []
+    engine.dispose()
+
+
+def test_a_newer_database_is_refused(db_url: str) -> None:
+    engine = create_engine(db_url, poolclass=NullPool)
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = 'ffff'"))
-    with pytest.raises(DatabaseError, match="newer than this procwatch knows; upgrade procwatch"):
-        migrate.open_database(f"sqlite:///{db_path}")
+    with pytest.raises(DatabaseError, match=r"newer than this procwatch knows; upgrade procwatch$"):
+        migrate.open_database(db_url)
 
 
-def test_older_revision_asks_for_upgrade(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(migrate, "REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr(migrate, "HEAD", "0002")
-    with pytest.raises(DatabaseError) as raised:
-        migrate.require_current(migrate.Status(empty=False, revision="0001"), "x.db")
-    assert str(raised.value) == (
-        "x.db is at schema revision 0001, this procwatch needs 0002: run 'procwatch db upgrade'"
+def test_an_older_database_is_refused_by_reads_and_upgraded_by_db_upgrade(
+    empty_db_url: str,
+) -> None:
+    engine = create_engine(empty_db_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        migrate.upgrade(connection, migrate.REVISIONS[0])
+    old = migrate.REVISIONS[0]
+    if old == migrate.HEAD:
+        pytest.skip("only one revision exists")
+    with pytest.raises(DatabaseError, match=rf"at schema revision {old}, this procwatch needs"):
+        migrate.open_database(empty_db_url)
+    with engine.connect() as connection:
+        assert migrate.status(connection).revision == old
+    assert migrate.upgrade_database(empty_db_url) == (old, migrate.HEAD)
+    engine.dispose()
+
+
+def test_describe_revision_of_an_empty_database(backend: str, empty_db_url: str) -> None:
+    creator = "the first command" if backend == "sqlite" else "'procwatch db upgrade'"
+    assert migrate.describe_revision(empty_db_url).endswith(
+        f": empty; {creator} creates it at revision {migrate.HEAD}."
     )

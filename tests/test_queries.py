@@ -1,18 +1,24 @@
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from procwatch.db import insert_many
 from procwatch.errors import InvalidInputError
-from procwatch.models import MeasureKind
+from procwatch.models import Buyer, MeasureKind
 from procwatch.queries import (
     CurrencyTotal,
+    currency_totals,
     list_contracts,
     list_jurisdictions,
     list_measures,
     list_vendors,
     vendor_profile,
 )
+from procwatch.resolve import resolve_vendor
 
 
 def test_contracts_of_nuctech(session: Session) -> None:
@@ -115,3 +121,81 @@ def test_jurisdictions_know_eu_membership(session: Session) -> None:
     assert records["PL"].part_of == ["EU"]
     assert len(records["EU"].members) == 27
     assert (records["GE"].contracts, records["EU"].measures) == (3, 1)
+
+
+def test_database_sums_of_many_amounts_are_exact(session: Session) -> None:
+    # 200,000 amounts like 5,870,722.48 (and the seed's one): summed as binary floats they
+    # come to ...722.4795; as integer minor units SQLite and PostgreSQL add them exactly.
+    count = 200_000
+    vendor = resolve_vendor(session, "Nuctech").id
+    rows = (
+        (f"many-{n}", vendor, 15, "generated", 587_072_248 + n % 1000, "USD", False, "2021")
+        for n in range(count)
+    )
+    columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_minor", "currency")
+    insert_many(session, "contracts", (*columns, "amount_is_estimate", "date_start"), rows)
+    exact = count * 587_072_248 + (count // 1000) * sum(range(1000)) + 587_072_248
+    totals = {total.currency: total for total in currency_totals(session, vendor)}
+    assert totals["USD"].contracts == count + 1
+    assert totals["USD"].total == Decimal(exact).scaleb(-2)
+    assert str(totals["USD"].total) == "1174151365722.48"
+
+
+def _plans(session: Session, run: Callable[[], object]) -> list[str]:
+    """Run a query function; return SQLite's plan lines for every SELECT it sent."""
+    statements: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    connection = session.connection()
+    return [
+        row[-1]
+        for statement, parameters in statements
+        for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+    ]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (
+            {"vendor": "Nuotech"},
+            "SEARCH contracts USING INDEX ix_contracts_vendor_summary (vendor_id=?)",
+        ),
+        ({"buyer": "rzesz"}, "SEARCH contracts USING INDEX ix_contracts_buyer_id (buyer_id=?)"),
+        (
+            {"country": "PL"},
+            "SEARCH contracts USING INDEX ix_contracts_jurisdiction_date (jurisdiction_id=?)",
+        ),
+        ({"since": 2024}, "SEARCH contracts USING INDEX ix_contracts_date_end (date_end>?)"),
+        ({"until": 2001}, "SEARCH contracts USING INDEX ix_contracts_date_start (date_start<?)"),
+    ],
+    ids=lambda value: ",".join(value) if isinstance(value, dict) else "",
+)
+def test_contract_filters_use_an_index_after_a_bulk_load(
+    session: Session, filters: dict[str, Any], expected: str
+) -> None:
+    # 20,000 contracts of one vendor with 1,000 buyers in Georgia across 2000-2019, then
+    # the ANALYZE that follows a bulk load: each filter must reach its contracts by an index.
+    buyers = [(f"plan-buyer-{n}", f"Agency {n}", f"agency {n}", 15) for n in range(1000)]
+    insert_many(session, "buyers", ("key", "name", "name_key", "jurisdiction_id"), buyers)
+    ids = session.scalars(select(Buyer.id).where(Buyer.key.startswith("plan-"))).all()
+    rows = (
+        (f"plan-{n}", 1, ids[n % 1000], 15, "generated", False, f"{2000 + n % 20}")
+        for n in range(20_000)
+    )
+    columns = ("key", "vendor_id", "buyer_id", "jurisdiction_id", "title")
+    insert_many(session, "contracts", (*columns, "amount_is_estimate", "date_start"), rows)
+    session.commit()
+    plans = _plans(session, lambda: list_contracts(session, **filters))
+    assert expected in plans
+    assert not [line for line in plans if line.startswith("SCAN contracts")]

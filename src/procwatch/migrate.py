@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 # The revisions of alembic/versions in order, oldest first. Kept here so that checking a
 # database needs only its alembic_version row, not Alembic; a test keeps it in step.
-REVISIONS: tuple[str, ...] = ("0001",)
+REVISIONS: tuple[str, ...] = ("0001", "0002")
 HEAD = REVISIONS[-1]
 
 
@@ -111,6 +111,9 @@ def initialize(engine: Engine) -> None:
     from procwatch.seed import load_seed
 
     with engine.begin() as connection:
+        # Another process may have created it while this one waited for the writer's lock.
+        if not status(connection).empty:
+            return
         upgrade(connection)
         session = Session(bind=connection)
         load_seed(session)
@@ -119,23 +122,43 @@ def initialize(engine: Engine) -> None:
 
 
 def open_database(url: str, *, write: bool = False) -> Engine:
-    """Return an engine for a ready database; a new empty one is created, migrated and seeded."""
-    from procwatch.db import make_engine
+    """Return an engine for a ready database; a new empty one is created, migrated and seeded.
+
+    A read engine (write=False) never migrates and runs read-only transactions. It creates
+    only a new SQLite file, the user's own; an empty server database is its owner's to
+    create with `procwatch db upgrade`, so that analysts never end up owning the schema.
+    """
+    from procwatch.db import creates_on_first_use, make_engine
 
     engine = make_engine(url, write=write)
-    found = open_status(engine)
-    if found.empty:
-        creator = engine if write else make_engine(url, write=True)
-        try:
-            initialize(creator)
-        except SQLAlchemyError as error:
-            raise DatabaseError(f"cannot create the database: {describe(error)}") from None
-        finally:
-            if creator is not engine:
-                creator.dispose()
+    try:
         found = open_status(engine)
-    require_current(found, _where(url))
+        if found.empty:
+            if not write and not creates_on_first_use(url):
+                raise DatabaseError(
+                    f"{_where(url)} is empty: its owner creates the schema with "
+                    "'procwatch db upgrade'"
+                )
+            _create(url, engine if write else None)
+            found = open_status(engine)
+        require_current(found, _where(url))
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
+
+
+def _create(url: str, engine: Engine | None) -> None:
+    from procwatch.db import make_engine
+
+    creator = engine or make_engine(url, write=True)
+    try:
+        initialize(creator)
+    except SQLAlchemyError as error:
+        raise DatabaseError(f"cannot create the database: {describe(error)}") from None
+    finally:
+        if creator is not engine:
+            creator.dispose()
 
 
 def _where(url: str) -> str:
@@ -163,6 +186,8 @@ def upgrade_database(url: str) -> tuple[str | None, str]:
             require_current(found, _where(url))
         if found.revision != HEAD:
             with engine.begin() as connection:
+                # Alembic reads the revision again inside the writer's lock, so two
+                # upgrades at once run the migrations once.
                 upgrade(connection)
         return found.revision, HEAD
     except SQLAlchemyError as error:
@@ -181,7 +206,10 @@ def describe_revision(url: str) -> str:
     finally:
         engine.dispose()
     if found.empty:
-        return f"{_where(url)}: empty; the first command creates it at revision {HEAD}."
+        from procwatch.db import creates_on_first_use
+
+        creator = "the first command" if creates_on_first_use(url) else "'procwatch db upgrade'"
+        return f"{_where(url)}: empty; {creator} creates it at revision {HEAD}."
     if found.is_current:
         return f"{_where(url)}: revision {found.revision} (current)."
     require_current(found, _where(url))

@@ -195,11 +195,23 @@ class Contract(Base):
         ),
         CheckConstraint("(amount_minor IS NULL) OR (currency IS NOT NULL)", name="amount_currency"),
         Index("ix_contracts_jurisdiction_date", "jurisdiction_id", "date_start"),
+        # Serves vendor lookups (its first column) and lets the contracts summary read the
+        # index alone instead of every contract row (migration 0002).
+        Index(
+            "ix_contracts_vendor_summary",
+            "vendor_id",
+            "jurisdiction_id",
+            "currency",
+            "date_start",
+            "date_end",
+            "amount_minor",
+            "amount_is_estimate",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)
-    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"))
     buyer_id: Mapped[int | None] = mapped_column(ForeignKey("buyers.id"), index=True)
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
     title: Mapped[str] = mapped_column(Text)
@@ -212,7 +224,7 @@ class Contract(Base):
     amount_is_estimate: Mapped[bool] = mapped_column(default=False)
     # ISO 8601 at the source's precision ("2012", "2024-03", "2024-04-23"); a range has an end.
     date_start: Mapped[str | None] = mapped_column(String(10), index=True)
-    date_end: Mapped[str | None] = mapped_column(String(10))
+    date_end: Mapped[str | None] = mapped_column(String(10), index=True)
     places: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str | None] = mapped_column(String(50))
     ocid: Mapped[str | None] = mapped_column(String(200), index=True)

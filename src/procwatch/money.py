@@ -79,3 +79,12 @@ def to_minor_units(amount: Decimal, currency: str) -> int:
 def from_minor_units(units: int, currency: str) -> Decimal:
     """Convert integer minor units back to an exact Decimal with the currency's decimals."""
     return Decimal(units).scaleb(-currency_exponent(currency))
+
+
+def minor_units_text(units: int, currency: str) -> str:
+    """Return str(from_minor_units(units, currency)) with integer arithmetic, for bulk exports."""
+    exponent = currency_exponent(currency)
+    if exponent == 0:
+        return str(units)
+    whole, fraction = divmod(abs(units), 10**exponent)
+    return f"{'-' if units < 0 else ''}{whole}.{fraction:0{exponent}d}"

@@ -1,10 +1,15 @@
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 from typer.testing import CliRunner
 
 from procwatch.cli import app
+from procwatch.db import session_scope
+from procwatch.migrate import HEAD, open_database
 from tests.conftest import Procwatch
 
 
@@ -24,21 +29,21 @@ def test_procwatch_db_environment_variable(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PROCWATCH_DB", str(path))
     assert (
         run("db", "current").stdout
-        == f"{path}: empty; the first command creates it at revision 0001.\n"
+        == f"{path}: empty; the first command creates it at revision {HEAD}.\n"
     )
     assert run("jurisdictions").exit_code == 0
-    assert run("db", "current").stdout == f"{path}: revision 0001 (current).\n"
+    assert run("db", "current").stdout == f"{path}: revision {HEAD} (current).\n"
 
 
-def test_db_upgrade_and_seed(procwatch: Procwatch, db_path: Path) -> None:
-    assert procwatch("db", "upgrade").stdout == "Database is at revision 0001: nothing to do.\n"
+def test_db_upgrade_and_seed(procwatch: Procwatch) -> None:
+    assert procwatch("db", "upgrade").stdout == f"Database is at revision {HEAD}: nothing to do.\n"
     assert procwatch("db", "seed").stdout == "Seed loaded: nothing new.\n"
 
 
 def test_db_upgrade_creates_a_new_database(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     result = run("--db", str(path), "db", "upgrade")
-    assert result.stdout == "Database upgraded from empty to revision 0001.\n"
+    assert result.stdout == f"Database upgraded from empty to revision {HEAD}.\n"
 
 
 def test_not_a_database_file(tmp_path: Path) -> None:
@@ -65,16 +70,16 @@ def test_someone_elses_sqlite_file_is_left_alone(tmp_path: Path) -> None:
     assert len(before) == path.stat().st_size
 
 
-def test_database_newer_than_this_program(db_path: Path, procwatch: Procwatch) -> None:
-    engine = create_engine(f"sqlite:///{db_path}")
+def test_database_newer_than_this_program(db_url: str, procwatch: Procwatch) -> None:
+    engine = create_engine(db_url, poolclass=NullPool)
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     engine.dispose()
     result = procwatch("contracts")
     assert result.exit_code == 4
-    assert result.stderr == (
-        f"Error: {db_path} has schema revision 9999, newer than this procwatch knows; "
-        "upgrade procwatch\n"
+    assert result.stderr.startswith("Error: ")
+    assert result.stderr.endswith(
+        " has schema revision 9999, newer than this procwatch knows; upgrade procwatch\n"
     )
     assert procwatch("db", "upgrade").exit_code == 4
 
@@ -122,3 +127,30 @@ def test_failed_seed_changes_nothing(
         "Error: measures.csv line 7: 'embargo' is not one of ban, restriction, investigation\n"
     )
     assert len(procwatch("contracts", "-f", "csv").stdout.splitlines()) == 5
+
+
+def test_two_seeds_into_a_new_database_at_once_create_it_once(empty_db_url: str) -> None:
+    seeds = [
+        subprocess.Popen(
+            [sys.executable, "-m", "procwatch", "--db", empty_db_url, "db", "seed"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [seed.communicate(timeout=120) for seed in seeds]
+    assert [seed.returncode for seed in seeds] == [0, 0], outputs
+    assert sorted(out for out, _ in outputs) == ["Seed loaded: nothing new.\n"] * 2
+    engine = open_database(empty_db_url)
+    with session_scope(engine) as session:
+        assert session.scalar(text("SELECT count(*) FROM contracts")) == 4
+        assert session.scalar(text("SELECT count(*) FROM citations")) == 20
+        assert session.scalar(text("SELECT version_num FROM alembic_version")) == HEAD
+    engine.dispose()
+
+
+def test_db_current_of_a_database(procwatch) -> None:  # type: ignore[no-untyped-def]
+    result = procwatch("db", "current")
+    assert result.exit_code == 0
+    assert result.output.endswith(f": revision {HEAD} (current).\n")

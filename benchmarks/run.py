@@ -1,0 +1,660 @@
+"""Measure procwatch at scale, each result next to a baseline measured in the same run.
+
+    python benchmarks/run.py                      # a million contracts (a few minutes)
+    python benchmarks/run.py --contracts 100000   # a quick run
+    python benchmarks/run.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+Writes docs/benchmarks.md (results and the machine) and docs/benchmarks-summary.md (the
+table for the README). Every command runs in its own process; its time is the median wall
+time of several runs, interleaved with its baseline's runs, and its memory is the peak
+resident set size of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import Sizes  # noqa: E402
+
+BIN = Path(sys.executable).parent
+TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
+PROCWATCH = str(BIN / "procwatch")
+FLOOR = "import typer, rich.console, rich.table, sqlalchemy.orm"
+BARE_TYPER = """
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def main(name: str = "world") -> None:
+    \"\"\"Say hello.\"\"\"
+    print(name)
+
+
+app()
+"""
+PERIOD = (
+    "substr(c.date_start, 1, 4) || CASE WHEN c.date_end IS NOT NULL AND "
+    "substr(c.date_end, 1, 4) != substr(c.date_start, 1, 4) "
+    "THEN '-' || substr(c.date_end, 1, 4) ELSE '' END"
+)
+# The summary as one would first write it: join the names, then group.
+NAIVE_SUMMARY = f"""
+SELECT v.name AS vendor, j.code AS country, j.name AS country_name, {PERIOD} AS year,
+  c.currency, count(*) AS contracts, sum(c.amount_minor) AS total_minor,
+  sum(CASE WHEN c.amount_minor IS NULL THEN 1 ELSE 0 END) AS unknown_values,
+  sum(CASE WHEN c.amount_is_estimate THEN 1 ELSE 0 END) AS estimated_values
+FROM contracts c JOIN vendors v ON v.id = c.vendor_id
+JOIN jurisdictions j ON j.id = c.jurisdiction_id
+GROUP BY v.name, j.code, j.name, {PERIOD}, c.currency
+ORDER BY v.name, j.code, year, c.currency
+"""
+FULL_EXPORT = """
+SELECT c.id, c.key, v.name, b.name, j.code, c.title, c.procurement_method,
+  c.procurement_method_details, c.amount_minor, c.currency, c.amount_is_estimate,
+  c.date_start, c.date_end, c.places, c.status, c.ocid
+FROM contracts c JOIN vendors v ON v.id = c.vendor_id
+JOIN jurisdictions j ON j.id = c.jurisdiction_id LEFT JOIN buyers b ON b.id = c.buyer_id
+ORDER BY c.id
+"""
+LOAD_PROCWATCH = """
+import json, pickle, sys, time
+from benchmarks.generate import CONTRACT_COLUMNS, contract_rows
+from procwatch.db import insert_many, make_engine, session_scope
+
+url, reference_file = sys.argv[1:]
+with open(reference_file, "rb") as handle:
+    reference = pickle.load(handle)
+totals = {}
+rows = list(contract_rows(reference, totals))
+engine = make_engine(url)
+start = time.perf_counter()
+with session_scope(engine) as session:
+    insert_many(session, "contracts", CONTRACT_COLUMNS, rows)
+print(json.dumps({"seconds": time.perf_counter() - start, "rows": len(rows)}))
+"""
+LOAD_SQLITE3 = """
+import json, pickle, sqlite3, sys, time
+from benchmarks.generate import CONTRACT_COLUMNS, contract_rows
+
+path, reference_file = sys.argv[1:]
+with open(reference_file, "rb") as handle:
+    reference = pickle.load(handle)
+rows = list(contract_rows(reference, {}))
+start = time.perf_counter()
+connection = sqlite3.connect(path)
+marks = ", ".join("?" * len(CONTRACT_COLUMNS))
+with connection:
+    connection.executemany(
+        f"INSERT INTO contracts ({', '.join(CONTRACT_COLUMNS)}) VALUES ({marks})", rows
+    )
+connection.close()
+print(json.dumps({"seconds": time.perf_counter() - start, "rows": len(rows)}))
+"""
+LOAD_PSYCOPG = """
+import json, pickle, sys, time
+import psycopg
+from benchmarks.generate import CONTRACT_COLUMNS, contract_rows
+
+url, reference_file = sys.argv[1:]
+with open(reference_file, "rb") as handle:
+    reference = pickle.load(handle)
+rows = list(contract_rows(reference, {}))
+start = time.perf_counter()
+marks = ", ".join(["%s"] * len(CONTRACT_COLUMNS))
+with psycopg.connect(url) as connection, connection.cursor() as cursor:
+    cursor.executemany(
+        f"INSERT INTO contracts ({', '.join(CONTRACT_COLUMNS)}) VALUES ({marks})", rows
+    )
+print(json.dumps({"seconds": time.perf_counter() - start, "rows": len(rows)}))
+"""
+
+
+@dataclass
+class Run:
+    """One process run: wall seconds, peak memory in MB, what it printed."""
+
+    seconds: float
+    peak_mb: float
+    stdout: str
+
+
+@dataclass
+class Result:
+    """A measurement next to its baseline, and the target on their ratio."""
+
+    name: str
+    candidate: str
+    baseline: str
+    seconds: float
+    baseline_seconds: float
+    peak_mb: float
+    baseline_peak_mb: float
+    target: str
+    met: bool | None
+    ratio_text: str = ""
+
+
+def run(command: Sequence[str], *, stdin: Path | None = None, stdout: Path | None = None) -> Run:
+    """Run a command to completion; return its wall time and its own peak RSS."""
+    # GNU time reports the command's own peak RSS: a child forked from this process would
+    # start its count at this (large) process's size.
+    peak_file = Path(tempfile.mkstemp(prefix="peak-")[1])
+    timed = [TIME, "-f", "%M", "-o", str(peak_file), *command] if TIME else list(command)
+    source = stdin.open("rb") if stdin else None
+    sink = stdout.open("wb") if stdout else None
+    try:
+        start = time.perf_counter()
+        finished = subprocess.run(
+            timed,
+            stdin=source or subprocess.DEVNULL,
+            stdout=sink or subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env=_env(),
+            check=False,
+        )
+        seconds = time.perf_counter() - start
+    finally:
+        for handle in (source, sink):
+            if handle is not None:
+                handle.close()
+    if finished.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{finished.stderr.decode()}")
+    peak_text = peak_file.read_text().strip().splitlines()
+    peak_file.unlink()
+    peak_mb = int(peak_text[-1]) / 1024 if peak_text else float("nan")
+    return Run(seconds, peak_mb, finished.stdout.decode() if finished.stdout else "")
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PROCWATCH_DB", None)
+    return env
+
+
+def compare(
+    name: str,
+    candidate: tuple[str, Sequence[str]],
+    baseline: tuple[str, Sequence[str]],
+    *,
+    repeat: int,
+    target: float | None,
+    target_text: str,
+    io: dict[str, Path] | None = None,
+) -> Result:
+    """Run a command and its baseline `repeat` times, interleaved; compare the medians."""
+    files = io or {}
+    runs: dict[str, list[Run]] = {"candidate": [], "baseline": []}
+    for _ in range(repeat):
+        for side, (_, command) in (("candidate", candidate), ("baseline", baseline)):
+            runs[side].append(
+                run(command, stdin=files.get(f"{side}_in"), stdout=files.get(f"{side}_out"))
+            )
+    seconds = statistics.median(r.seconds for r in runs["candidate"])
+    baseline_seconds = statistics.median(r.seconds for r in runs["baseline"])
+    ratio = seconds / baseline_seconds
+    return Result(
+        name=name,
+        candidate=candidate[0],
+        baseline=baseline[0],
+        seconds=seconds,
+        baseline_seconds=baseline_seconds,
+        peak_mb=max(r.peak_mb for r in runs["candidate"]),
+        baseline_peak_mb=max(r.peak_mb for r in runs["baseline"]),
+        target=target_text,
+        met=None if target is None else ratio <= target,
+        ratio_text=f"{ratio:.2f}x",
+    )
+
+
+def build(workdir: Path, url: str, sizes: Sizes, seed: int) -> Path:
+    """Create, migrate and seed a database with the reference rows; pickle the reference."""
+    from benchmarks.generate import load_reference
+
+    from procwatch.db import session_scope
+    from procwatch.migrate import open_database
+
+    engine = open_database(url, write=True)
+    with session_scope(engine) as session:
+        reference = load_reference(session, sizes, seed=seed)
+    engine.dispose()
+    path = workdir / "reference.pickle"
+    path.write_bytes(pickle.dumps(reference))
+    return path
+
+
+def bulk_load(
+    name: str, candidate: list[str], baseline: list[str], baseline_label: str, rows: int
+) -> Result:
+    """Load the contracts once each way; compare rows per second (higher is better)."""
+    mine, theirs = run(candidate), run(baseline)
+    seconds = json.loads(mine.stdout)["seconds"]
+    baseline_seconds = json.loads(theirs.stdout)["seconds"]
+    rate, baseline_rate = rows / seconds, rows / baseline_seconds
+    return Result(
+        name=name,
+        candidate=f"procwatch.db.insert_many ({rate:,.0f} rows/s)",
+        baseline=f"{baseline_label} ({baseline_rate:,.0f} rows/s)",
+        seconds=seconds,
+        baseline_seconds=baseline_seconds,
+        peak_mb=mine.peak_mb,
+        baseline_peak_mb=theirs.peak_mb,
+        target="rate >= 0.5x raw",
+        met=rate >= 0.5 * baseline_rate,
+        ratio_text=f"{rate / baseline_rate:.2f}x rate",
+    )
+
+
+def exactness(url: str, reference_file: Path) -> str:
+    """Compare SUM per currency in the database with the generator's exact integer totals."""
+    from benchmarks.generate import contract_rows
+    from sqlalchemy import text
+
+    from procwatch.db import session_scope
+    from procwatch.migrate import open_database
+
+    reference = pickle.loads(reference_file.read_bytes())
+    totals: dict[str, int] = {}
+    for _ in contract_rows(reference, totals):
+        pass
+    engine = open_database(url)
+    with session_scope(engine) as session:
+        found = {
+            currency: int(total)
+            for currency, total in session.execute(
+                text(
+                    "SELECT currency, sum(amount_minor) FROM contracts"
+                    " WHERE key LIKE 'bench-%' AND currency IS NOT NULL GROUP BY currency"
+                )
+            )
+        }
+        floats = session.execute(
+            text(
+                "SELECT sum(CAST(amount_minor AS FLOAT) / 100) FROM contracts"
+                " WHERE key LIKE 'bench-%' AND currency = 'EUR'"
+            )
+        ).scalar_one()
+    engine.dispose()
+    drift = float(floats) - totals["EUR"] / 100
+    same = "equal" if found == totals else f"DIFFERENT: {found} vs {totals}"
+    return (
+        f"database SUM per currency vs the generator's exact totals: {same} "
+        f"({len(totals)} currencies); the same EUR sum over REAL values is off by "
+        f"{drift:+.4f} EUR"
+    )
+
+
+def machine() -> list[str]:
+    """Describe the machine, the interpreter and the databases."""
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "unknown"
+    try:
+        total_kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{total_kb / 1024 / 1024:.1f} GB"
+    except (OSError, ValueError, IndexError):
+        pass
+    load = os.getloadavg()
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} logical cores; memory {memory}",
+        f"- load average at start: {load[0]:.2f} (other work on the machine adds noise)",
+        f"- OS: {platform.platform()}",
+        f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+    ]
+
+
+def write_report(
+    results: list[Result],
+    notes: list[str],
+    sizes: Sizes,
+    seconds: float,
+    command: str,
+) -> None:
+    """Write docs/benchmarks.md and docs/benchmarks-summary.md."""
+    header = (
+        "| Measurement | procwatch | baseline | time | baseline time | ratio | target | met "
+        "| peak MB | baseline peak MB |\n|---|---|---|---:|---:|---:|---|---|---:|---:|"
+    )
+    lines = [header]
+    for r in results:
+        met = "n/a" if r.met is None else ("yes" if r.met else "**no**")
+        lines.append(
+            f"| {r.name} | {r.candidate} | {r.baseline} | {r.seconds:.3f} s "
+            f"| {r.baseline_seconds:.3f} s | {r.ratio_text} | {r.target} | {met} "
+            f"| {r.peak_mb:.0f} | {r.baseline_peak_mb:.0f} |"
+        )
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = "\n".join(
+        [
+            "# Benchmarks",
+            "",
+            f"Generated by `{command}` on {when} in {seconds:.0f} s; regenerate with the same "
+            "command (`--contracts 100000` for a quick run, `--postgres URL` to add "
+            "PostgreSQL).",
+            "",
+            f"Data: {sizes.contracts:,} contracts, {sizes.vendors:,} vendors with aliases, "
+            f"{sizes.buyers:,} buyers, {sizes.measures:,} measures, {sizes.jurisdictions} "
+            "jurisdictions, nine currencies (exponents 0, 2, 3), dates at year, month and day "
+            "precision (benchmarks/generate.py, seed 2024).",
+            "",
+            "## Machine",
+            "",
+            *machine(),
+            "",
+            "## Results",
+            "",
+            "Times are medians of interleaved runs of each command and its baseline, as "
+            "separate processes; peak MB is each process's own maximum resident set size.",
+            "",
+            *lines,
+            "",
+            "## Notes",
+            "",
+            *[f"- {note}" for note in notes],
+            "",
+        ]
+    )
+    (ROOT / "docs" / "benchmarks.md").write_text(text, encoding="utf-8")
+    summary = [
+        f"Measured on {sizes.contracts:,} contracts ({when}; details in docs/benchmarks.md).",
+        "",
+        "| Measurement | procwatch | baseline | ratio | target | met |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for r in results:
+        met = "n/a" if r.met is None else ("yes" if r.met else "no")
+        summary.append(
+            f"| {r.name} | {r.seconds:.2f} s, {r.peak_mb:.0f} MB "
+            f"| {r.baseline_seconds:.2f} s, {r.baseline_peak_mb:.0f} MB "
+            f"| {r.ratio_text} | {r.target} | {met} |"
+        )
+    (ROOT / "docs" / "benchmarks-summary.md").write_text("\n".join(summary) + "\n", "utf-8")
+
+
+def sqlite_benchmarks(workdir: Path, sizes: Sizes, seed: int) -> tuple[list[Result], list[str]]:
+    """Measure on SQLite: bulk load, vendor query, --help, summary, export."""
+    results: list[Result] = []
+    notes: list[str] = []
+    base = workdir / "base.db"
+    reference_file = build(workdir, f"sqlite:///{base}", sizes, seed)
+    reference = pickle.loads(reference_file.read_bytes())
+    database = workdir / "procwatch.db"
+    raw = workdir / "raw.db"
+    for copy in (database, raw):
+        shutil.copy(base, copy)
+    print(f"loading {sizes.contracts:,} contracts twice", file=sys.stderr)
+    results.append(
+        bulk_load(
+            "bulk load, SQLite",
+            [sys.executable, "-c", LOAD_PROCWATCH, f"sqlite:///{database}", str(reference_file)],
+            [sys.executable, "-c", LOAD_SQLITE3, str(raw), str(reference_file)],
+            "raw sqlite3 executemany",
+            sizes.contracts,
+        )
+    )
+    notes.append(
+        "Bulk load: the same contract tuples, generated before the clock starts, into copies "
+        "of one database holding vendors and buyers; procwatch's time includes the ANALYZE it "
+        "runs after a bulk load. Peak memory includes the generated rows in both."
+    )
+    notes.append("SQLite: " + exactness(f"sqlite:///{database}", reference_file))
+    db = ["--db", str(database)]
+    vendor = reference.sample_vendor
+    results.append(
+        compare(
+            "vendor query",
+            (
+                f"procwatch contracts --vendor '{vendor}'",
+                [PROCWATCH, *db, "contracts", "--vendor", vendor],
+            ),
+            ("import floor", [sys.executable, "-c", FLOOR]),
+            repeat=15,
+            target=1.15,
+            target_text="<= 1.15x",
+        )
+    )
+    notes.append(f'Import floor: `python -c "{FLOOR}"`.')
+    bare = workdir / "bare_typer.py"
+    bare.write_text(BARE_TYPER)
+    results.append(
+        compare(
+            "--help",
+            ("procwatch --help", [PROCWATCH, "--help"]),
+            ("bare Typer app --help", [sys.executable, str(bare), "--help"]),
+            repeat=15,
+            target=1.15,
+            target_text="<= 1.15x",
+        )
+    )
+    shell = shutil.which("sqlite3")
+    if shell is None:
+        notes.append("sqlite3 shell not found: summary and export baselines skipped.")
+        return results, notes
+    naive = workdir / "naive.sql"
+    naive.write_text(f".mode csv\n.headers on\n{NAIVE_SUMMARY};\n")
+    full = workdir / "full.sql"
+    full.write_text(f".mode csv\n.headers on\n{FULL_EXPORT};\n")
+    results.append(
+        compare(
+            "contracts summary",
+            (
+                "procwatch export contracts-summary",
+                [PROCWATCH, *db, "export", "contracts-summary", "-o", str(workdir / "summary.csv")],
+            ),
+            ("sqlite3 shell, join then GROUP BY", [shell, str(database)]),
+            repeat=3,
+            target=1.0,
+            target_text="<= 1.0x",
+            io={"baseline_in": naive, "baseline_out": workdir / "naive.csv"},
+        )
+    )
+    results.append(
+        compare(
+            "CSV export, all contracts",
+            (
+                "procwatch export contracts",
+                [PROCWATCH, *db, "export", "contracts", "-o", str(workdir / "contracts.csv")],
+            ),
+            ("sqlite3 -csv", [shell, str(database)]),
+            repeat=3,
+            target=2.0,
+            target_text="<= 2x, < 150 MB",
+            io={"baseline_in": full, "baseline_out": workdir / "full.csv"},
+        )
+    )
+    export = results[-1]
+    export.met = bool(export.met) and export.peak_mb < 150
+    summary_rows = sum(1 for _ in (workdir / "summary.csv").open()) - 1
+    notes.append(
+        f"The summary has {summary_rows:,} rows; the sqlite3 shell prints raw minor units "
+        "where procwatch writes exact decimal amounts."
+    )
+    return results, notes
+
+
+def postgres_benchmarks(
+    workdir: Path, server_url: str, sizes: Sizes, seed: int
+) -> tuple[list[Result], list[str]]:
+    """Measure on PostgreSQL: bulk load vs psycopg executemany, query, summary, export."""
+    from sqlalchemy import create_engine, make_url
+    from sqlalchemy.pool import NullPool
+
+    server = make_url(server_url)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    names = [f"procwatch_bench_{os.getpid()}_{side}" for side in ("procwatch", "raw")]
+    with admin.connect() as connection:
+        for name in names:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    urls = [server.set(database=name).render_as_string(hide_password=False) for name in names]
+    results: list[Result] = []
+    notes: list[str] = []
+    try:
+        reference_file = build(workdir, urls[0], sizes, seed)
+        raw_dir = workdir / "raw"
+        raw_dir.mkdir()
+        build(raw_dir, urls[1], sizes, seed)
+        driver_url = make_url(urls[1]).set(drivername="postgresql")
+        libpq_url = driver_url.render_as_string(hide_password=False)
+        print(f"loading {sizes.contracts:,} contracts into PostgreSQL twice", file=sys.stderr)
+        results.append(
+            bulk_load(
+                "bulk load, PostgreSQL",
+                [sys.executable, "-c", LOAD_PROCWATCH, urls[0], str(reference_file)],
+                [sys.executable, "-c", LOAD_PSYCOPG, libpq_url, str(reference_file)],
+                "raw psycopg executemany",
+                sizes.contracts,
+            )
+        )
+        notes.append("PostgreSQL: " + exactness(urls[0], reference_file))
+        reference = pickle.loads(reference_file.read_bytes())
+        db = ["--db", urls[0]]
+        results.append(
+            compare(
+                "vendor query, PostgreSQL",
+                (
+                    "procwatch contracts --vendor",
+                    [PROCWATCH, *db, "contracts", "--vendor", reference.sample_vendor],
+                ),
+                ("import floor", [sys.executable, "-c", FLOOR]),
+                repeat=10,
+                target=1.15,
+                target_text="<= 1.15x",
+            )
+        )
+        psql = shutil.which("psql")
+        libpq = make_url(urls[0]).set(drivername="postgresql").render_as_string(hide_password=False)
+        if psql is None:
+            notes.append("psql not found: PostgreSQL summary and export baselines skipped.")
+            return results, notes
+        one_line = " ".join(NAIVE_SUMMARY.split())
+        results.append(
+            compare(
+                "contracts summary, PostgreSQL",
+                (
+                    "procwatch export contracts-summary",
+                    [
+                        PROCWATCH,
+                        *db,
+                        "export",
+                        "contracts-summary",
+                        "-o",
+                        str(workdir / "pg-summary.csv"),
+                    ],
+                ),
+                (
+                    "psql \\copy, join then GROUP BY",
+                    [psql, libpq, "-c", f"\\copy ({one_line}) TO STDOUT CSV HEADER"],
+                ),
+                repeat=3,
+                target=1.0,
+                target_text="<= 1.0x",
+                io={"baseline_out": workdir / "pg-naive.csv"},
+            )
+        )
+        full_line = " ".join(FULL_EXPORT.split())
+        results.append(
+            compare(
+                "CSV export, PostgreSQL",
+                (
+                    "procwatch export contracts",
+                    [
+                        PROCWATCH,
+                        *db,
+                        "export",
+                        "contracts",
+                        "-o",
+                        str(workdir / "pg-contracts.csv"),
+                    ],
+                ),
+                (
+                    "psql \\copy ... CSV",
+                    [psql, libpq, "-c", f"\\copy ({full_line}) TO STDOUT CSV HEADER"],
+                ),
+                repeat=3,
+                target=2.0,
+                target_text="<= 2x, < 150 MB",
+                io={"baseline_out": workdir / "pg-full.csv"},
+            )
+        )
+        export = results[-1]
+        export.met = bool(export.met) and export.peak_mb < 150
+        with admin.connect() as connection:
+            version = connection.exec_driver_sql("SHOW server_version").scalar()
+        notes.append(f"PostgreSQL {version} at {server.host}:{server.port}, default settings.")
+    finally:
+        with admin.connect() as connection:
+            for name in names:
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+    return results, notes
+
+
+def main() -> None:
+    """Generate the data, run every measurement, write the reports."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contracts", type=int, default=1_000_000, help="contracts to generate")
+    parser.add_argument("--seed", type=int, default=2024, help="generator seed")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("PROCWATCH_BENCH_POSTGRES_URL"),
+        help="PostgreSQL server URL (a maintenance database such as postgres); omit to skip",
+    )
+    parser.add_argument("--workdir", type=Path, help="keep the databases here (default: temp)")
+    args = parser.parse_args()
+    sizes = Sizes.for_contracts(args.contracts)
+    started = time.perf_counter()
+    command = "python benchmarks/run.py" + (
+        f" --contracts {args.contracts}" if args.contracts != 1_000_000 else ""
+    )
+    with tempfile.TemporaryDirectory(prefix="procwatch-bench-") as temporary:
+        workdir = args.workdir or Path(temporary)
+        workdir.mkdir(parents=True, exist_ok=True)
+        (workdir / "sqlite").mkdir(exist_ok=True)
+        results, notes = sqlite_benchmarks(workdir / "sqlite", sizes, args.seed)
+        if args.postgres:
+            command += " --postgres URL"
+            (workdir / "postgresql").mkdir(exist_ok=True)
+            more, more_notes = postgres_benchmarks(
+                workdir / "postgresql", args.postgres, sizes, args.seed
+            )
+            results += more
+            notes += more_notes
+        else:
+            notes.append("PostgreSQL not measured in this run (no --postgres URL).")
+    write_report(results, notes, sizes, time.perf_counter() - started, command)
+    for r in results:
+        print(
+            f"{r.name}: {r.seconds:.3f} s vs {r.baseline_seconds:.3f} s ({r.ratio_text}), "
+            f"met={r.met}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from procwatch.db import ANALYZE_AFTER_ROWS, insert_many, session_scope, stream_rows
+from procwatch.errors import DatabaseError
+from procwatch.migrate import open_database
+
+CONTRACT_COLUMNS = (
+    "key",
+    "vendor_id",
+    "jurisdiction_id",
+    "title",
+    "amount_minor",
+    "currency",
+    "amount_is_estimate",
+)
+
+
+def contract_rows(prefix: str, count: int) -> list[tuple[object, ...]]:
+    """Return contracts of the seed's vendor (id 1) in Georgia (id 15), 1,000.00 USD and up."""
+    return [
+        (f"{prefix}-{n:06d}", 1, 15, "generated", 100_000 + n % 100_000, "USD", False)
+        for n in range(count)
+    ]
+
+
+def test_a_read_engine_refuses_to_write(backend: str, db_url: str) -> None:
+    engine = open_database(db_url)
+    message = {
+        "sqlite": "database error: attempt to write a readonly database",
+        "postgresql": "database error: cannot execute UPDATE in a read-only transaction",
+    }[backend]
+    with pytest.raises(DatabaseError, match=f"^{message}$"), session_scope(engine) as session:
+        session.execute(text("UPDATE vendors SET name = 'changed'"))
+    engine.dispose()
+    engine = open_database(db_url)
+    with session_scope(engine) as session:
+        assert session.scalar(text("SELECT name FROM vendors")) == "Nuctech Company Limited"
+    engine.dispose()
+
+
+def test_insert_many_counts_rows_in_batches(session: Session) -> None:
+    jurisdiction = session.scalar(text("SELECT id FROM jurisdictions WHERE code = 'GE'"))
+    assert jurisdiction == 15, "contract_rows() assumes Georgia's id in the seed"
+    count = insert_many(
+        session, "contracts", CONTRACT_COLUMNS, contract_rows("b", 25), batch_size=10
+    )
+    assert count == 25
+    assert session.scalar(text("SELECT count(*) FROM contracts WHERE key LIKE 'b-%'")) == 25
+
+
+def _has_statistics(backend: str, session: Session) -> bool:
+    if backend == "sqlite":
+        tables = session.execute(text("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'"))
+        if tables.first() is None:
+            return False
+        query = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'contracts'"
+    else:
+        query = "SELECT count(*) FROM pg_stats WHERE tablename = 'contracts'"
+    return bool(session.scalar(text(query)))
+
+
+def test_a_bulk_load_refreshes_the_planner_statistics(backend: str, engine: Engine) -> None:
+    with session_scope(engine) as session:
+        assert not _has_statistics(backend, session)
+        insert_many(session, "contracts", CONTRACT_COLUMNS, contract_rows("small", 10))
+    with session_scope(engine) as session:
+        assert not _has_statistics(backend, session), "a small insert leaves statistics alone"
+        insert_many(
+            session, "contracts", CONTRACT_COLUMNS, contract_rows("bulk", ANALYZE_AFTER_ROWS)
+        )
+    with session_scope(engine) as session:
+        assert _has_statistics(backend, session)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_streaming_on_postgresql_uses_a_server_side_cursor(session: Session) -> None:
+    insert_many(session, "contracts", CONTRACT_COLUMNS, contract_rows("s", 50))
+    batches = stream_rows(session, text("SELECT key FROM contracts ORDER BY id"), batch_size=20)
+    first = next(batches)
+    cursors = session.execute(text("SELECT name FROM pg_cursors")).scalars().all()
+    assert cursors == ["procwatch_stream"]
+    assert len(first) == 20
+    assert sum(len(batch) for batch in batches) == 54 - 20
+
+
+def test_stream_rows_turns_driver_errors_into_database_errors(session: Session) -> None:
+    with pytest.raises(DatabaseError, match=r"^database error: .*no_such_table"):
+        list(stream_rows(session, text("SELECT * FROM no_such_table")))
+
+
+LOADER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from procwatch.db import insert_many, session_scope
+    from procwatch.migrate import open_database
+    from tests.test_db import CONTRACT_COLUMNS, contract_rows
+
+    url, prefix, count, ready, other = sys.argv[1:]
+    engine = open_database(url, write=True)
+    # Both processes start writing at the same moment, so their transactions overlap.
+    Path(ready).touch()
+    while not Path(other).exists():
+        time.sleep(0.01)
+    with session_scope(engine) as session:
+        insert_many(session, "contracts", CONTRACT_COLUMNS, contract_rows(prefix, int(count)))
+    engine.dispose()
+    """
+)
+
+
+def test_two_bulk_loads_at_once_both_complete(db_url: str, tmp_path: Path) -> None:
+    count = 30_000
+    root = Path(__file__).resolve().parents[1]
+    loads = [
+        subprocess.Popen(
+            [sys.executable, "-c", LOADER, db_url, prefix, str(count), ready, other],
+            cwd=root,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for prefix, ready, other in (
+            ("one", str(tmp_path / "one"), str(tmp_path / "two")),
+            ("two", str(tmp_path / "two"), str(tmp_path / "one")),
+        )
+    ]
+    for load in loads:
+        _, errors = load.communicate(timeout=300)
+        assert load.returncode == 0, errors
+    engine = open_database(db_url)
+    with session_scope(engine) as session:
+        counts = session.execute(
+            text(
+                "SELECT substr(key, 1, 3), count(*), count(DISTINCT key), sum(amount_minor)"
+                " FROM contracts WHERE key LIKE 'one-%' OR key LIKE 'two-%'"
+                " GROUP BY substr(key, 1, 3) ORDER BY 1"
+            )
+        ).all()
+    engine.dispose()
+    total = sum(row[4] for row in contract_rows("x", count))
+    assert [tuple(row) for row in counts] == [
+        ("one", count, count, total),
+        ("two", count, count, total),
+    ]

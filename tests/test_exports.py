@@ -1,0 +1,85 @@
+import csv
+import io
+import tracemalloc
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from procwatch.db import insert_many
+from procwatch.exports import EXPORTS, contracts_summary, write_contracts
+
+COLUMNS = (
+    "key",
+    "vendor_id",
+    "jurisdiction_id",
+    "title",
+    "amount_minor",
+    "currency",
+    "amount_is_estimate",
+    "date_start",
+)
+
+
+def add_contracts(session: Session, prefix: str, count: int) -> None:
+    """Add contracts of the seed's vendor in Georgia: 0.005 KWD and up, in 2021."""
+    rows = (
+        (f"{prefix}-{n}", 1, 15, "generated", 5 + n, "KWD", False, "2021") for n in range(count)
+    )
+    insert_many(session, "contracts", COLUMNS, rows)
+
+
+class NullWriter(io.TextIOBase):
+    """A text handle that counts characters and keeps none of them."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        self.size += len(text)
+        return len(text)
+
+
+def peak_memory_of_export(session: Session) -> int:
+    tracemalloc.start()
+    write_contracts(session, NullWriter())
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def test_the_contracts_export_streams_in_flat_memory(session: Session) -> None:
+    add_contracts(session, "a", 20_000)
+    smaller = peak_memory_of_export(session)
+    add_contracts(session, "b", 60_000)
+    larger = peak_memory_of_export(session)
+    # Four times the rows, the same batches in memory: a list of all rows would grow 4x.
+    assert larger < smaller * 1.5, (smaller, larger)
+
+
+def test_the_contracts_export_writes_exact_amounts(session: Session) -> None:
+    add_contracts(session, "k", 3)
+    handle = io.StringIO()
+    assert write_contracts(session, handle) == 7
+    rows = list(csv.DictReader(io.StringIO(handle.getvalue())))
+    assert [(row["amount"], row["currency"]) for row in rows[-4:]] == [
+        ("3500000.00", "EUR"),
+        ("0.005", "KWD"),
+        ("0.006", "KWD"),
+        ("0.007", "KWD"),
+    ]
+
+
+def test_the_summary_totals_are_exact_in_csv_and_dataframe(session: Session) -> None:
+    add_contracts(session, "s", 100_000)
+    # 5 + 6 + ... + 100004 thousandths of a dinar.
+    exact = Decimal(sum(range(5, 100_005))).scaleb(-3)
+    handle = io.StringIO()
+    EXPORTS["contracts-summary"].write(session, handle)
+    rows = list(csv.DictReader(io.StringIO(handle.getvalue())))
+    kuwaiti = [row for row in rows if row["currency"] == "KWD"]
+    assert [(row["year"], row["contracts"], row["total"]) for row in kuwaiti] == [
+        ("2021", "100000", str(exact))
+    ]
+    frame = contracts_summary(session)
+    assert frame.loc[frame["currency"] == "KWD", "total"].tolist() == [exact]
+    assert frame["contracts"].sum() == 100_004
