@@ -228,6 +228,8 @@ class Contract(Base):
     places: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str | None] = mapped_column(String(50))
     ocid: Mapped[str | None] = mapped_column(String(200), index=True)
+    # The date-time of the newest OCDS release this row reflects: an older one never wins.
+    released: Mapped[str | None] = mapped_column(String(40))
 
     vendor: Mapped[Vendor] = relationship()
     buyer: Mapped[Buyer | None] = relationship()

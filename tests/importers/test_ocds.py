@@ -349,6 +349,21 @@ def test_a_newer_release_updates_the_contract(engine: Engine) -> None:
     assert _counts(_import(engine, FIXTURES / "newer.json"), "contracts") == (0, 0, 1)
 
 
+def test_an_older_file_imported_again_keeps_the_newer_release(engine: Engine) -> None:
+    _import(engine, FIXTURES / "releases.jsonl")
+    _import(engine, FIXTURES / "newer.json")
+    with session_scope(engine) as session:
+        newer = _contract(session, "ocds:ocds-fixture-1:a1")
+        released = newer.released
+    summary = _import(engine, FIXTURES / "releases.jsonl")
+    assert summary.get("contracts", Outcome.UPDATED) == 0
+    assert summary.warnings["release older than the one a contract reflects: the newer kept"]
+    with session_scope(engine) as session:
+        contract = _contract(session, "ocds:ocds-fixture-1:a1")
+        assert (_amount(contract), contract.date_start) == (Decimal("1200000.00"), "2024-04-15")
+        assert contract.released == released
+
+
 def test_a_contract_of_an_unknown_award_is_counted_not_imported(engine: Engine) -> None:
     summary = _import(engine, FIXTURES / "newer.json")
     assert _counts(summary, "contracts") == (0, 0, 0)

@@ -11,6 +11,7 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,9 @@ CONTRACT_COLUMNS = (
     "date_end",
     "status",
     "ocid",
+    "released",
 )
+RELEASED = CONTRACT_COLUMNS.index("released")
 CITATION_COLUMNS = ("source_id", "vendor_id", "buyer_id", "contract_id", "locator")
 
 
@@ -297,6 +300,7 @@ class _Writer:
                 contract.date_end,
                 (contract.status or "")[:50] or None,
                 facts.ocid,
+                str(latest.release["date"]),
             )
             rows.append(_Row(contract, facts.ocid, values, citations))
         for row in rows:
@@ -394,6 +398,8 @@ class _Writer:
             if before is None:
                 added.append(row.values)
                 self.summary.count("contracts", Outcome.ADDED)
+            elif _older(row.values, before[1:]):
+                self._keep_newer()
             elif before[1:] != row.values:
                 changed.append((*row.values[1:], before[0]))
                 self.summary.count("contracts", Outcome.UPDATED)
@@ -403,6 +409,10 @@ class _Writer:
             before = existing.get(key)
             if before is None:
                 self.summary.warn("contract whose award and supplier are unknown: not imported")
+                continue
+            if _older(row.values, before[1:]):
+                self._keep_newer()
+                rows[key] = row
                 continue
             values = _patched(before[1:], row.values)
             if values != before[1:]:
@@ -416,6 +426,10 @@ class _Writer:
         self._cite_contracts(rows)
         self.pending = []
         self.patches = []
+
+    def _keep_newer(self) -> None:
+        self.summary.count("contracts", Outcome.UNCHANGED)
+        self.summary.warn("release older than the one a contract reflects: the newer kept")
 
     def _cite_contracts(self, rows: dict[str, _Row]) -> None:
         ids = {
@@ -450,6 +464,23 @@ def _existing(session: Session, keys: list[str]) -> dict[str, tuple[Any, ...]]:
             values = tuple(row)
             found[values[1]] = (values[0], *values[1:11], bool(values[11]), *values[12:])
     return found
+
+
+def _older(values: tuple[Any, ...], stored: tuple[Any, ...]) -> bool:
+    """Return whether a row comes from an older release than the stored row reflects."""
+    new, old = _release_time(values[RELEASED]), _release_time(stored[RELEASED])
+    return new is not None and old is not None and new < old
+
+
+def _release_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    # OCDS requires a time zone; a release without one is read as UTC rather than refused.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _patched(before: tuple[Any, ...], patch: tuple[Any, ...]) -> tuple[Any, ...]:
