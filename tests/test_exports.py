@@ -69,6 +69,30 @@ def test_the_contracts_export_writes_exact_amounts(session: Session) -> None:
     ]
 
 
+def test_the_database_formats_every_currency_exponent_and_sign(session: Session) -> None:
+    rows = [
+        ("jpy", 1, 15, "t", 1500, "JPY", False, "2021"),
+        ("usd-negative", 1, 15, "t", -1205, "USD", False, "2021"),
+        ("eur-cents", 1, 15, "t", 7, "EUR", True, "2021"),
+        ("clf", 1, 15, "t", 12345, "CLF", False, "2021"),
+        ("none", 1, 15, "t", None, None, False, "2021"),
+    ]
+    insert_many(session, "contracts", COLUMNS, rows)
+    handle = io.StringIO()
+    write_contracts(session, handle)
+    found = {
+        row["key"]: (row["amount"], row["currency"], row["amount_is_estimate"])
+        for row in csv.DictReader(io.StringIO(handle.getvalue()))
+    }
+    assert [found[key] for key, *_ in rows] == [
+        ("1500", "JPY", "no"),
+        ("-12.05", "USD", "no"),
+        ("0.07", "EUR", "yes"),
+        ("1.2345", "CLF", "no"),
+        ("", "", "no"),
+    ]
+
+
 def test_the_summary_totals_are_exact_in_csv_and_dataframe(session: Session) -> None:
     add_contracts(session, "s", 100_000)
     # 5 + 6 + ... + 100004 thousandths of a dinar.

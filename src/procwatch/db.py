@@ -85,6 +85,17 @@ def _begin_read_only(connection: Any) -> None:
     connection.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
+def table_names(connection: Any) -> set[str]:
+    """Return the names of the database's tables (in the current schema on PostgreSQL)."""
+    # A catalogue query instead of SQLAlchemy's inspector: every command checks the schema
+    # first, and the inspector's import alone costs about 17 ms of start-up.
+    if connection.dialect.name == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    else:
+        query = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    return {name for (name,) in connection.exec_driver_sql(query)}
+
+
 def is_sqlite(url: str) -> bool:
     """Return whether a database URL names SQLite."""
     return url.startswith("sqlite")
@@ -247,7 +258,10 @@ def stream_rows(
     SQLAlchemy's row objects makes a full CSV export about a tenth faster.
     """
     connection = session.connection()
-    compiled = statement.compile(dialect=connection.dialect)
+    # IN lists become plain parameters here, as SQLAlchemy does when it executes itself.
+    compiled = statement.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
     assert isinstance(compiled, SQLCompiler), "a query compiles to SQL"
     parameters: Any = (
         tuple(compiled.params[name] for name in compiled.positiontup or ())

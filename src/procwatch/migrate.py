@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from procwatch.db import describe
+from procwatch.db import describe, table_names
 from procwatch.errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def status(connection: Connection) -> Status:
     """Return the state of a database's schema."""
-    tables = set(inspect(connection).get_table_names())
+    tables = table_names(connection)
     if not tables:
         return Status(empty=True, revision=None)
     if "alembic_version" not in tables:

@@ -6,8 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 from procwatch.errors import InvalidInputError
 
-# ISO 4217 minor-unit exponents that differ from the usual two decimals.
-_EXPONENTS: dict[str, int] = {
+# ISO 4217 minor-unit exponents that differ from the usual DEFAULT_EXPONENT decimals.
+DEFAULT_EXPONENT = 2
+EXPONENTS: dict[str, int] = {
     **dict.fromkeys(
         [
             "BIF",
@@ -37,7 +38,7 @@ _EXPONENTS: dict[str, int] = {
 
 def currency_exponent(currency: str) -> int:
     """Return the number of decimals of an ISO 4217 currency."""
-    return _EXPONENTS.get(currency, 2)
+    return EXPONENTS.get(currency, DEFAULT_EXPONENT)
 
 
 def check_currency(code: str) -> str:
@@ -79,12 +80,3 @@ def to_minor_units(amount: Decimal, currency: str) -> int:
 def from_minor_units(units: int, currency: str) -> Decimal:
     """Convert integer minor units back to an exact Decimal with the currency's decimals."""
     return Decimal(units).scaleb(-currency_exponent(currency))
-
-
-def minor_units_text(units: int, currency: str) -> str:
-    """Return str(from_minor_units(units, currency)) with integer arithmetic, for bulk exports."""
-    exponent = currency_exponent(currency)
-    if exponent == 0:
-        return str(units)
-    whole, fraction = divmod(abs(units), 10**exponent)
-    return f"{'-' if units < 0 else ''}{whole}.{fraction:0{exponent}d}"
