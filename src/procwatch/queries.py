@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from procwatch.errors import InvalidInputError
 from procwatch.models import (
@@ -26,7 +26,7 @@ from procwatch.models import (
     VendorIdentifier,
 )
 from procwatch.money import from_minor_units
-from procwatch.resolve import name_key, resolve_country, resolve_vendor
+from procwatch.resolve import memberships, name_key, resolve_country, resolve_vendor
 
 
 @dataclass(frozen=True)
@@ -426,22 +426,7 @@ def vendor_profile(session: Session, name: str) -> VendorProfile:
 
 def list_jurisdictions(session: Session) -> list[JurisdictionRecord]:
     """Return every jurisdiction with its memberships and record counts, by code."""
-    from procwatch.models import JurisdictionMembership
-
-    union = aliased(Jurisdiction)
-    member = aliased(Jurisdiction)
-    links = session.execute(
-        select(union.code, member.code)
-        .select_from(JurisdictionMembership)
-        .join(union, union.id == JurisdictionMembership.union_id)
-        .join(member, member.id == JurisdictionMembership.member_id)
-        .order_by(union.code, member.code)
-    ).all()
-    part_of: dict[str, list[str]] = defaultdict(list)
-    members: dict[str, list[str]] = defaultdict(list)
-    for union_code, member_code in links:
-        part_of[member_code].append(union_code)
-        members[union_code].append(member_code)
+    part_of, members = memberships(session)
     contracts: dict[int, int] = dict(
         session.execute(
             select(Contract.jurisdiction_id, func.count()).group_by(Contract.jurisdiction_id)

@@ -6,10 +6,11 @@ import difflib
 import functools
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from procwatch.errors import NotFoundError
 from procwatch.models import Jurisdiction, JurisdictionMembership, Vendor, VendorAlias
@@ -233,18 +234,28 @@ def resolve_country(session: Session, text: str) -> Country:
     return Country(code=code, name=name, related_codes=_related_codes(session, code))
 
 
-def _related_codes(session: Session, code: str) -> tuple[str, ...]:
-    union = Jurisdiction.__table__.alias("union_")
-    member = Jurisdiction.__table__.alias("member")
-    link = JurisdictionMembership.__table__
+def memberships(session: Session) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Return the unions each jurisdiction belongs to, and each union's members, by code."""
+    union = aliased(Jurisdiction)
+    member = aliased(Jurisdiction)
     pairs = session.execute(
-        select(union.c.code, member.c.code)
-        .select_from(link)
-        .join(union, union.c.id == link.c.union_id)
-        .join(member, member.c.id == link.c.member_id)
-        .where((union.c.code == code) | (member.c.code == code))
+        select(union.code, member.code)
+        .select_from(JurisdictionMembership)
+        .join(union, union.id == JurisdictionMembership.union_id)
+        .join(member, member.id == JurisdictionMembership.member_id)
+        .order_by(union.code, member.code)
     ).all()
-    related = {code} | {union_code for union_code, _ in pairs} | {m for _, m in pairs}
+    unions_of: dict[str, list[str]] = defaultdict(list)
+    members_of: dict[str, list[str]] = defaultdict(list)
+    for union_code, member_code in pairs:
+        unions_of[member_code].append(union_code)
+        members_of[union_code].append(member_code)
+    return dict(unions_of), dict(members_of)
+
+
+def _related_codes(session: Session, code: str) -> tuple[str, ...]:
+    unions_of, members_of = memberships(session)
+    related = {code, *unions_of.get(code, []), *members_of.get(code, [])}
     return tuple(sorted(related))
 
 

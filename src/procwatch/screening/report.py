@@ -9,12 +9,12 @@ from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from procwatch.dates import PartialDate, format_period
-from procwatch.models import Contract, Jurisdiction, JurisdictionMembership, MeasureKind
+from procwatch.models import Contract, MeasureKind
 from procwatch.queries import ContractRecord, MeasureRecord, SourceRef, vendor_profile
-from procwatch.resolve import resolve_country
+from procwatch.resolve import memberships, resolve_country
 from procwatch.screening.flags import ContractFlag, flag_contracts
 from procwatch.screening.periods import (
     Certainty,
@@ -163,7 +163,7 @@ def check_vendor(
     as_of_date = PartialDate.parse(as_of) if as_of else _day(today or date.today())
     country = resolve_country(session, for_country) if for_country else None
     profile = vendor_profile(session, name)
-    unions_of, members_of = _memberships(session)
+    unions_of, members_of = memberships(session)
     measures = [
         (record, status)
         for records in profile.measures_by_country.values()
@@ -228,24 +228,6 @@ def check_vendor(
 
 def _day(value: date) -> PartialDate:
     return PartialDate(value.year, value.month, value.day)
-
-
-def _memberships(session: Session) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    union = aliased(Jurisdiction)
-    member = aliased(Jurisdiction)
-    pairs = session.execute(
-        select(union.code, member.code)
-        .select_from(JurisdictionMembership)
-        .join(union, union.id == JurisdictionMembership.union_id)
-        .join(member, member.id == JurisdictionMembership.member_id)
-        .order_by(union.code, member.code)
-    ).all()
-    unions_of: dict[str, list[str]] = defaultdict(list)
-    members_of: dict[str, list[str]] = defaultdict(list)
-    for union_code, member_code in pairs:
-        unions_of[member_code].append(union_code)
-        members_of[union_code].append(member_code)
-    return dict(unions_of), dict(members_of)
 
 
 def _buyer_ids(session: Session, vendor_id: int) -> dict[int, int | None]:
