@@ -55,9 +55,9 @@ def test_an_analyst_cannot_write(postgres_server: PostgresServer, db_url: str) -
         migrate.downgrade(connection, migrate.REVISIONS[-2])
     result = Procwatch(analyst)("db", "upgrade")
     assert result.exit_code == 4
-    assert result.output == (
-        "Error: cannot upgrade the database: must be owner of index ix_contracts_vendor_id\n"
-    )
+    # PostgreSQL names the object the newest migration alters: a table or an index.
+    assert result.output.startswith("Error: cannot upgrade the database: must be owner of ")
+    assert result.output.count("\n") == 1
     with engine.connect() as connection:
         assert migrate.status(connection).revision == migrate.REVISIONS[-2]
     engine.dispose()
