@@ -199,3 +199,20 @@ def test_contract_filters_use_an_index_after_a_bulk_load(
     plans = _plans(session, lambda: list_contracts(session, **filters))
     assert expected in plans
     assert not [line for line in plans if line.startswith("SCAN contracts")]
+
+
+def test_listings_stay_under_the_bound_value_limit(session: Session) -> None:
+    # SQLite refuses statements with more values than its limit (32,766 by default, more in
+    # some builds): findings and sources of a long listing are fetched in chunks.
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        import sqlite3
+
+        driver = connection.connection.dbapi_connection
+        driver.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 6_000)  # type: ignore[union-attr]
+    rows = ((f"many-{n}", 1, 15, "generated", False, "2021") for n in range(7_000))
+    columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_is_estimate", "date_start")
+    insert_many(session, "contracts", columns, rows)
+    records = list_contracts(session, vendor="Nuctech")
+    assert len(records) == 7_004
+    assert [f.kind for r in records for f in r.findings] == ["overpayment"]

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ClauseElement, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
@@ -83,6 +83,17 @@ def _begin_writer(connection: Any) -> None:
 
 def _begin_read_only(connection: Any) -> None:
     connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+
+# SQLite refuses statements with more than 32,766 bound values: IN lists go in chunks.
+IN_CHUNK = 5000
+T = TypeVar("T")
+
+
+def chunked(ids: Sequence[T]) -> Iterator[Sequence[T]]:
+    """Yield slices of a list of values small enough for one IN (...) on every backend."""
+    for start in range(0, len(ids), IN_CHUNK):
+        yield ids[start : start + IN_CHUNK]
 
 
 def table_names(connection: Any) -> set[str]:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from procwatch.db import chunked
 from procwatch.errors import InvalidInputError
 from procwatch.models import (
     Buyer,
@@ -233,8 +234,7 @@ def _citations(session: Session, column: Any, ids: Iterable[int]) -> dict[int, l
     found: dict[int, list[SourceRef]] = defaultdict(list)
     id_list = list(ids)
     # Chunks keep the IN list under SQLite's bound-parameter limit on large result sets.
-    for start in range(0, len(id_list), 5000):
-        chunk = id_list[start : start + 5000]
+    for chunk in chunked(id_list):
         rows = session.execute(
             select(column, Source.key, Source.title, Citation.quote, Citation.locator)
             .join(Source, Source.id == Citation.source_id)
@@ -247,9 +247,13 @@ def _citations(session: Session, column: Any, ids: Iterable[int]) -> dict[int, l
 
 
 def _findings(session: Session, contract_ids: list[int]) -> dict[int, list[FindingRecord]]:
-    rows = session.scalars(
-        select(Finding).where(Finding.contract_id.in_(contract_ids)).order_by(Finding.id)
-    ).all()
+    rows = [
+        row
+        for chunk in chunked(contract_ids)
+        for row in session.scalars(
+            select(Finding).where(Finding.contract_id.in_(chunk)).order_by(Finding.id)
+        )
+    ]
     sources = _citations(session, Citation.finding_id, [row.id for row in rows])
     found: dict[int, list[FindingRecord]] = defaultdict(list)
     for row in rows:
@@ -351,10 +355,10 @@ def list_vendors(session: Session, search: str | None = None) -> list[VendorSumm
 
 def _aliases(session: Session, vendor_ids: list[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = defaultdict(list)
-    for start in range(0, len(vendor_ids), 5000):
+    for chunk in chunked(vendor_ids):
         rows = session.execute(
             select(VendorAlias.vendor_id, VendorAlias.alias)
-            .where(VendorAlias.vendor_id.in_(vendor_ids[start : start + 5000]))
+            .where(VendorAlias.vendor_id.in_(chunk))
             .order_by(VendorAlias.alias)
         ).all()
         for vendor_id, alias in rows:
@@ -364,11 +368,9 @@ def _aliases(session: Session, vendor_ids: list[int]) -> dict[int, list[str]]:
 
 def _counts(session: Session, column: Any, ids: list[int]) -> dict[int, int]:
     found: dict[int, int] = {}
-    for start in range(0, len(ids), 5000):
+    for chunk in chunked(ids):
         rows = session.execute(
-            select(column, func.count())
-            .where(column.in_(ids[start : start + 5000]))
-            .group_by(column)
+            select(column, func.count()).where(column.in_(chunk)).group_by(column)
         ).all()
         found.update({subject: count for subject, count in rows})
     return found

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from procwatch.db import chunked
 from procwatch.errors import InvalidInputError, NotFoundError
 from procwatch.models import (
     Citation,
@@ -175,8 +176,8 @@ def merge_vendors(session: Session, keep_ref: str, other_ref: str) -> MergeRecor
     for name, model in MOVED.items():
         ids = list(session.scalars(select(model.id).where(model.vendor_id == other.id)))
         detail[name] = ids
-        if ids:
-            session.execute(update(model).where(model.id.in_(ids)).values(vendor_id=keep.id))
+        for chunk in chunked(ids):
+            session.execute(update(model).where(model.id.in_(chunk)).values(vendor_id=keep.id))
     detail.update(_move_aliases(session, keep, other))
     detail["country_set"] = keep.country_id is None and other.country_id is not None
     if detail["country_set"]:
@@ -240,10 +241,16 @@ def undo_merge(session: Session, merge_id: int) -> MergeRecord:
     models: dict[str, Any] = {**MOVED, "aliases": VendorAlias}
     for name, ids in moved.items():
         model = models[name]
-        elsewhere = session.scalars(
-            select(model.id).where(model.id.in_(ids), model.vendor_id != merge.kept_vendor_id)
-        ).first()
-        if elsewhere is not None:
+        elsewhere = [
+            found
+            for chunk in chunked(ids)
+            for found in session.scalars(
+                select(model.id)
+                .where(model.id.in_(chunk), model.vendor_id != merge.kept_vendor_id)
+                .limit(1)
+            )
+        ]
+        if elsewhere:
             raise InvalidInputError(
                 f"merge {merge_id} cannot be undone: {name} it moved now belong to another vendor"
             )
@@ -260,9 +267,10 @@ def undo_merge(session: Session, merge_id: int) -> MergeRecord:
     if detail["alias_added"] is not None:
         session.execute(delete(VendorAlias).where(VendorAlias.id == detail["alias_added"]))
     for name, ids in moved.items():
-        if ids:
-            model = models[name]
-            session.execute(update(model).where(model.id.in_(ids)).values(vendor_id=old["id"]))
+        for chunk in chunked(ids):
+            session.execute(
+                update(models[name]).where(models[name].id.in_(chunk)).values(vendor_id=old["id"])
+            )
     for alias in detail["aliases_dropped"]:
         session.add(
             VendorAlias(vendor_id=old["id"], alias=alias["alias"], alias_key=alias["alias_key"])

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from procwatch.db import insert_many
+from procwatch.db import chunked, insert_many
 from procwatch.errors import InvalidInputError, NotFoundError
 from procwatch.importers import (
     ImportSummary,
@@ -457,10 +457,8 @@ class _Writer:
 def _existing(session: Session, keys: list[str]) -> dict[str, tuple[Any, ...]]:
     columns = [getattr(Contract, name) for name in CONTRACT_COLUMNS]
     found: dict[str, tuple[Any, ...]] = {}
-    for start in range(0, len(keys), 5000):
-        for row in session.execute(
-            select(Contract.id, *columns).where(Contract.key.in_(keys[start : start + 5000]))
-        ):
+    for chunk in chunked(keys):
+        for row in session.execute(select(Contract.id, *columns).where(Contract.key.in_(chunk))):
             values = tuple(row)
             found[values[1]] = (values[0], *values[1:11], bool(values[11]), *values[12:])
     return found

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procwatch.dates import format_period
+from procwatch.db import chunked
 from procwatch.errors import InvalidInputError
 from procwatch.models import Contract, Measure, MeasureKind
 from procwatch.queries import (
@@ -265,11 +266,9 @@ def find_flags(
 def _contract_keys(session: Session, ids: list[int]) -> dict[int, tuple[int, int | None]]:
     found: dict[int, tuple[int, int | None]] = {}
     # Chunks keep the IN list under SQLite's bound-parameter limit.
-    for start in range(0, len(ids), 5000):
+    for chunk in chunked(ids):
         rows = session.execute(
-            select(Contract.id, Contract.vendor_id, Contract.buyer_id).where(
-                Contract.id.in_(ids[start : start + 5000])
-            )
+            select(Contract.id, Contract.vendor_id, Contract.buyer_id).where(Contract.id.in_(chunk))
         ).all()
         found.update({row.id: (row.vendor_id, row.buyer_id) for row in rows})
     return found
@@ -277,9 +276,9 @@ def _contract_keys(session: Session, ids: list[int]) -> dict[int, tuple[int, int
 
 def _measure_vendors(session: Session, ids: list[int]) -> dict[int, int]:
     found: dict[int, int] = {}
-    for start in range(0, len(ids), 5000):
+    for chunk in chunked(ids):
         rows = session.execute(
-            select(Measure.id, Measure.vendor_id).where(Measure.id.in_(ids[start : start + 5000]))
+            select(Measure.id, Measure.vendor_id).where(Measure.id.in_(chunk))
         ).all()
         found.update({row.id: row.vendor_id for row in rows})
     return found
