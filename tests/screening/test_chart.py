@@ -2,8 +2,8 @@ import struct
 
 from sqlalchemy.orm import Session
 
-from procwatch.screening.chart import HEIGHT_PX, WIDTH_PX, timeline_png
-from procwatch.screening.timeline import Timeline, vendor_timeline
+from procwatch.screening.chart import HEIGHT_PX, MAX_LANES, WIDTH_PX, lanes_to_draw, timeline_png
+from procwatch.screening.timeline import Timeline, TimelineEvent, vendor_timeline
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -25,3 +25,36 @@ def test_chart_is_a_png_of_the_expected_size(session: Session) -> None:
 
 def test_empty_chart_is_still_a_png() -> None:
     assert png_size(timeline_png(Timeline(vendor="Acme", events=[]))) == (1200, 675)
+
+
+def _event(country: str, kind: str, date: str) -> TimelineEvent:
+    return TimelineEvent(
+        date=date,
+        date_end=None,
+        country=country,
+        country_name=country,
+        kind=kind,
+        title="t",
+        buyer=None,
+        amount=None,
+        currency=None,
+        amount_is_estimate=False,
+        key=f"{country}-{kind}-{date}",
+        sources=[],
+    )
+
+
+def test_a_busy_vendor_keeps_the_lanes_with_measures_then_the_busiest() -> None:
+    events = [
+        _event(f"C{n:02d}", "contract", f"{2010 + k % 3}-0{1 + k % 9}")
+        for n in range(15)
+        for k in range(n + 1)
+    ]
+    events.append(_event("C00", "ban", "2012"))
+    lanes = lanes_to_draw(events)
+    assert len(lanes) == MAX_LANES
+    # The lane with a measure stays although it has the fewest contracts; the three
+    # least busy others go.
+    assert "C00" in lanes
+    assert not {"C01", "C02", "C03"} & set(lanes)
+    assert png_size(timeline_png(Timeline(vendor="Busy", events=events))) == (1200, 675)

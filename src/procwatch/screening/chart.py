@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,15 @@ NOTE = (
     "Shaded: a measure in force from its start, open-ended unless an end is recorded; "
     "dotted lines carry each measure's start across all jurisdictions."
 )
+# Beyond these, one chart stops being readable: the busiest lanes are kept (every lane with a
+# measure first), and a lane's contracts are counted per year instead of labelled one by one.
+MAX_LANES = 12
+MAX_LABELLED = 6
+SUMMED_NOTE = (
+    "\nLanes of more than {labelled} contracts show one bar a year, as high as its number of "
+    "contracts."
+)
+HIDDEN_NOTE = " {hidden} more jurisdictions with fewer contracts are not shown."
 
 
 def timeline_png(timeline: Timeline) -> bytes:
@@ -36,16 +46,23 @@ def timeline_png(timeline: Timeline) -> bytes:
     from matplotlib.patches import Patch
 
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
-    axes = figure.add_axes((0.16, 0.15, 0.8, 0.74))
+    axes = figure.add_axes((0.2, 0.15, 0.76, 0.74))
     figure.text(
         0.02, 0.95, f"{timeline.vendor}: contracts and measures by jurisdiction", fontsize=13
     )
     dated = [event for event in timeline.events if event.date]
+    note = NOTE
     if not dated:
         axes.text(0.5, 0.5, "No dated contracts or measures recorded", ha="center", va="center")
         axes.set_axis_off()
     else:
-        _draw(axes, dated)
+        lanes = lanes_to_draw(dated)
+        summed = _draw(axes, [event for event in dated if event.country in lanes], lanes)
+        hidden = len({event.country for event in dated}) - len(lanes)
+        if summed:
+            note += SUMMED_NOTE.format(labelled=MAX_LABELLED)
+        if hidden:
+            note += HIDDEN_NOTE.format(hidden=hidden)
         axes.legend(
             handles=[Patch(color=color, label=kind) for kind, color in COLORS.items()],
             loc="lower right",
@@ -54,27 +71,43 @@ def timeline_png(timeline: Timeline) -> bytes:
             fontsize=9,
             frameon=False,
         )
-    figure.text(0.02, 0.03, NOTE, fontsize=8, color="#555555")
+    figure.text(0.02, 0.02, note, fontsize=8, color="#555555")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
 
 
-def _draw(axes: Axes, events: list[TimelineEvent]) -> None:
-    lanes: list[str] = []
-    names: dict[str, str] = {}
-    for event in events:
-        if event.country not in names:
-            lanes.append(event.country)
-            names[event.country] = f"{event.country_name} ({event.country})"
+def lanes_to_draw(events: list[TimelineEvent]) -> list[str]:
+    """Return the jurisdictions to draw, in order of first appearance, at most MAX_LANES."""
+    order = list(dict.fromkeys(event.country for event in events))
+    measured = {event.country for event in events if event.kind != "contract"}
+    contracts = Counter(event.country for event in events if event.kind == "contract")
+    ranked = sorted(order, key=lambda code: (code not in measured, -contracts[code]))
+    chosen = set(ranked[:MAX_LANES])
+    return [code for code in order if code in chosen]
+
+
+def _draw(axes: Axes, events: list[TimelineEvent], lanes: list[str]) -> bool:
+    """Draw the lanes; return whether any lane's contracts were summed per year."""
+    names = {event.country: f"{event.country_name} ({event.country})" for event in events}
+    contracts = Counter(event.country for event in events if event.kind == "contract")
+    summed = {code for code in lanes if contracts[code] > MAX_LABELLED}
+    for code in summed:
+        names[code] += f"\n{contracts[code]:,} contracts"
     row = {code: len(lanes) - 1 - index for index, code in enumerate(lanes)}
     first = min(_start(e) for e in events)
     last = max(_end(e) for e in events)
     left, right = int(first) - 1, int(last) + 2
+    for code in summed:
+        _draw_yearly(
+            axes, [e for e in events if e.country == code and e.kind == "contract"], row[code]
+        )
     for event in events:
         y = row[event.country]
         start, end = _start(event), _end(event)
         color = COLORS.get(event.kind, "#333333")
+        if event.kind == "contract" and event.country in summed:
+            continue
         if event.kind == "contract":
             axes.broken_barh([(start, end - start)], (y - 0.18, 0.36), color=color)
             axes.annotate(
@@ -114,6 +147,23 @@ def _draw(axes: Axes, events: list[TimelineEvent]) -> None:
     axes.set_axisbelow(True)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+    return bool(summed)
+
+
+def _draw_yearly(axes: Axes, contracts: list[TimelineEvent], y: int) -> None:
+    per_year = Counter(int(_start(event)) for event in contracts)
+    most = max(per_year.values())
+    for year, count in sorted(per_year.items()):
+        height = 0.1 + 0.5 * count / most
+        axes.broken_barh([(year + 0.05, 0.9)], (y - height / 2, height), color=COLORS["contract"])
+        axes.annotate(
+            f"{count:,}",
+            (year + 0.5, y + height / 2 + 0.02),
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color=COLORS["contract"],
+        )
 
 
 def _value(event: TimelineEvent) -> str:
