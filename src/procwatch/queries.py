@@ -155,11 +155,12 @@ def list_contracts(
     buyer: str | None = None,
     since: int | None = None,
     until: int | None = None,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> list[ContractRecord]:
-    """Return the contracts matching every filter given, oldest first."""
+    """Return the contracts matching every filter given (and `where`), oldest first."""
     if since is not None and until is not None and since > until:
         raise InvalidInputError(f"--since {since} is after --until {until}")
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = list(where)
     if vendor is not None:
         conditions.append(Contract.vendor_id == resolve_vendor(session, vendor).id)
     if country is not None:

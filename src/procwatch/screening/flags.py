@@ -6,13 +6,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from procwatch.dates import format_period
 from procwatch.db import chunked
 from procwatch.errors import InvalidInputError
-from procwatch.models import Contract, Measure, MeasureKind
+from procwatch.models import Contract, Finding, Measure, MeasureKind
 from procwatch.queries import (
     ContractRecord,
     MeasureRecord,
@@ -242,7 +242,7 @@ def find_flags(
     country filter selects contracts, not the bans that concern them.
     """
     wanted = flag_definition(code).code if code is not None else None
-    contracts = list_contracts(session, vendor=vendor, country=country)
+    contracts = list_contracts(session, vendor=vendor, country=country, where=[_may_be_flagged()])
     keys = _contract_keys(session, [c.id for c in contracts])
     measures = list_measures(session, vendor=vendor)
     measure_vendors = _measure_vendors(session, [m.id for m in measures])
@@ -261,6 +261,20 @@ def find_flags(
     ]
     order = {contract.key: index for index, contract in enumerate(contracts)}
     return sorted(found, key=lambda f: (order[f.contract], FLAG_CODES.index(f.code)))
+
+
+def _may_be_flagged() -> ColumnElement[bool]:
+    """Return SQL for the contracts that any flag could concern: a superset, cheap to test.
+
+    Most contracts of a real market are open procedures of vendors nobody sanctioned; loading
+    them as records only to find no flag cost a million-contract database a minute and GBs.
+    """
+    return or_(
+        Contract.procurement_method.in_(sorted(NONCOMPETITIVE_METHODS)),
+        Contract.procurement_method_details.is_not(None),
+        Contract.id.in_(select(Finding.contract_id)),
+        Contract.vendor_id.in_(select(Measure.vendor_id)),
+    )
 
 
 def _contract_keys(session: Session, ids: list[int]) -> dict[int, tuple[int, int | None]]:
