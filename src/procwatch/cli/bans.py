@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from procwatch.cli.contracts import CountryOption, VendorOption
-from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption
+from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption, period_text
 from procwatch.cli.session import open_session
 
 
@@ -19,7 +19,7 @@ class Kind(enum.StrEnum):
 
 
 COLUMNS = [
-    Column("Date", lambda r: _period(r.date, r.date_end), no_wrap=True),
+    Column("Date", lambda r: period_text(r.date, r.date_end), no_wrap=True),
     Column("Country", lambda r: r.country, no_wrap=True),
     Column("Kind", lambda r: r.kind, no_wrap=True),
     Column("Vendor", lambda r: r.vendor, collapse=True),
@@ -27,12 +27,6 @@ COLUMNS = [
     Column("Scope", lambda r: r.scope),
     Column("Reason", lambda r: r.reason),
 ]
-
-
-def _period(start: str | None, end: str | None) -> str:
-    from procwatch.dates import format_period
-
-    return format_period(start, end)
 
 
 def bans(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from procwatch.cli.render import OutputOption
+from procwatch.cli.render import OutputOption, VendorArgument, period_text
 from procwatch.cli.session import open_session
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ LEVEL_STYLES = {"none": "bold green", "caution": "bold yellow", "high": "bold re
 
 def check(
     ctx: typer.Context,
-    vendor: Annotated[str, typer.Argument(help="Vendor name or alias, e.g. Nuctech.")],
+    vendor: VendorArgument,
     as_of: Annotated[
         Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
         typer.Option(
@@ -93,7 +93,6 @@ def _print_report(report: "CheckReport", console: "Console") -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from procwatch.dates import format_period
     from procwatch.screening.markdown import NOT_A_CLEARANCE, scope_text
     from procwatch.screening.report import citation_numbers
 
@@ -136,7 +135,7 @@ def _print_report(report: "CheckReport", console: "Console") -> None:
         table.add_column("Certainty", no_wrap=True)
         table.add_column("Evidence", ratio=3)
         for flag in report.flags:
-            when = format_period(flag.date, flag.date_end) or "undated"
+            when = period_text(flag.date, flag.date_end, "undated")
             table.add_row(
                 Text(f"{flag.country} {when}: {flag.title}"),
                 Text(flag.code),

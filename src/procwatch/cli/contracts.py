@@ -4,7 +4,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption, amount_text
+from procwatch.cli.render import (
+    Column,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    amount_text,
+    period_text,
+)
 from procwatch.cli.session import open_session
 
 # Typer reads these annotations at runtime, so they keep Optional[...] (ruff UP045 is off here).
@@ -18,7 +25,7 @@ CountryOption = Annotated[
 ]
 
 COLUMNS = [
-    Column("Date", lambda r: _period(r.date, r.date_end), no_wrap=True),
+    Column("Date", lambda r: period_text(r.date, r.date_end), no_wrap=True),
     Column("Vendor", lambda r: r.vendor, collapse=True),
     Column("Buyer", lambda r: r.buyer, collapse=True),
     Column("Country", lambda r: r.country, collapse=True, no_wrap=True),
@@ -31,12 +38,6 @@ COLUMNS = [
         no_wrap=True,
     ),
 ]
-
-
-def _period(start: str | None, end: str | None) -> str:
-    from procwatch.dates import format_period
-
-    return format_period(start, end)
 
 
 def _method(method: str | None, details: str | None) -> str:

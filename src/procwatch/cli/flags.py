@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from procwatch.cli.contracts import CountryOption, VendorOption
-from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption
+from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption, period_text
 from procwatch.cli.session import open_session
 
 if TYPE_CHECKING:
     from procwatch.screening.flags import ContractFlag
 
 COLUMNS = [
-    Column("Date", lambda r: _period(r.date, r.date_end)),
+    Column("Date", lambda r: period_text(r.date, r.date_end, "undated")),
     Column("Country", lambda r: r.country),
     Column("Vendor", lambda r: r.vendor),
     Column("Buyer", lambda r: r.buyer),
@@ -28,12 +28,6 @@ DEFINITION_COLUMNS = [
     Column("Definition", lambda d: d.definition),
     Column("Reference", lambda d: d.reference),
 ]
-
-
-def _period(start: str | None, end: str | None) -> str:
-    from procwatch.dates import format_period
-
-    return format_period(start, end) or "undated"
 
 
 def flags(
@@ -86,7 +80,8 @@ def _print_flags(records: Sequence["ContractFlag"], output: Path | None) -> None
     table.add_column("Certainty", no_wrap=True)
     table.add_column("Evidence", ratio=1)
     for record in records:
-        contract = f"{_period(record.date, record.date_end)} {record.country}: {record.title}"
+        when = period_text(record.date, record.date_end, "undated")
+        contract = f"{when} {record.country}: {record.title}"
         parties = f"{record.buyer or 'buyer unknown'} / {record.vendor}"
         table.add_row(
             Text(f"{contract}\n{parties}"),

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 import typer
 
+from procwatch.dates import format_period
+
 if TYPE_CHECKING:
     from rich.table import Table
 
@@ -27,6 +29,7 @@ class OutputFormat(enum.StrEnum):
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
 ]
+VendorArgument = Annotated[str, typer.Argument(help="Vendor name or alias, e.g. Nuctech.")]
 OutputOption = Annotated[
     Optional[Path],  # noqa: UP045 - Typer reads the annotation at runtime
     typer.Option(
@@ -61,6 +64,11 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(item) for item in value]
     return value
+
+
+def period_text(start: str | None, end: str | None, undated: str = "") -> str:
+    """Format a stored date or range at its precision: `2012`, `2018-2020`, `2024-03`."""
+    return format_period(start, end) or undated
 
 
 def amount_text(amount: Decimal | None, currency: str | None, estimate: bool = False) -> str:

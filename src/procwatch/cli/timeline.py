@@ -10,12 +10,14 @@ from procwatch.cli.render import (
     FormatOption,
     OutputFormat,
     OutputOption,
+    VendorArgument,
     amount_text,
+    period_text,
 )
 from procwatch.cli.session import open_session
 
 COLUMNS = [
-    Column("Date", lambda e: _period(e.date, e.date_end)),
+    Column("Date", lambda e: period_text(e.date, e.date_end, "undated")),
     Column("Country", lambda e: e.country),
     Column("Event", lambda e: e.kind),
     Column("What", lambda e: e.title if e.buyer is None else f"{e.title} ({e.buyer})"),
@@ -29,15 +31,9 @@ COLUMNS = [
 ]
 
 
-def _period(start: str | None, end: str | None) -> str:
-    from procwatch.dates import format_period
-
-    return format_period(start, end) or "undated"
-
-
 def timeline(
     ctx: typer.Context,
-    vendor: Annotated[str, typer.Argument(help="Vendor name or alias, e.g. Nuctech.")],
+    vendor: VendorArgument,
     png: Annotated[
         Optional[Path],  # noqa: UP045 - Typer reads the annotation at runtime
         typer.Option(
