@@ -1,13 +1,20 @@
+import io
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
-from procwatch.db import ANALYZE_AFTER_ROWS, insert_many, session_scope, stream_rows
+from procwatch.db import (
+    ANALYZE_AFTER_ROWS,
+    insert_many,
+    session_scope,
+    stream_rows,
+    write_csv,
+)
 from procwatch.errors import DatabaseError
 from procwatch.migrate import open_database
 
@@ -93,6 +100,50 @@ def test_streaming_on_postgresql_uses_a_server_side_cursor(session: Session) -> 
 def test_stream_rows_turns_driver_errors_into_database_errors(session: Session) -> None:
     with pytest.raises(DatabaseError, match=r"^database error: .*no_such_table"):
         list(stream_rows(session, text("SELECT * FROM no_such_table")))
+
+
+class BytesBackedText(io.TextIOWrapper):
+    """A text handle over bytes, as stdout and output files are: write_csv may use .buffer."""
+
+    def __init__(self) -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8", newline="")
+
+    def text(self) -> str:
+        self.flush()
+        raw = self.buffer
+        assert isinstance(raw, io.BytesIO)
+        return raw.getvalue().decode("utf-8")
+
+
+AWKWARD = union_all(
+    select(literal(1).label("n"), literal("plain").label("s")),
+    select(literal(2), literal('comma, "quote"')),
+    select(literal(3), literal("two\nlines")),
+    select(literal(4), literal("")),
+    select(literal(5), literal(None)),
+    select(literal(6), literal("Rzeszów 中文")),
+).subquery()
+AWKWARD_CSV = '1,plain\n2,"comma, ""quote"""\n3,"two\nlines"\n4,\n5,\n6,Rzeszów 中文\n'
+
+
+def test_write_csv_quotes_like_csv_writer_on_every_backend(session: Session) -> None:
+    handle = BytesBackedText()
+    count = write_csv(session, select(AWKWARD.c.n, AWKWARD.c.s).order_by(AWKWARD.c.n), handle)
+    assert count == 6
+    assert handle.text() == AWKWARD_CSV
+
+
+def test_write_csv_writes_to_a_text_only_handle(session: Session) -> None:
+    handle = io.StringIO()
+    handle.write("n,s\n")
+    write_csv(session, select(AWKWARD.c.n, AWKWARD.c.s).order_by(AWKWARD.c.n), handle)
+    assert handle.getvalue() == "n,s\n" + AWKWARD_CSV
+
+
+def test_write_csv_turns_driver_errors_into_database_errors(session: Session) -> None:
+    query = select(text("x")).select_from(text("no_such_table"))
+    with pytest.raises(DatabaseError, match=r"^database error: .*no_such_table"):
+        write_csv(session, query, io.StringIO())
 
 
 LOADER = textwrap.dedent(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
-from sqlalchemy import ClauseElement, Engine, create_engine, event, make_url
+from sqlalchemy import ClauseElement, Engine, Select, String, create_engine, event, func, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
@@ -269,6 +271,88 @@ def stream_rows(
     SQLAlchemy's row objects makes a full CSV export about a tenth faster.
     """
     connection = session.connection()
+    sql, parameters = _driver_sql(connection, statement)
+    driver = connection.connection.dbapi_connection
+    assert driver is not None, "a session's connection is always checked out"
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name="procwatch_stream")
+    else:
+        cursor = driver.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        while rows := cursor.fetchmany(batch_size):
+            yield rows
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise _driver_error(error) from None
+    finally:
+        cursor.close()
+
+
+def write_csv(session: Session, statement: Select[Any], handle: TextIO) -> int:
+    """Write a query's rows to `handle` as CSV lines (no header); return how many.
+
+    PostgreSQL writes the CSV itself (COPY ... TO STDOUT), two to three times faster than
+    fetching the rows into Python; elsewhere the driver's cursor feeds csv.writer.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return _copy_csv(session, statement, handle)
+    writer = csv.writer(handle, lineterminator="\n")
+    count = 0
+    for rows in stream_rows(session, statement):
+        writer.writerows(rows)
+        count += len(rows)
+    return count
+
+
+def _copy_csv(session: Session, statement: Select[Any], handle: TextIO) -> int:
+    # COPY quotes an empty string ("") to tell it from NULL, where csv.writer writes both
+    # as nothing: NULLIF keeps the two backends' files byte for byte the same.
+    statement = statement.with_only_columns(
+        *(
+            func.nullif(column, "") if isinstance(column.type, String) else column
+            for column in statement.selected_columns
+        )
+    )
+    connection = session.connection()
+    sql, parameters = _driver_sql(connection, statement)
+    driver = connection.connection.dbapi_connection
+    assert driver is not None, "a session's connection is always checked out"
+    handle.flush()
+    # The rows arrive as UTF-8 bytes, one per message: a UTF-8 file takes them as they are.
+    sink = getattr(handle, "buffer", None)
+    if sink is None or codecs.lookup(getattr(handle, "encoding", None) or "ascii").name != "utf-8":
+        sink = _TextSink(handle)
+    cursor = driver.cursor()
+    try:
+        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", parameters) as copy:
+            for data in copy:
+                sink.write(data)
+        count: int = cursor.rowcount
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise _driver_error(error) from None
+    finally:
+        cursor.close()
+    sink.flush()
+    return count
+
+
+class _TextSink:
+    """Decode UTF-8 chunks into a text handle (stdout in another encoding, StringIO)."""
+
+    def __init__(self, handle: TextIO) -> None:
+        self._handle = handle
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def write(self, data: bytes | memoryview) -> None:
+        self._handle.write(self._decoder.decode(data))
+
+    def flush(self) -> None:
+        self._handle.write(self._decoder.decode(b"", final=True))
+        self._handle.flush()
+
+
+def _driver_sql(connection: Any, statement: ClauseElement) -> tuple[str, Any]:
     # IN lists become plain parameters here, as SQLAlchemy does when it executes itself.
     compiled = statement.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
@@ -279,17 +363,8 @@ def stream_rows(
         if compiled.positional
         else compiled.params
     )
-    driver = connection.connection.dbapi_connection
-    assert driver is not None, "a session's connection is always checked out"
-    if connection.dialect.name == "postgresql":
-        cursor = driver.cursor(name="procwatch_stream")
-    else:
-        cursor = driver.cursor()
-    try:
-        cursor.execute(str(compiled), parameters)
-        while rows := cursor.fetchmany(batch_size):
-            yield rows
-    except connection.dialect.loaded_dbapi.Error as error:
-        raise DatabaseError(f"database error: {str(error).strip().splitlines()[0]}") from None
-    finally:
-        cursor.close()
+    return str(compiled), parameters
+
+
+def _driver_error(error: Exception) -> DatabaseError:
+    return DatabaseError(f"database error: {str(error).strip().splitlines()[0]}")

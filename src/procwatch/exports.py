@@ -6,7 +6,6 @@ import csv
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import islice
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import (
@@ -124,8 +123,7 @@ def contracts_summary(session: Session) -> pd.DataFrame:
 
 def write_contracts_summary(session: Session, handle: TextIO) -> int:
     """Stream the contracts summary as CSV; return the number of rows."""
-    rows = _stream(session, _contracts_summary_query())
-    return _write_batches(CONTRACTS_SUMMARY_COLUMNS, rows, handle)
+    return _write_csv(session, CONTRACTS_SUMMARY_COLUMNS, _contracts_summary_query(), handle)
 
 
 MEASURES_SUMMARY_COLUMNS = [
@@ -139,8 +137,7 @@ MEASURES_SUMMARY_COLUMNS = [
 ]
 
 
-def measures_summary_rows(session: Session) -> Iterator[Sequence[Any]]:
-    """Yield measures per jurisdiction and kind: how many, against how many vendors, when."""
+def _measures_summary_query() -> Any:
     grouped = (
         select(
             Measure.jurisdiction_id,
@@ -153,7 +150,7 @@ def measures_summary_rows(session: Session) -> Iterator[Sequence[Any]]:
         .group_by(Measure.jurisdiction_id, Measure.kind)
         .subquery()
     )
-    query = (
+    return (
         select(
             Jurisdiction.code,
             Jurisdiction.name,
@@ -166,7 +163,11 @@ def measures_summary_rows(session: Session) -> Iterator[Sequence[Any]]:
         .join(Jurisdiction, Jurisdiction.id == grouped.c.jurisdiction_id)
         .order_by(Jurisdiction.code, grouped.c.kind)
     )
-    for rows in _stream(session, query):
+
+
+def measures_summary_rows(session: Session) -> Iterator[Sequence[Any]]:
+    """Yield measures per jurisdiction and kind: how many, against how many vendors, when."""
+    for rows in _stream(session, _measures_summary_query()):
         yield from rows
 
 
@@ -179,24 +180,11 @@ def measures_summary(session: Session) -> pd.DataFrame:
     )
 
 
-def _write_batches(columns: list[str], batches: Iterator[Sequence[Any]], handle: TextIO) -> int:
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(columns)
-    count = 0
-    for rows in batches:
-        writer.writerows(rows)
-        count += len(rows)
-    return count
+def _write_csv(session: Session, columns: list[str], query: Any, handle: TextIO) -> int:
+    from procwatch.db import write_csv
 
-
-def _write_rows(columns: list[str], rows: Iterator[Sequence[Any]], handle: TextIO) -> int:
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(columns)
-    count = 0
-    while batch := list(islice(rows, STREAM_BATCH)):
-        writer.writerows(batch)
-        count += len(batch)
-    return count
+    csv.writer(handle, lineterminator="\n").writerow(columns)
+    return write_csv(session, query, handle)
 
 
 CONTRACT_COLUMNS = [
@@ -294,7 +282,7 @@ def write_contracts(session: Session, handle: TextIO) -> int:
         .outerjoin(buyer, buyer.id == Contract.buyer_id)
         .order_by(Contract.id)
     )
-    return _write_batches(CONTRACT_COLUMNS, _stream(session, query), handle)
+    return _write_csv(session, CONTRACT_COLUMNS, query, handle)
 
 
 def write_measures(session: Session, handle: TextIO) -> int:
@@ -318,7 +306,7 @@ def write_measures(session: Session, handle: TextIO) -> int:
         .join(Jurisdiction, Jurisdiction.id == Measure.jurisdiction_id)
         .order_by(Measure.id)
     )
-    return _write_batches(MEASURE_COLUMNS, _stream(session, query), handle)
+    return _write_csv(session, MEASURE_COLUMNS, query, handle)
 
 
 EXPORTS: dict[str, Export] = {
@@ -333,8 +321,8 @@ EXPORTS: dict[str, Export] = {
         Export(
             "measures-summary",
             "measures per country and kind: count, vendors, first and last date",
-            lambda session, handle: _write_rows(
-                MEASURES_SUMMARY_COLUMNS, measures_summary_rows(session), handle
+            lambda session, handle: _write_csv(
+                session, MEASURES_SUMMARY_COLUMNS, _measures_summary_query(), handle
             ),
         ),
         Export("contracts", "every contract with vendor, buyer and country", write_contracts),
