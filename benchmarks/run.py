@@ -13,6 +13,7 @@ resident set size of the process.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import pickle
@@ -38,6 +39,9 @@ BIN = Path(sys.executable).parent
 TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 PROCWATCH = str(BIN / "procwatch")
 FLOOR = "import typer, rich.console, rich.table, sqlalchemy.orm"
+# On PostgreSQL the stack includes its driver: importing psycopg and SQLAlchemy's dialect
+# for it takes about a third of the floor above, before procwatch runs a line.
+POSTGRES_FLOOR = FLOOR + ", psycopg, sqlalchemy.dialects.postgresql.psycopg"
 BARE_TYPER = """
 import typer
 
@@ -542,7 +546,7 @@ def postgres_benchmarks(
                     "procwatch contracts --vendor",
                     [PROCWATCH, *db, "contracts", "--vendor", reference.sample_vendor],
                 ),
-                ("import floor", [sys.executable, "-c", FLOOR]),
+                ("import floor with psycopg", [sys.executable, "-c", POSTGRES_FLOOR]),
                 repeat=10,
                 target=1.15,
                 target_text="<= 1.15x",
@@ -608,6 +612,7 @@ def postgres_benchmarks(
         with admin.connect() as connection:
             version = connection.exec_driver_sql("SHOW server_version").scalar()
         notes.append(f"PostgreSQL {version} at {server.host}:{server.port}, default settings.")
+        notes.append(f'PostgreSQL import floor: `python -c "{POSTGRES_FLOOR}"`.')
     finally:
         with admin.connect() as connection:
             for name in names:
@@ -630,6 +635,9 @@ def main() -> None:
     args = parser.parse_args()
     sizes = Sizes.for_contracts(args.contracts)
     started = time.perf_counter()
+    # Measure procwatch as installed, with its modules compiled as pip compiles a wheel; an
+    # editable install under PYTHONDONTWRITEBYTECODE would otherwise recompile them each run.
+    compileall.compile_dir(ROOT / "src" / "procwatch", quiet=1)
     command = "python benchmarks/run.py" + (
         f" --contracts {args.contracts}" if args.contracts != 1_000_000 else ""
     )
