@@ -76,6 +76,9 @@ def test_the_database_formats_every_currency_exponent_and_sign(session: Session)
         ("eur-cents", 1, 15, "t", 7, "EUR", True, "2021"),
         ("clf", 1, 15, "t", 12345, "CLF", False, "2021"),
         ("none", 1, 15, "t", None, None, False, "2021"),
+        ("kwd-small-negative", 1, 15, "t", -7, "KWD", False, "2021"),
+        ("usd-zero", 1, 15, "t", 0, "USD", False, "2021"),
+        ("unlisted-currency", 1, 15, "t", 9_007_199_254_740_993, "XTS", False, "2021"),
     ]
     insert_many(session, "contracts", COLUMNS, rows)
     handle = io.StringIO()
@@ -90,6 +93,10 @@ def test_the_database_formats_every_currency_exponent_and_sign(session: Session)
         ("0.07", "EUR", "yes"),
         ("1.2345", "CLF", "no"),
         ("", "", "no"),
+        ("-0.007", "KWD", "no"),
+        ("0.00", "USD", "no"),
+        # Beyond a float's 53 bits: exact only if no step goes through floating point.
+        ("90071992547409.93", "XTS", "no"),
     ]
 
 
