@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from procwatch.db import insert_many
 from procwatch.errors import InvalidInputError
-from procwatch.models import Buyer, MeasureKind
+from procwatch.models import Buyer
 from procwatch.queries import (
     CurrencyTotal,
     currency_totals,
@@ -19,6 +19,7 @@ from procwatch.queries import (
     vendor_profile,
 )
 from procwatch.resolve import resolve_vendor
+from procwatch.tables import MeasureKind
 
 
 def test_contracts_of_nuctech(session: Session) -> None:

@@ -1,4 +1,8 @@
-"""Read functions: each takes a Session and returns plain dataclasses, never ORM objects."""
+"""Read functions: each takes a Session and returns plain dataclasses, never ORM objects.
+
+They select from the Core tables of tables.py, not the ORM classes of models.py: a read
+command then neither imports the classes nor configures their mappers.
+"""
 
 from __future__ import annotations
 
@@ -11,23 +15,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from procwatch import tables
 from procwatch.db import chunked
 from procwatch.errors import InvalidInputError
-from procwatch.models import (
-    Buyer,
-    Citation,
-    Contract,
-    Finding,
-    Jurisdiction,
-    Measure,
-    MeasureKind,
-    Source,
-    Vendor,
-    VendorAlias,
-    VendorIdentifier,
-)
 from procwatch.money import from_minor_units
 from procwatch.resolve import memberships, name_key, resolve_country, resolve_vendor
+from procwatch.tables import MeasureKind
 
 
 @dataclass(frozen=True)
@@ -160,68 +153,91 @@ def list_contracts(
     """Return the contracts matching every filter given (and `where`), oldest first."""
     if since is not None and until is not None and since > until:
         raise InvalidInputError(f"--since {since} is after --until {until}")
+    contract = tables.contracts.c
     conditions: list[ColumnElement[bool]] = list(where)
     if vendor is not None:
-        conditions.append(Contract.vendor_id == resolve_vendor(session, vendor).id)
+        conditions.append(contract.vendor_id == resolve_vendor(session, vendor).id)
     if country is not None:
         codes = resolve_country(session, country).related_codes
-        conditions.append(Jurisdiction.code.in_(codes))
+        conditions.append(tables.jurisdictions.c.code.in_(codes))
     if buyer is not None:
         # A subquery, so the planner matches names in buyers and then follows buyer_id's
         # index; as a condition on the joined table it read every contract.
-        buyers = select(Buyer.id).where(Buyer.name_key.contains(name_key(buyer), autoescape=True))
-        conditions.append(Contract.buyer_id.in_(buyers))
+        buyer_name = tables.buyers.c.name_key.contains(name_key(buyer), autoescape=True)
+        conditions.append(contract.buyer_id.in_(select(tables.buyers.c.id).where(buyer_name)))
     if since is not None:
         # A contract counts from a year if any part of it (a range's end) reaches that year.
         # Two indexed comparisons rather than coalesce(), which no index can serve.
         year = f"{since:04d}"
-        conditions.append(or_(Contract.date_start >= year, Contract.date_end >= year))
+        conditions.append(or_(contract.date_start >= year, contract.date_end >= year))
     if until is not None:
-        conditions.append(Contract.date_start < f"{until + 1:04d}")
+        conditions.append(contract.date_start < f"{until + 1:04d}")
     return _contracts(session, conditions)
 
 
-def _contract_select() -> Select[Contract, str, str | None, str, str]:
+def _contract_select() -> Select[Any]:
+    contract, vendor, buyer = tables.contracts.c, tables.vendors.c, tables.buyers.c
+    jurisdiction = tables.jurisdictions.c
     return (
-        select(Contract, Vendor.name, Buyer.name, Jurisdiction.code, Jurisdiction.name)
-        .join(Vendor, Vendor.id == Contract.vendor_id)
-        .join(Jurisdiction, Jurisdiction.id == Contract.jurisdiction_id)
-        .outerjoin(Buyer, Buyer.id == Contract.buyer_id)
+        select(
+            contract.id,
+            contract.key,
+            vendor.name.label("vendor"),
+            buyer.name.label("buyer"),
+            jurisdiction.code.label("country"),
+            jurisdiction.name.label("country_name"),
+            contract.title,
+            contract.procurement_method,
+            contract.procurement_method_details,
+            contract.amount_minor,
+            contract.currency,
+            contract.amount_is_estimate,
+            contract.date_start,
+            contract.date_end,
+            contract.places,
+            contract.status,
+            contract.ocid,
+        )
+        .select_from(tables.contracts)
+        .join(tables.vendors, vendor.id == contract.vendor_id)
+        .join(tables.jurisdictions, jurisdiction.id == contract.jurisdiction_id)
+        .outerjoin(tables.buyers, buyer.id == contract.buyer_id)
     )
 
 
 def _contracts(session: Session, conditions: Sequence[ColumnElement[bool]]) -> list[ContractRecord]:
+    contract = tables.contracts.c
     rows = session.execute(
         _contract_select()
         .where(and_(True, *conditions))
-        .order_by(Contract.date_start.is_(None), Contract.date_start, Contract.id)
+        .order_by(contract.date_start.is_(None), contract.date_start, contract.id)
     ).all()
-    ids = [row[0].id for row in rows]
-    sources = _citations(session, Citation.contract_id, ids)
+    ids = [row.id for row in rows]
+    sources = _citations(session, tables.citations.c.contract_id, ids)
     findings = _findings(session, ids)
     return [
         ContractRecord(
-            id=contract.id,
-            key=contract.key,
-            vendor=vendor_name,
-            buyer=buyer_name,
-            country=code,
-            country_name=country_name,
-            title=contract.title,
-            procurement_method=contract.procurement_method,
-            procurement_method_details=contract.procurement_method_details,
-            amount=_amount(contract.amount_minor, contract.currency),
-            currency=contract.currency,
-            amount_is_estimate=contract.amount_is_estimate,
-            date=contract.date_start,
-            date_end=contract.date_end,
-            places=contract.places,
-            status=contract.status,
-            ocid=contract.ocid,
-            findings=findings.get(contract.id, []),
-            sources=sources.get(contract.id, []),
+            id=row.id,
+            key=row.key,
+            vendor=row.vendor,
+            buyer=row.buyer,
+            country=row.country,
+            country_name=row.country_name,
+            title=row.title,
+            procurement_method=row.procurement_method,
+            procurement_method_details=row.procurement_method_details,
+            amount=_amount(row.amount_minor, row.currency),
+            currency=row.currency,
+            amount_is_estimate=row.amount_is_estimate,
+            date=row.date_start,
+            date_end=row.date_end,
+            places=row.places,
+            status=row.status,
+            ocid=row.ocid,
+            findings=findings.get(row.id, []),
+            sources=sources.get(row.id, []),
         )
-        for contract, vendor_name, buyer_name, code, country_name in rows
+        for row in rows
     ]
 
 
@@ -232,15 +248,16 @@ def _amount(minor: int | None, currency: str | None) -> Decimal | None:
 
 
 def _citations(session: Session, column: Any, ids: Iterable[int]) -> dict[int, list[SourceRef]]:
+    citation, source = tables.citations.c, tables.sources.c
     found: dict[int, list[SourceRef]] = defaultdict(list)
     id_list = list(ids)
     # Chunks keep the IN list under SQLite's bound-parameter limit on large result sets.
     for chunk in chunked(id_list):
         rows = session.execute(
-            select(column, Source.key, Source.title, Citation.quote, Citation.locator)
-            .join(Source, Source.id == Citation.source_id)
+            select(column, source.key, source.title, citation.quote, citation.locator)
+            .join(tables.sources, source.id == citation.source_id)
             .where(column.in_(chunk))
-            .order_by(Citation.id)
+            .order_by(citation.id)
         ).all()
         for subject, key, title, quote, locator in rows:
             found[subject].append(SourceRef(key, title, quote, locator))
@@ -248,14 +265,15 @@ def _citations(session: Session, column: Any, ids: Iterable[int]) -> dict[int, l
 
 
 def _findings(session: Session, contract_ids: list[int]) -> dict[int, list[FindingRecord]]:
+    finding = tables.findings.c
     rows = [
         row
         for chunk in chunked(contract_ids)
-        for row in session.scalars(
-            select(Finding).where(Finding.contract_id.in_(chunk)).order_by(Finding.id)
+        for row in session.execute(
+            select(tables.findings).where(finding.contract_id.in_(chunk)).order_by(finding.id)
         )
     ]
-    sources = _citations(session, Citation.finding_id, [row.id for row in rows])
+    sources = _citations(session, tables.citations.c.finding_id, [row.id for row in rows])
     found: dict[int, list[FindingRecord]] = defaultdict(list)
     for row in rows:
         found[row.contract_id].append(
@@ -282,65 +300,72 @@ def list_measures(
     A member state's list includes its unions' measures (an EU investigation concerns
     Poland too), and a union's list includes its members' measures.
     """
+    measure = tables.measures.c
     conditions: list[ColumnElement[bool]] = []
     if country is not None:
         codes = resolve_country(session, country).related_codes
-        conditions.append(Jurisdiction.code.in_(codes))
+        conditions.append(tables.jurisdictions.c.code.in_(codes))
     if vendor is not None:
-        conditions.append(Measure.vendor_id == resolve_vendor(session, vendor).id)
+        conditions.append(measure.vendor_id == resolve_vendor(session, vendor).id)
     if kind is not None:
-        conditions.append(Measure.kind == kind.value)
+        conditions.append(measure.kind == kind.value)
     return _measures(session, conditions)
 
 
 def _measures(session: Session, conditions: Sequence[ColumnElement[bool]]) -> list[MeasureRecord]:
+    measure, vendor, jurisdiction = tables.measures.c, tables.vendors.c, tables.jurisdictions.c
     rows = session.execute(
-        select(Measure, Vendor.name, Jurisdiction.code, Jurisdiction.name)
-        .join(Vendor, Vendor.id == Measure.vendor_id)
-        .join(Jurisdiction, Jurisdiction.id == Measure.jurisdiction_id)
+        select(
+            tables.measures,
+            vendor.name.label("vendor"),
+            jurisdiction.code.label("country"),
+            jurisdiction.name.label("country_name"),
+        )
+        .join(tables.vendors, vendor.id == measure.vendor_id)
+        .join(tables.jurisdictions, jurisdiction.id == measure.jurisdiction_id)
         .where(and_(True, *conditions))
-        .order_by(Measure.date_start.is_(None), Measure.date_start, Measure.id)
+        .order_by(measure.date_start.is_(None), measure.date_start, measure.id)
     ).all()
-    sources = _citations(session, Citation.measure_id, [row[0].id for row in rows])
+    sources = _citations(session, tables.citations.c.measure_id, [row.id for row in rows])
     return [
         MeasureRecord(
-            id=measure.id,
-            key=measure.key,
-            vendor=vendor_name,
-            country=code,
-            country_name=country_name,
-            authority=measure.authority,
-            kind=measure.kind,
-            scope=measure.scope,
-            legal_basis=measure.legal_basis,
-            reason=measure.reason,
-            date=measure.date_start,
-            date_end=measure.date_end,
-            places=measure.places,
-            sources=sources.get(measure.id, []),
+            id=row.id,
+            key=row.key,
+            vendor=row.vendor,
+            country=row.country,
+            country_name=row.country_name,
+            authority=row.authority,
+            kind=row.kind,
+            scope=row.scope,
+            legal_basis=row.legal_basis,
+            reason=row.reason,
+            date=row.date_start,
+            date_end=row.date_end,
+            places=row.places,
+            sources=sources.get(row.id, []),
         )
-        for measure, vendor_name, code, country_name in rows
+        for row in rows
     ]
 
 
 def list_vendors(session: Session, search: str | None = None) -> list[VendorSummary]:
     """Return vendors whose name or an alias contains `search` (normalized), by name."""
-    query = select(Vendor.id, Vendor.name, Jurisdiction.code).outerjoin(
-        Jurisdiction, Jurisdiction.id == Vendor.country_id
+    vendor, jurisdiction = tables.vendors.c, tables.jurisdictions.c
+    query = select(vendor.id, vendor.name, jurisdiction.code).outerjoin(
+        tables.jurisdictions, jurisdiction.id == vendor.country_id
     )
     if search:
         key = name_key(search)
-        alias_match = select(VendorAlias.vendor_id).where(
-            VendorAlias.alias_key.contains(key, autoescape=True)
-        )
+        alias = tables.vendor_aliases.c
+        alias_match = select(alias.vendor_id).where(alias.alias_key.contains(key, autoescape=True))
         query = query.where(
-            or_(Vendor.name_key.contains(key, autoescape=True), Vendor.id.in_(alias_match))
+            or_(vendor.name_key.contains(key, autoescape=True), vendor.id.in_(alias_match))
         )
-    rows = session.execute(query.order_by(Vendor.name, Vendor.id)).all()
+    rows = session.execute(query.order_by(vendor.name, vendor.id)).all()
     ids = [row.id for row in rows]
     aliases = _aliases(session, ids)
-    contracts = _counts(session, Contract.vendor_id, ids)
-    measures = _counts(session, Measure.vendor_id, ids)
+    contracts = _counts(session, tables.contracts.c.vendor_id, ids)
+    measures = _counts(session, tables.measures.c.vendor_id, ids)
     return [
         VendorSummary(
             id=row.id,
@@ -355,15 +380,16 @@ def list_vendors(session: Session, search: str | None = None) -> list[VendorSumm
 
 
 def _aliases(session: Session, vendor_ids: list[int]) -> dict[int, list[str]]:
+    alias = tables.vendor_aliases.c
     found: dict[int, list[str]] = defaultdict(list)
     for chunk in chunked(vendor_ids):
         rows = session.execute(
-            select(VendorAlias.vendor_id, VendorAlias.alias)
-            .where(VendorAlias.vendor_id.in_(chunk))
-            .order_by(VendorAlias.alias)
+            select(alias.vendor_id, alias.alias)
+            .where(alias.vendor_id.in_(chunk))
+            .order_by(alias.alias)
         ).all()
-        for vendor_id, alias in rows:
-            found[vendor_id].append(alias)
+        for vendor_id, name in rows:
+            found[vendor_id].append(name)
     return found
 
 
@@ -379,16 +405,17 @@ def _counts(session: Session, column: Any, ids: list[int]) -> dict[int, int]:
 
 def currency_totals(session: Session, vendor_id: int) -> list[CurrencyTotal]:
     """Return a vendor's contract totals per currency, summed exactly by the database."""
+    contract = tables.contracts.c
     rows = session.execute(
         select(
-            Contract.currency,
+            contract.currency,
             func.count(),
-            func.sum(Contract.amount_minor),
-            func.sum(case((Contract.amount_is_estimate, 1), else_=0)),
+            func.sum(contract.amount_minor),
+            func.sum(case((contract.amount_is_estimate, 1), else_=0)),
         )
-        .where(Contract.vendor_id == vendor_id)
-        .group_by(Contract.currency)
-        .order_by(Contract.currency.is_(None), Contract.currency)
+        .where(contract.vendor_id == vendor_id)
+        .group_by(contract.currency)
+        .order_by(contract.currency.is_(None), contract.currency)
     ).all()
     return [
         CurrencyTotal(
@@ -404,14 +431,21 @@ def currency_totals(session: Session, vendor_id: int) -> list[CurrencyTotal]:
 def vendor_profile(session: Session, name: str) -> VendorProfile:
     """Return a vendor's aliases, identifiers, contracts with totals, and measures by country."""
     vendor = resolve_vendor(session, name)
-    country = session.get(Jurisdiction, vendor.country_id) if vendor.country_id else None
-    identifiers = session.scalars(
-        select(VendorIdentifier)
-        .where(VendorIdentifier.vendor_id == vendor.id)
-        .order_by(VendorIdentifier.scheme, VendorIdentifier.identifier)
+    jurisdiction, identifier = tables.jurisdictions.c, tables.vendor_identifiers.c
+    country = (
+        session.execute(
+            select(jurisdiction.code, jurisdiction.name).where(jurisdiction.id == vendor.country_id)
+        ).first()
+        if vendor.country_id
+        else None
+    )
+    identifiers = session.execute(
+        select(identifier.scheme, identifier.identifier)
+        .where(identifier.vendor_id == vendor.id)
+        .order_by(identifier.scheme, identifier.identifier)
     ).all()
     by_country: dict[str, list[MeasureRecord]] = defaultdict(list)
-    for measure in _measures(session, [Measure.vendor_id == vendor.id]):
+    for measure in _measures(session, [tables.measures.c.vendor_id == vendor.id]):
         by_country[measure.country].append(measure)
     return VendorProfile(
         id=vendor.id,
@@ -419,26 +453,32 @@ def vendor_profile(session: Session, name: str) -> VendorProfile:
         country=country.code if country else None,
         country_name=country.name if country else None,
         aliases=_aliases(session, [vendor.id]).get(vendor.id, []),
-        identifiers=[f"{item.scheme}:{item.identifier}" for item in identifiers],
+        identifiers=[f"{scheme}:{value}" for scheme, value in identifiers],
         totals=currency_totals(session, vendor.id),
-        contracts=_contracts(session, [Contract.vendor_id == vendor.id]),
+        contracts=_contracts(session, [tables.contracts.c.vendor_id == vendor.id]),
         measures_by_country=dict(sorted(by_country.items())),
-        sources=_citations(session, Citation.vendor_id, [vendor.id]).get(vendor.id, []),
+        sources=_citations(session, tables.citations.c.vendor_id, [vendor.id]).get(vendor.id, []),
     )
 
 
 def list_jurisdictions(session: Session) -> list[JurisdictionRecord]:
     """Return every jurisdiction with its memberships and record counts, by code."""
+    jurisdiction, contract, measure = tables.jurisdictions.c, tables.contracts.c, tables.measures.c
     part_of, members = memberships(session)
     contracts: dict[int, int] = dict(
         session.execute(
-            select(Contract.jurisdiction_id, func.count()).group_by(Contract.jurisdiction_id)
+            select(contract.jurisdiction_id, func.count()).group_by(contract.jurisdiction_id)
         ).all()
     )
     measures: dict[int, int] = dict(
         session.execute(
-            select(Measure.jurisdiction_id, func.count()).group_by(Measure.jurisdiction_id)
+            select(measure.jurisdiction_id, func.count()).group_by(measure.jurisdiction_id)
         ).all()
+    )
+    rows = session.execute(
+        select(jurisdiction.id, jurisdiction.code, jurisdiction.name, jurisdiction.kind).order_by(
+            jurisdiction.code
+        )
     )
     return [
         JurisdictionRecord(
@@ -450,5 +490,5 @@ def list_jurisdictions(session: Session) -> list[JurisdictionRecord]:
             contracts=contracts.get(row.id, 0),
             measures=measures.get(row.id, 0),
         )
-        for row in session.scalars(select(Jurisdiction).order_by(Jurisdiction.code))
+        for row in rows
     ]

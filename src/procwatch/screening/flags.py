@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from procwatch.dates import format_period
 from procwatch.db import chunked
 from procwatch.errors import InvalidInputError
-from procwatch.models import Contract, Finding, Measure, MeasureKind
+from procwatch.models import Contract, Finding, Measure
 from procwatch.queries import (
     ContractRecord,
     MeasureRecord,
@@ -21,6 +21,7 @@ from procwatch.queries import (
     list_measures,
 )
 from procwatch.screening.periods import Certainty, Period, in_force_when_signed, sort_key
+from procwatch.tables import MeasureKind
 
 
 @dataclass(frozen=True)

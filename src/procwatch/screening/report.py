@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procwatch.dates import PartialDate, format_period
-from procwatch.models import Contract, MeasureKind
+from procwatch.models import Contract
 from procwatch.queries import ContractRecord, MeasureRecord, SourceRef, vendor_profile
 from procwatch.resolve import memberships, resolve_country
 from procwatch.screening.flags import ContractFlag, flag_contracts
@@ -24,6 +24,7 @@ from procwatch.screening.periods import (
     sort_key,
     status_as_of,
 )
+from procwatch.tables import MeasureKind
 
 
 class Level(StrEnum):
