@@ -46,7 +46,7 @@ def bans(
     union's list includes its member states' measures.
     """
     from procwatch.cli.render import render
-    from procwatch.queries import MeasureRecord, list_measures
+    from procwatch.queries.measures import MeasureRecord, list_measures
     from procwatch.tables import MeasureKind
 
     with open_session(ctx) as session:

@@ -46,7 +46,7 @@ def list_(
 ) -> None:
     """List vendors whose name or alias contains SEARCH (ignoring case, accents, legal forms)."""
     from procwatch.cli.render import render
-    from procwatch.queries import VendorSummary, list_vendors
+    from procwatch.queries.vendors import VendorSummary, list_vendors
 
     with open_session(ctx) as session:
         records = list_vendors(session, search)
@@ -60,7 +60,7 @@ def vendor(
     output: OutputOption = None,
 ) -> None:
     """Show a vendor's profile: aliases, country, contracts with totals, measures by country."""
-    from procwatch.queries import vendor_profile
+    from procwatch.queries.vendors import vendor_profile
 
     with open_session(ctx) as session:
         profile = vendor_profile(session, name)

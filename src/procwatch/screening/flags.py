@@ -13,13 +13,9 @@ from procwatch.dates import format_period
 from procwatch.db import chunked
 from procwatch.errors import InvalidInputError
 from procwatch.models import Contract, Finding, Measure
-from procwatch.queries import (
-    ContractRecord,
-    MeasureRecord,
-    SourceRef,
-    list_contracts,
-    list_measures,
-)
+from procwatch.queries.citations import SourceRef
+from procwatch.queries.contracts import ContractRecord, list_contracts
+from procwatch.queries.measures import MeasureRecord, list_measures
 from procwatch.screening.periods import Certainty, Period, in_force_when_signed, sort_key
 from procwatch.tables import MeasureKind
 

@@ -13,7 +13,10 @@ from sqlalchemy.orm import Session
 
 from procwatch.dates import PartialDate, format_period
 from procwatch.models import Contract
-from procwatch.queries import ContractRecord, MeasureRecord, SourceRef, vendor_profile
+from procwatch.queries.citations import SourceRef
+from procwatch.queries.contracts import ContractRecord
+from procwatch.queries.measures import MeasureRecord
+from procwatch.queries.vendors import vendor_profile
 from procwatch.resolve import memberships, resolve_country
 from procwatch.screening.flags import ContractFlag, flag_contracts
 from procwatch.screening.periods import (
