@@ -142,6 +142,9 @@ def name_key(name: str) -> str:
 
 
 def _ascii(text: str) -> str:
+    if text.isascii():
+        # Most names; the transliteration tables need not even be imported for them.
+        return text
     from anyascii import anyascii
 
     decomposed = unicodedata.normalize("NFKD", text)

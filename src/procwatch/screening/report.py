@@ -11,8 +11,8 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from procwatch import tables
 from procwatch.dates import PartialDate, format_period
-from procwatch.models import Contract
 from procwatch.queries.citations import SourceRef
 from procwatch.queries.contracts import ContractRecord
 from procwatch.queries.measures import MeasureRecord
@@ -235,8 +235,9 @@ def _day(value: date) -> PartialDate:
 
 
 def _buyer_ids(session: Session, vendor_id: int) -> dict[int, int | None]:
+    contract = tables.contracts.c
     rows = session.execute(
-        select(Contract.id, Contract.buyer_id).where(Contract.vendor_id == vendor_id)
+        select(contract.id, contract.buyer_id).where(contract.vendor_id == vendor_id)
     ).all()
     return {row.id: row.buyer_id for row in rows}
 
