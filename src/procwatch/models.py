@@ -2,8 +2,8 @@
 
 The columns, constraints and indexes live once, as Core tables in tables.py, instead of as
 mapped_column() here (style.md's usual form): read commands select from those tables without
-importing these classes or configuring their mappers, which saved about 70 ms of start-up on
-every read command. The classes below keep typed attributes and relationships for seeding,
+importing these classes or configuring their mappers, which saves `contracts --vendor` about
+55 ms of start-up. The classes below keep typed attributes and relationships for seeding,
 importers and vendor merges.
 """
 

