@@ -7,8 +7,8 @@ from logging.config import fileConfig
 from alembic import context
 
 from procwatch.db import make_engine
-from procwatch.models import Base
 from procwatch.settings import database_url
+from procwatch.tables import metadata
 
 config = context.config
 if config.config_file_name is not None:
@@ -19,7 +19,7 @@ def run(connection: object) -> None:
     # Batch mode lets ALTER TABLE work on SQLite by copying the table.
     context.configure(
         connection=connection,  # type: ignore[arg-type]
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=True,
         compare_type=True,
     )

@@ -8,17 +8,13 @@ from sqlalchemy.orm import Session
 
 from procwatch.db import insert_many
 from procwatch.errors import InvalidInputError
-from procwatch.models import Buyer, MeasureKind
-from procwatch.queries import (
-    CurrencyTotal,
-    currency_totals,
-    list_contracts,
-    list_jurisdictions,
-    list_measures,
-    list_vendors,
-    vendor_profile,
-)
+from procwatch.models import Buyer
+from procwatch.queries.contracts import list_contracts
+from procwatch.queries.jurisdictions import list_jurisdictions
+from procwatch.queries.measures import list_measures
+from procwatch.queries.vendors import CurrencyTotal, currency_totals, list_vendors, vendor_profile
 from procwatch.resolve import resolve_vendor
+from procwatch.tables import MeasureKind
 
 
 def test_contracts_of_nuctech(session: Session) -> None:

@@ -10,10 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
+from procwatch import tables
 from procwatch.errors import NotFoundError
-from procwatch.models import Jurisdiction, JurisdictionMembership, Vendor, VendorAlias
 
 # Legal forms dropped from names before comparing them (after punctuation is removed and
 # the name is transliterated to ASCII).
@@ -142,6 +142,9 @@ def name_key(name: str) -> str:
 
 
 def _ascii(text: str) -> str:
+    if text.isascii():
+        # Most names; the transliteration tables need not even be imported for them.
+        return text
     from anyascii import anyascii
 
     decomposed = unicodedata.normalize("NFKD", text)
@@ -173,29 +176,44 @@ def _without_phrases(words: list[str]) -> list[str]:
     return kept
 
 
-def find_vendor(session: Session, name: str) -> Vendor | None:
+@dataclass(frozen=True)
+class VendorName:
+    """A vendor named by the user: its record's id, its own name and its home country's id."""
+
+    id: int
+    name: str
+    country_id: int | None
+
+
+def find_vendor(session: Session, name: str) -> VendorName | None:
     """Return the vendor whose name or alias matches `name` once normalized, if any."""
     key = name_key(name)
-    vendor = session.scalars(select(Vendor).where(Vendor.name_key == key).limit(1)).first()
-    if vendor is not None:
-        return vendor
-    return session.scalars(
-        select(Vendor).join(VendorAlias).where(VendorAlias.alias_key == key).limit(1)
-    ).first()
+    vendor, alias = tables.vendors.c, tables.vendor_aliases.c
+    columns = select(vendor.id, vendor.name, vendor.country_id)
+    found = session.execute(columns.where(vendor.name_key == key).limit(1)).first()
+    if found is None:
+        found = session.execute(
+            columns.join(tables.vendor_aliases, alias.vendor_id == vendor.id)
+            .where(alias.alias_key == key)
+            .limit(1)
+        ).first()
+    return None if found is None else VendorName(found.id, found.name, found.country_id)
 
 
-def resolve_vendor(session: Session, name: str) -> Vendor:
+def resolve_vendor(session: Session, name: str) -> VendorName:
     """Return the vendor matching `name`, or raise NotFoundError suggesting close names."""
     vendor = find_vendor(session, name)
     if vendor is not None:
         return vendor
     names = {
-        row.name_key: row.name for row in session.execute(select(Vendor.name_key, Vendor.name))
+        row.name_key: row.name
+        for row in session.execute(select(tables.vendors.c.name_key, tables.vendors.c.name))
     }
+    aliases = tables.vendor_aliases.c
     names.update(
         {
             row.alias_key: row.alias
-            for row in session.execute(select(VendorAlias.alias_key, VendorAlias.alias))
+            for row in session.execute(select(aliases.alias_key, aliases.alias))
         }
     )
     close = difflib.get_close_matches(name_key(name), list(names), n=3, cutoff=0.6)
@@ -216,8 +234,9 @@ class Country:
 def resolve_country(session: Session, text: str) -> Country:
     """Return the jurisdiction an ISO code (alpha-2 or alpha-3) or English name denotes."""
     value = text.strip()
+    jurisdiction = tables.jurisdictions.c
     known: dict[str, str] = dict(
-        session.execute(select(Jurisdiction.code, Jurisdiction.name)).all()
+        session.execute(select(jurisdiction.code, jurisdiction.name)).all()
     )
     by_name = {name.casefold(): code for code, name in known.items()}
     code = value.upper() if value.upper() in known else by_name.get(value.casefold())
@@ -236,14 +255,14 @@ def resolve_country(session: Session, text: str) -> Country:
 
 def memberships(session: Session) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Return the unions each jurisdiction belongs to, and each union's members, by code."""
-    union = aliased(Jurisdiction)
-    member = aliased(Jurisdiction)
+    union, member = tables.jurisdictions.alias(), tables.jurisdictions.alias()
+    membership = tables.jurisdiction_memberships.c
     pairs = session.execute(
-        select(union.code, member.code)
-        .select_from(JurisdictionMembership)
-        .join(union, union.id == JurisdictionMembership.union_id)
-        .join(member, member.id == JurisdictionMembership.member_id)
-        .order_by(union.code, member.code)
+        select(union.c.code, member.c.code)
+        .select_from(tables.jurisdiction_memberships)
+        .join(union, union.c.id == membership.union_id)
+        .join(member, member.c.id == membership.member_id)
+        .order_by(union.c.code, member.c.code)
     ).all()
     unions_of: dict[str, list[str]] = defaultdict(list)
     members_of: dict[str, list[str]] = defaultdict(list)

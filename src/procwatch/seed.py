@@ -23,14 +23,13 @@ from procwatch.models import (
     Jurisdiction,
     JurisdictionMembership,
     Measure,
-    MeasureKind,
-    ProcurementMethod,
     Source,
     Vendor,
     VendorAlias,
 )
 from procwatch.money import check_currency, parse_amount, to_minor_units
 from procwatch.resolve import name_key
+from procwatch.tables import MeasureKind, ProcurementMethod
 
 Row = dict[str, str]
 M = TypeVar("M", bound=Base)

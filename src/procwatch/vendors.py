@@ -147,7 +147,9 @@ def vendor_by_ref(session: Session, ref: str) -> Vendor:
     if len(ids) > 1:
         listed = ", ".join(str(vendor_id) for vendor_id in ids)
         raise InvalidInputError(f"{ref!r} names {len(ids)} vendors (ids {listed}); give an id")
-    return resolve_vendor(session, ref)
+    vendor = session.get(Vendor, resolve_vendor(session, ref).id)
+    assert vendor is not None, "resolve_vendor returns only vendors that exist"
+    return vendor
 
 
 def merge_vendors(session: Session, keep_ref: str, other_ref: str) -> MergeRecord:

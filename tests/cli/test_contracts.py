@@ -2,6 +2,12 @@ import csv
 import io
 import json
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from procwatch import tables
+from procwatch.db import insert_many
+from procwatch.resolve import name_key
 from tests.conftest import Procwatch
 
 
@@ -89,3 +95,18 @@ def test_since_after_until(procwatch: Procwatch) -> None:
     result = procwatch("contracts", "--since", "2024", "--until", "2020")
     assert result.exit_code == 5
     assert result.stderr == "Error: --since 2024 is after --until 2020\n"
+
+
+def test_table_prints_names_literally_not_as_markup(procwatch: Procwatch, session: Session) -> None:
+    name = "[bold]Acme[/bold] :warning: Ltd"
+    insert_many(session, "vendors", ("key", "name", "name_key"), [("acme", name, name_key(name))])
+    vendor_id = session.scalar(select(tables.vendors.c.id).where(tables.vendors.c.key == "acme"))
+    columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_is_estimate")
+    rows = [(f"acme-{n}", vendor_id, 15, f"[red]Lot {n}[/red]", False) for n in range(2)]
+    insert_many(session, "contracts", columns, rows)
+    session.commit()
+    result = procwatch("contracts", "--vendor", name)
+    assert result.exit_code == 0, result.output
+    words = " ".join(result.stdout.split())
+    assert f"Vendor: {name}" in words
+    assert "[red]Lot 0[/red]" in words

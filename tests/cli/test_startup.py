@@ -23,8 +23,8 @@ with open(os.environ["PROBE_OUT"], "w") as out:
 """
 
 
-def imported(tmp_path: Path, *args: str) -> set[str]:
-    """Run procwatch in a fresh interpreter and return the top-level packages it imported."""
+def modules(tmp_path: Path, *args: str) -> set[str]:
+    """Run procwatch in a fresh interpreter and return the modules it imported."""
     out = tmp_path / "probe.json"
     env = {**os.environ, "PROBE_ARGS": json.dumps(args), "PROBE_OUT": str(out)}
     subprocess.run(
@@ -32,7 +32,12 @@ def imported(tmp_path: Path, *args: str) -> set[str]:
     )
     found = json.loads(out.read_text())
     assert found["code"] in (0, None), args
-    return {name.split(".")[0] for name in found["modules"]}
+    return set(found["modules"])
+
+
+def imported(tmp_path: Path, *args: str) -> set[str]:
+    """Run procwatch in a fresh interpreter and return the top-level packages it imported."""
+    return {name.split(".")[0] for name in modules(tmp_path, *args)}
 
 
 def test_help_imports_neither_sqlalchemy_nor_pandas(tmp_path: Path) -> None:
@@ -63,3 +68,28 @@ def test_read_commands_import_neither_pandas_nor_alembic(
     packages = imported(tmp_path, "--db", db_url, *command)
     assert "sqlalchemy" in packages
     assert packages.isdisjoint({"pandas", "numpy", "alembic"})
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["contracts", "--vendor", "Nuctech"],
+        ["contracts", "--country", "PL", "--buyer", "tax", "--since", "2020"],
+        ["bans", "--country", "EU"],
+        ["vendors", "nuc"],
+        ["vendor", "Nuctech"],
+        ["jurisdictions"],
+        ["flags"],
+        ["check", "Nuctech"],
+        ["timeline", "Nuctech"],
+    ],
+    ids=" ".join,
+)
+def test_read_commands_select_from_tables_without_the_orm_models(
+    tmp_path: Path, db_url: str, command: list[str]
+) -> None:
+    # Importing the ORM classes and configuring their mappers cost `contracts --vendor`
+    # about 55 ms more than selecting from the Core tables does.
+    found = modules(tmp_path, "--db", db_url, *command)
+    assert "procwatch.tables" in found
+    assert "procwatch.models" not in found

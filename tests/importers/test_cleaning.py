@@ -10,7 +10,7 @@ from procwatch.importers.cleaning import (
     split_aliases,
     split_identifiers,
 )
-from procwatch.models import MeasureKind
+from procwatch.tables import MeasureKind
 
 
 def _date(text: str, order: DateOrder | None = None, is_end: bool = False) -> tuple[str, list[str]]:

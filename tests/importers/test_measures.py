@@ -10,7 +10,8 @@ from procwatch.errors import InvalidInputError, NotFoundError
 from procwatch.importers import Outcome
 from procwatch.importers.cleaning import DateOrder
 from procwatch.importers.measures import MeasureImportOptions, import_measures, parse_mapping
-from procwatch.models import Citation, Measure, MeasureKind, Source, Vendor
+from procwatch.models import Citation, Measure, Source, Vendor
+from procwatch.tables import MeasureKind
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measures"
 CSL = "sanctions/us-consolidated-screening-list-sample.csv"

@@ -65,7 +65,7 @@ def _locators(session: Session, contract: Contract) -> list[str]:
 
 def _table_sizes(session: Session) -> dict[str, int]:
     return {
-        model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+        model.__table__.name: session.scalar(select(func.count()).select_from(model)) or 0
         for model in (Vendor, VendorIdentifier, Buyer, Contract, Citation, Source, Jurisdiction)
     }
 

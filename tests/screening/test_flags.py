@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 
 from procwatch.errors import InvalidInputError, NotFoundError
 from procwatch.models import Buyer, Contract, Measure
-from procwatch.queries import list_contracts, list_measures
+from procwatch.queries.contracts import list_contracts
+from procwatch.queries.measures import list_measures
 from procwatch.screening.flags import (
     FLAG_CODES,
     FLAGS,

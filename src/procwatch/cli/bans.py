@@ -46,8 +46,8 @@ def bans(
     union's list includes its member states' measures.
     """
     from procwatch.cli.render import render
-    from procwatch.models import MeasureKind
-    from procwatch.queries import MeasureRecord, list_measures
+    from procwatch.queries.measures import MeasureRecord, list_measures
+    from procwatch.tables import MeasureKind
 
     with open_session(ctx) as session:
         records = list_measures(

@@ -12,7 +12,7 @@ from procwatch.cli.session import open_session
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from procwatch.queries import SourceRef
+    from procwatch.queries.citations import SourceRef
     from procwatch.screening.report import CheckReport
 
 

@@ -67,7 +67,7 @@ def contracts(
 ) -> None:
     """List contracts, oldest first, filtered by vendor, country, buyer and years."""
     from procwatch.cli.render import render
-    from procwatch.queries import ContractRecord, list_contracts
+    from procwatch.queries.contracts import ContractRecord, list_contracts
 
     with open_session(ctx) as session:
         records = list_contracts(

@@ -104,7 +104,7 @@ def measures(
     """Import a sanctions or debarment list as measures against vendors; safe to repeat."""
     from procwatch.importers.cleaning import DateOrder
     from procwatch.importers.measures import MeasureImportOptions, import_measures, parse_mapping
-    from procwatch.models import MeasureKind
+    from procwatch.tables import MeasureKind
 
     options = MeasureImportOptions(
         preset=preset,

@@ -21,7 +21,7 @@ def jurisdictions(
 ) -> None:
     """List jurisdictions with their unions, members and record counts."""
     from procwatch.cli.render import render
-    from procwatch.queries import JurisdictionRecord, list_jurisdictions
+    from procwatch.queries.jurisdictions import JurisdictionRecord, list_jurisdictions
 
     with open_session(ctx) as session:
         records = list_jurisdictions(session)

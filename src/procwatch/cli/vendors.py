@@ -46,7 +46,7 @@ def list_(
 ) -> None:
     """List vendors whose name or alias contains SEARCH (ignoring case, accents, legal forms)."""
     from procwatch.cli.render import render
-    from procwatch.queries import VendorSummary, list_vendors
+    from procwatch.queries.vendors import VendorSummary, list_vendors
 
     with open_session(ctx) as session:
         records = list_vendors(session, search)
@@ -60,7 +60,7 @@ def vendor(
     output: OutputOption = None,
 ) -> None:
     """Show a vendor's profile: aliases, country, contracts with totals, measures by country."""
-    from procwatch.queries import vendor_profile
+    from procwatch.queries.vendors import vendor_profile
 
     with open_session(ctx) as session:
         profile = vendor_profile(session, name)
@@ -82,6 +82,7 @@ def vendor(
 def _print_profile(profile: Any, output: Path | None) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from procwatch.cli.bans import COLUMNS as MEASURE_COLUMNS
     from procwatch.cli.contracts import COLUMNS as CONTRACT_COLUMNS
@@ -91,11 +92,12 @@ def _print_profile(profile: Any, output: Path | None) -> None:
     with open_output(output) as handle:
         console = Console(file=handle) if output else Console()
         home = f"{profile.country_name} ({profile.country})" if profile.country else "unknown"
-        console.print(f"[bold]{profile.name}[/bold]")
-        console.print(f"Home country: {home}")
-        console.print(f"Aliases: {'; '.join(profile.aliases) or 'none'}")
+        # Text, so that names and aliases print as written, never read as Rich markup.
+        console.print(Text(profile.name, style="bold"))
+        console.print(Text(f"Home country: {home}"))
+        console.print(Text(f"Aliases: {'; '.join(profile.aliases) or 'none'}"))
         if profile.identifiers:
-            console.print(f"Identifiers: {'; '.join(profile.identifiers)}")
+            console.print(Text(f"Identifiers: {'; '.join(profile.identifiers)}"))
         totals = Table(title="Contract totals")
         for title in ("Currency", "Contracts", "Total", "Estimated"):
             totals.add_column(title, justify="left" if title == "Currency" else "right")

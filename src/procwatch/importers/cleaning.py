@@ -9,7 +9,7 @@ from enum import StrEnum
 from functools import cache
 
 from procwatch.dates import PartialDate
-from procwatch.models import MeasureKind
+from procwatch.tables import MeasureKind
 
 Warn = Callable[[str], None]
 

@@ -39,8 +39,9 @@ from procwatch.importers.columns import (
     read_table,
 )
 from procwatch.importers.ftm import is_ftm, read_ftm
-from procwatch.models import Citation, Jurisdiction, Measure, MeasureKind
+from procwatch.models import Citation, Jurisdiction, Measure
 from procwatch.resolve import name_key
+from procwatch.tables import MeasureKind
 
 # The procwatch CSV layout: the seed's measures.csv with the vendor named, not keyed.
 PROCWATCH_LAYOUT = {

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from procwatch.importers.columns import Preset, RawEntry, TableLayout
-from procwatch.models import MeasureKind
+from procwatch.tables import MeasureKind
 
 BIS = "Bureau of Industry and Security, US Department of Commerce"
 STATE_ISN = "Bureau of International Security and Nonproliferation, US Department of State"

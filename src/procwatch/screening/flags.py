@@ -9,18 +9,15 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
+from procwatch import tables
 from procwatch.dates import format_period
 from procwatch.db import chunked
 from procwatch.errors import InvalidInputError
-from procwatch.models import Contract, Finding, Measure, MeasureKind
-from procwatch.queries import (
-    ContractRecord,
-    MeasureRecord,
-    SourceRef,
-    list_contracts,
-    list_measures,
-)
+from procwatch.queries.citations import SourceRef
+from procwatch.queries.contracts import ContractRecord, list_contracts
+from procwatch.queries.measures import MeasureRecord, list_measures
 from procwatch.screening.periods import Certainty, Period, in_force_when_signed, sort_key
+from procwatch.tables import MeasureKind
 
 
 @dataclass(frozen=True)
@@ -269,30 +266,33 @@ def _may_be_flagged() -> ColumnElement[bool]:
     Most contracts of a real market are open procedures of vendors nobody sanctioned; loading
     them as records only to find no flag cost a million-contract database a minute and GBs.
     """
+    contract = tables.contracts.c
     return or_(
-        Contract.procurement_method.in_(sorted(NONCOMPETITIVE_METHODS)),
-        Contract.procurement_method_details.is_not(None),
-        Contract.id.in_(select(Finding.contract_id)),
-        Contract.vendor_id.in_(select(Measure.vendor_id)),
+        contract.procurement_method.in_(sorted(NONCOMPETITIVE_METHODS)),
+        contract.procurement_method_details.is_not(None),
+        contract.id.in_(select(tables.findings.c.contract_id)),
+        contract.vendor_id.in_(select(tables.measures.c.vendor_id)),
     )
 
 
 def _contract_keys(session: Session, ids: list[int]) -> dict[int, tuple[int, int | None]]:
+    contract = tables.contracts.c
     found: dict[int, tuple[int, int | None]] = {}
     # Chunks keep the IN list under SQLite's bound-parameter limit.
     for chunk in chunked(ids):
         rows = session.execute(
-            select(Contract.id, Contract.vendor_id, Contract.buyer_id).where(Contract.id.in_(chunk))
+            select(contract.id, contract.vendor_id, contract.buyer_id).where(contract.id.in_(chunk))
         ).all()
         found.update({row.id: (row.vendor_id, row.buyer_id) for row in rows})
     return found
 
 
 def _measure_vendors(session: Session, ids: list[int]) -> dict[int, int]:
+    measure = tables.measures.c
     found: dict[int, int] = {}
     for chunk in chunked(ids):
         rows = session.execute(
-            select(Measure.id, Measure.vendor_id).where(Measure.id.in_(chunk))
+            select(measure.id, measure.vendor_id).where(measure.id.in_(chunk))
         ).all()
         found.update({row.id: row.vendor_id for row in rows})
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from procwatch.dates import format_period
-from procwatch.queries import SourceRef
+from procwatch.queries.citations import SourceRef
 from procwatch.screening.flags import FLAGS
 from procwatch.screening.report import LEVEL_RULE, CheckReport, citation_numbers
 

@@ -11,9 +11,12 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from procwatch import tables
 from procwatch.dates import PartialDate, format_period
-from procwatch.models import Contract, MeasureKind
-from procwatch.queries import ContractRecord, MeasureRecord, SourceRef, vendor_profile
+from procwatch.queries.citations import SourceRef
+from procwatch.queries.contracts import ContractRecord
+from procwatch.queries.measures import MeasureRecord
+from procwatch.queries.vendors import vendor_profile
 from procwatch.resolve import memberships, resolve_country
 from procwatch.screening.flags import ContractFlag, flag_contracts
 from procwatch.screening.periods import (
@@ -24,6 +27,7 @@ from procwatch.screening.periods import (
     sort_key,
     status_as_of,
 )
+from procwatch.tables import MeasureKind
 
 
 class Level(StrEnum):
@@ -231,8 +235,9 @@ def _day(value: date) -> PartialDate:
 
 
 def _buyer_ids(session: Session, vendor_id: int) -> dict[int, int | None]:
+    contract = tables.contracts.c
     rows = session.execute(
-        select(Contract.id, Contract.buyer_id).where(Contract.vendor_id == vendor_id)
+        select(contract.id, contract.buyer_id).where(contract.vendor_id == vendor_id)
     ).all()
     return {row.id: row.buyer_id for row in rows}
 

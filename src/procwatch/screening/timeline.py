@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from procwatch.queries import SourceRef, vendor_profile
+from procwatch.queries.citations import SourceRef
+from procwatch.queries.vendors import vendor_profile
 from procwatch.screening.periods import sort_key
 
 

@@ -1,0 +1,190 @@
+"""Contracts with their findings, vendor, buyer and country names."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from procwatch import tables
+from procwatch.db import chunked
+from procwatch.errors import InvalidInputError
+from procwatch.money import from_minor_units
+from procwatch.queries.citations import SourceRef, citations
+from procwatch.resolve import name_key, resolve_country, resolve_vendor
+
+
+@dataclass(frozen=True)
+class FindingRecord:
+    """A documented problem with a contract."""
+
+    kind: str
+    description: str
+    amount: Decimal | None
+    currency: str | None
+    sources: list[SourceRef]
+
+
+@dataclass(frozen=True)
+class ContractRecord:
+    """A contract with vendor, buyer and country names resolved."""
+
+    id: int
+    key: str
+    vendor: str
+    buyer: str | None
+    country: str
+    country_name: str
+    title: str
+    procurement_method: str | None
+    procurement_method_details: str | None
+    amount: Decimal | None
+    currency: str | None
+    amount_is_estimate: bool
+    date: str | None
+    date_end: str | None
+    places: str | None
+    status: str | None
+    ocid: str | None
+    findings: list[FindingRecord]
+    sources: list[SourceRef]
+
+
+def list_contracts(
+    session: Session,
+    *,
+    vendor: str | None = None,
+    country: str | None = None,
+    buyer: str | None = None,
+    since: int | None = None,
+    until: int | None = None,
+    where: Sequence[ColumnElement[bool]] = (),
+) -> list[ContractRecord]:
+    """Return the contracts matching every filter given (and `where`), oldest first."""
+    if since is not None and until is not None and since > until:
+        raise InvalidInputError(f"--since {since} is after --until {until}")
+    contract = tables.contracts.c
+    conditions: list[ColumnElement[bool]] = list(where)
+    if vendor is not None:
+        conditions.append(contract.vendor_id == resolve_vendor(session, vendor).id)
+    if country is not None:
+        codes = resolve_country(session, country).related_codes
+        conditions.append(tables.jurisdictions.c.code.in_(codes))
+    if buyer is not None:
+        # A subquery, so the planner matches names in buyers and then follows buyer_id's
+        # index; as a condition on the joined table it read every contract.
+        buyer_name = tables.buyers.c.name_key.contains(name_key(buyer), autoescape=True)
+        conditions.append(contract.buyer_id.in_(select(tables.buyers.c.id).where(buyer_name)))
+    if since is not None:
+        # A contract counts from a year if any part of it (a range's end) reaches that year.
+        # Two indexed comparisons rather than coalesce(), which no index can serve.
+        year = f"{since:04d}"
+        conditions.append(or_(contract.date_start >= year, contract.date_end >= year))
+    if until is not None:
+        conditions.append(contract.date_start < f"{until + 1:04d}")
+    return contracts_where(session, conditions)
+
+
+def _contract_select() -> Select[Any]:
+    contract, vendor, buyer = tables.contracts.c, tables.vendors.c, tables.buyers.c
+    jurisdiction = tables.jurisdictions.c
+    return (
+        select(
+            contract.id,
+            contract.key,
+            vendor.name.label("vendor"),
+            buyer.name.label("buyer"),
+            jurisdiction.code.label("country"),
+            jurisdiction.name.label("country_name"),
+            contract.title,
+            contract.procurement_method,
+            contract.procurement_method_details,
+            contract.amount_minor,
+            contract.currency,
+            contract.amount_is_estimate,
+            contract.date_start,
+            contract.date_end,
+            contract.places,
+            contract.status,
+            contract.ocid,
+        )
+        .select_from(tables.contracts)
+        .join(tables.vendors, vendor.id == contract.vendor_id)
+        .join(tables.jurisdictions, jurisdiction.id == contract.jurisdiction_id)
+        .outerjoin(tables.buyers, buyer.id == contract.buyer_id)
+    )
+
+
+def contracts_where(
+    session: Session, conditions: Sequence[ColumnElement[bool]]
+) -> list[ContractRecord]:
+    """Return the contracts meeting every condition, oldest first."""
+    contract = tables.contracts.c
+    rows = session.execute(
+        _contract_select()
+        .where(and_(True, *conditions))
+        .order_by(contract.date_start.is_(None), contract.date_start, contract.id)
+    ).all()
+    ids = [row.id for row in rows]
+    sources = citations(session, tables.citations.c.contract_id, ids)
+    findings = _findings(session, ids)
+    return [
+        ContractRecord(
+            id=row.id,
+            key=row.key,
+            vendor=row.vendor,
+            buyer=row.buyer,
+            country=row.country,
+            country_name=row.country_name,
+            title=row.title,
+            procurement_method=row.procurement_method,
+            procurement_method_details=row.procurement_method_details,
+            amount=exact_amount(row.amount_minor, row.currency),
+            currency=row.currency,
+            amount_is_estimate=row.amount_is_estimate,
+            date=row.date_start,
+            date_end=row.date_end,
+            places=row.places,
+            status=row.status,
+            ocid=row.ocid,
+            findings=findings.get(row.id, []),
+            sources=sources.get(row.id, []),
+        )
+        for row in rows
+    ]
+
+
+def exact_amount(minor: int | None, currency: str | None) -> Decimal | None:
+    """Return an exact amount from minor units, or None when either part is unknown."""
+    if minor is None or currency is None:
+        return None
+    return from_minor_units(minor, currency)
+
+
+def _findings(session: Session, contract_ids: list[int]) -> dict[int, list[FindingRecord]]:
+    finding = tables.findings.c
+    rows = [
+        row
+        for chunk in chunked(contract_ids)
+        for row in session.execute(
+            select(tables.findings).where(finding.contract_id.in_(chunk)).order_by(finding.id)
+        )
+    ]
+    sources = citations(session, tables.citations.c.finding_id, [row.id for row in rows])
+    found: dict[int, list[FindingRecord]] = defaultdict(list)
+    for row in rows:
+        found[row.contract_id].append(
+            FindingRecord(
+                kind=row.kind,
+                description=row.description,
+                amount=exact_amount(row.amount_minor, row.currency),
+                currency=row.currency,
+                sources=sources.get(row.id, []),
+            )
+        )
+    return found
