@@ -3,6 +3,7 @@ import io
 import tracemalloc
 from decimal import Decimal
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from procwatch.db import insert_many
@@ -114,3 +115,27 @@ def test_the_summary_totals_are_exact_in_csv_and_dataframe(session: Session) -> 
     frame = contracts_summary(session)
     assert frame.loc[frame["currency"] == "KWD", "total"].tolist() == [exact]
     assert frame["contracts"].sum() == 100_004
+
+
+def test_the_summary_keeps_two_vendors_of_one_name_apart(session: Session) -> None:
+    insert_many(
+        session,
+        "vendors",
+        ("key", "name", "name_key"),
+        [("acme-1", "Acme", "acme"), ("acme-2", "Acme", "acme")],
+    )
+    acme = [row.id for row in session.execute(text("SELECT id FROM vendors WHERE name = 'Acme'"))]
+    rows = [
+        ("a1", acme[0], 15, "t", 100, "EUR", False, "2021-05"),
+        ("a2", acme[1], 15, "t", 250, "EUR", True, "2021"),
+        ("a3", acme[1], 15, "t", None, None, False, "2021-02-03"),
+    ]
+    insert_many(session, "contracts", COLUMNS, rows)
+    handle = io.StringIO()
+    EXPORTS["contracts-summary"].write(session, handle)
+    acme_rows = [row for row in csv.reader(io.StringIO(handle.getvalue())) if row[0] == "Acme"]
+    assert sorted(acme_rows) == [
+        ["Acme", "GE", "Georgia", "2021", "", "1", "", "1", "0"],
+        ["Acme", "GE", "Georgia", "2021", "EUR", "1", "1.00", "0", "0"],
+        ["Acme", "GE", "Georgia", "2021", "EUR", "1", "2.50", "0", "1"],
+    ]

@@ -62,8 +62,10 @@ CONTRACTS_SUMMARY_COLUMNS = [
 
 def _contracts_summary_query() -> Any:
     period = _period(Contract.date_start, Contract.date_end).label("year")
-    # Aggregate first, then join the names: grouping on integer ids is the cheap part
-    # (3.5 times faster than join-then-group on a million contracts).
+    # Aggregate first, then join the names: grouping on integer ids is the cheap part.
+    # On a million contracts this ran 13% faster than join-then-group in SQLite's shell
+    # (5.8 s against 6.6 s); on PostgreSQL the join-first shape ran faster in psql but
+    # 13% slower through procwatch (6.9 s against 7.7 s), so both backends share this one.
     grouped = (
         select(
             Contract.vendor_id,
