@@ -6,7 +6,7 @@ import codecs
 import csv
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -288,19 +288,32 @@ def stream_rows(
         cursor.close()
 
 
-def write_csv(session: Session, statement: Select[Any], handle: TextIO) -> int:
+def writes_csv_itself(session: Session) -> bool:
+    """Return whether the database writes CSV itself (PostgreSQL's COPY) for write_csv."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def write_csv(
+    session: Session,
+    statement: Select[Any],
+    handle: TextIO,
+    *,
+    rewrite: Callable[[Sequence[Any]], Iterable[Sequence[Any]]] | None = None,
+) -> int:
     """Write a query's rows to `handle` as CSV lines (no header); return how many.
 
     PostgreSQL writes the CSV itself (COPY ... TO STDOUT), two to three times faster than
-    fetching the rows into Python; elsewhere the driver's cursor feeds csv.writer.
+    fetching the rows into Python; elsewhere the driver's cursor feeds csv.writer, through
+    `rewrite` (a batch of rows in, the rows to write out) when one is given. A database that
+    writes its own CSV never runs Python on the rows: `rewrite` is for the others only.
     """
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
+    if writes_csv_itself(session):
+        assert rewrite is None, "rows written by the database cannot be rewritten"
         return _copy_csv(session, statement, handle)
     writer = csv.writer(handle, lineterminator="\n")
     count = 0
     for rows in stream_rows(session, statement):
-        writer.writerows(rows)
+        writer.writerows(rows if rewrite is None else rewrite(rows))
         count += len(rows)
     return count
 
