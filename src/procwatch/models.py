@@ -162,6 +162,7 @@ class Contract(Base):
     status: Mapped[str | None]
     ocid: Mapped[str | None]
     released: Mapped[str | None]
+    years: Mapped[str | None]
 
     vendor: Mapped[Vendor] = relationship()
     buyer: Mapped[Buyer | None] = relationship()

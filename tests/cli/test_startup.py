@@ -82,6 +82,8 @@ def test_read_commands_import_neither_pandas_nor_alembic(
         ["flags"],
         ["check", "Nuctech"],
         ["timeline", "Nuctech"],
+        ["export", "contracts-summary", "-o", "-"],
+        ["export", "contracts", "-o", "-"],
     ],
     ids=" ".join,
 )
