@@ -19,13 +19,14 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
-from sqlalchemy.orm import Session
 
 from procwatch import tables
 from procwatch.money import DEFAULT_EXPONENT, EXPONENTS
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from procwatch.db import Reader
 
 STREAM_BATCH = 10_000
 
@@ -36,7 +37,7 @@ class Export:
 
     name: str
     description: str
-    write: Callable[[Session, TextIO], int]
+    write: Callable[[Reader, TextIO], int]
 
 
 CONTRACTS_SUMMARY_COLUMNS = [
@@ -101,13 +102,13 @@ def _contracts_summary_query() -> Any:
     )
 
 
-def contracts_summary_rows(session: Session) -> Iterator[Sequence[Any]]:
+def contracts_summary_rows(session: Reader) -> Iterator[Sequence[Any]]:
     """Yield contracts per vendor, jurisdiction, year and currency, with exact total strings."""
     for rows in _stream(session, _contracts_summary_query()):
         yield from rows
 
 
-def contracts_summary(session: Session) -> pd.DataFrame:
+def contracts_summary(session: Reader) -> pd.DataFrame:
     """Return contracts per vendor, jurisdiction, year and currency, with exact totals."""
     import pandas as pd
 
@@ -125,7 +126,7 @@ def contracts_summary(session: Session) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=CONTRACTS_SUMMARY_COLUMNS)
 
 
-def write_contracts_summary(session: Session, handle: TextIO) -> int:
+def write_contracts_summary(session: Reader, handle: TextIO) -> int:
     """Stream the contracts summary as CSV; return the number of rows."""
     return _write_csv(session, CONTRACTS_SUMMARY_COLUMNS, _contracts_summary_query(), handle)
 
@@ -170,13 +171,13 @@ def _measures_summary_query() -> Any:
     )
 
 
-def measures_summary_rows(session: Session) -> Iterator[Sequence[Any]]:
+def measures_summary_rows(session: Reader) -> Iterator[Sequence[Any]]:
     """Yield measures per jurisdiction and kind: how many, against how many vendors, when."""
     for rows in _stream(session, _measures_summary_query()):
         yield from rows
 
 
-def measures_summary(session: Session) -> pd.DataFrame:
+def measures_summary(session: Reader) -> pd.DataFrame:
     """Return measures per jurisdiction and kind: how many, against how many vendors, when."""
     import pandas as pd
 
@@ -186,7 +187,7 @@ def measures_summary(session: Session) -> pd.DataFrame:
 
 
 def _write_csv(
-    session: Session,
+    session: Reader,
     columns: list[str],
     query: Any,
     handle: TextIO,
@@ -234,7 +235,7 @@ MEASURE_COLUMNS = [
 ]
 
 
-def _stream(session: Session, query: Any) -> Iterator[Sequence[Any]]:
+def _stream(session: Reader, query: Any) -> Iterator[Sequence[Any]]:
     from procwatch.db import stream_rows
 
     return stream_rows(session, query, batch_size=STREAM_BATCH)
@@ -267,7 +268,7 @@ def amount_text(minor: Any, currency: Any) -> ColumnElement[str]:
     )
 
 
-def write_contracts(session: Session, handle: TextIO) -> int:
+def write_contracts(session: Reader, handle: TextIO) -> int:
     """Stream every contract, names resolved, as CSV; return the number of rows."""
     from procwatch.db import writes_csv_itself
 
@@ -322,7 +323,7 @@ def _contracts_query(*, names: bool) -> Any:
     return query.order_by(contract.id)
 
 
-def write_measures(session: Session, handle: TextIO) -> int:
+def write_measures(session: Reader, handle: TextIO) -> int:
     """Stream every measure, names resolved, as CSV; return the number of rows."""
     measure, vendor, jurisdiction = tables.measures.c, tables.vendors.c, tables.jurisdictions.c
     query = (

@@ -8,12 +8,15 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from procwatch import tables
 from procwatch.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from procwatch.db import Reader
 
 # Legal forms dropped from names before comparing them (after punctuation is removed and
 # the name is transliterated to ASCII).
@@ -185,7 +188,7 @@ class VendorName:
     country_id: int | None
 
 
-def find_vendor(session: Session, name: str) -> VendorName | None:
+def find_vendor(session: Reader, name: str) -> VendorName | None:
     """Return the vendor whose name or alias matches `name` once normalized, if any."""
     key = name_key(name)
     vendor, alias = tables.vendors.c, tables.vendor_aliases.c
@@ -200,7 +203,7 @@ def find_vendor(session: Session, name: str) -> VendorName | None:
     return None if found is None else VendorName(found.id, found.name, found.country_id)
 
 
-def resolve_vendor(session: Session, name: str) -> VendorName:
+def resolve_vendor(session: Reader, name: str) -> VendorName:
     """Return the vendor matching `name`, or raise NotFoundError suggesting close names."""
     vendor = find_vendor(session, name)
     if vendor is not None:
@@ -231,7 +234,7 @@ class Country:
     related_codes: tuple[str, ...]
 
 
-def resolve_country(session: Session, text: str) -> Country:
+def resolve_country(session: Reader, text: str) -> Country:
     """Return the jurisdiction an ISO code (alpha-2 or alpha-3) or English name denotes."""
     value = text.strip()
     jurisdiction = tables.jurisdictions.c
@@ -253,7 +256,7 @@ def resolve_country(session: Session, text: str) -> Country:
     return Country(code=code, name=name, related_codes=_related_codes(session, code))
 
 
-def memberships(session: Session) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def memberships(session: Reader) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Return the unions each jurisdiction belongs to, and each union's members, by code."""
     union, member = tables.jurisdictions.alias(), tables.jurisdictions.alias()
     membership = tables.jurisdiction_memberships.c
@@ -272,7 +275,7 @@ def memberships(session: Session) -> tuple[dict[str, list[str]], dict[str, list[
     return dict(unions_of), dict(members_of)
 
 
-def _related_codes(session: Session, code: str) -> tuple[str, ...]:
+def _related_codes(session: Reader, code: str) -> tuple[str, ...]:
     unions_of, members_of = memberships(session)
     related = {code, *unions_of.get(code, []), *members_of.get(code, [])}
     return tuple(sorted(related))

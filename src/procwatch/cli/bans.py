@@ -7,7 +7,7 @@ import typer
 
 from procwatch.cli.contracts import CountryOption, VendorOption
 from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption, period_text
-from procwatch.cli.session import open_session
+from procwatch.cli.session import open_connection
 
 
 class Kind(enum.StrEnum):
@@ -49,9 +49,9 @@ def bans(
     from procwatch.queries.measures import MeasureRecord, list_measures
     from procwatch.tables import MeasureKind
 
-    with open_session(ctx) as session:
+    with open_connection(ctx) as connection:
         records = list_measures(
-            session,
+            connection,
             country=country,
             vendor=vendor,
             kind=MeasureKind(kind.value) if kind else None,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from procwatch.cli.render import OutputOption, VendorArgument, period_text
-from procwatch.cli.session import open_session
+from procwatch.cli.session import open_connection
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -63,8 +63,8 @@ def check(
     """
     from procwatch.screening.report import check_vendor
 
-    with open_session(ctx) as session:
-        report = check_vendor(session, vendor, as_of=as_of, for_country=for_country)
+    with open_connection(ctx) as connection:
+        report = check_vendor(connection, vendor, as_of=as_of, for_country=for_country)
     _write(report, fmt, output)
 
 

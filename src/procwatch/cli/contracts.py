@@ -12,7 +12,7 @@ from procwatch.cli.render import (
     amount_text,
     period_text,
 )
-from procwatch.cli.session import open_session
+from procwatch.cli.session import open_connection
 
 # Typer reads these annotations at runtime, so they keep Optional[...] (ruff UP045 is off here).
 VendorOption = Annotated[
@@ -69,8 +69,8 @@ def contracts(
     from procwatch.cli.render import render
     from procwatch.queries.contracts import ContractRecord, list_contracts
 
-    with open_session(ctx) as session:
+    with open_connection(ctx) as connection:
         records = list_contracts(
-            session, vendor=vendor, country=country, buyer=buyer, since=since, until=until
+            connection, vendor=vendor, country=country, buyer=buyer, since=since, until=until
         )
     render(records, COLUMNS, fmt, output, title="Contracts", record_type=ContractRecord)

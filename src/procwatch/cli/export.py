@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from procwatch.cli.render import OutputOption
-from procwatch.cli.session import open_session
+from procwatch.cli.session import open_connection, open_session
 
 app = typer.Typer(
     help="Write CSV summaries and tables (to the terminal, or a file with --output).",
@@ -18,8 +18,8 @@ def _export(ctx: typer.Context, name: str, output: OutputOption) -> None:
     from procwatch.exports import EXPORTS
     from procwatch.output import open_output
 
-    with open_session(ctx) as session, open_output(output) as handle:
-        EXPORTS[name].write(session, handle)
+    with open_connection(ctx) as connection, open_output(output) as handle:
+        EXPORTS[name].write(connection, handle)
 
 
 @app.command("contracts-summary")

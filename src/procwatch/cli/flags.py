@@ -8,7 +8,7 @@ import typer
 
 from procwatch.cli.contracts import CountryOption, VendorOption
 from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption, period_text
-from procwatch.cli.session import open_session
+from procwatch.cli.session import open_connection
 
 if TYPE_CHECKING:
     from procwatch.screening.flags import ContractFlag
@@ -58,8 +58,8 @@ def flags(
             FLAGS, DEFINITION_COLUMNS, fmt, output, title="Red flags", record_type=FlagDefinition
         )
         return
-    with open_session(ctx) as session:
-        records = find_flags(session, vendor=vendor, country=country, code=flag)
+    with open_connection(ctx) as connection:
+        records = find_flags(connection, vendor=vendor, country=country, code=flag)
     if fmt is OutputFormat.table:
         _print_flags(records, output)
     else:

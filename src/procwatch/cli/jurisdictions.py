@@ -3,7 +3,7 @@
 import typer
 
 from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption
-from procwatch.cli.session import open_session
+from procwatch.cli.session import open_connection
 
 COLUMNS = [
     Column("Code", lambda r: r.code),
@@ -23,6 +23,6 @@ def jurisdictions(
     from procwatch.cli.render import render
     from procwatch.queries.jurisdictions import JurisdictionRecord, list_jurisdictions
 
-    with open_session(ctx) as session:
-        records = list_jurisdictions(session)
+    with open_connection(ctx) as connection:
+        records = list_jurisdictions(connection)
     render(records, COLUMNS, fmt, output, title="Jurisdictions", record_type=JurisdictionRecord)

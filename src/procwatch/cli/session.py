@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
 
@@ -20,12 +21,27 @@ def database_option(ctx: typer.Context) -> str | None:
 def open_session(ctx: typer.Context, *, write: bool = False) -> Iterator["Session"]:
     """Yield a session on a ready database; it commits at the end or rolls back on error."""
     from procwatch.db import session_scope
+
+    with _ready_engine(ctx, write=write) as engine, session_scope(engine) as session:
+        yield session
+
+
+@contextmanager
+def open_connection(ctx: typer.Context) -> Iterator["Connection"]:
+    """Yield a read-only connection on a ready database, for commands that only select."""
+    from procwatch.db import connection_scope
+
+    with _ready_engine(ctx, write=False) as engine, connection_scope(engine) as connection:
+        yield connection
+
+
+@contextmanager
+def _ready_engine(ctx: typer.Context, *, write: bool) -> Iterator["Engine"]:
     from procwatch.migrate import open_database
     from procwatch.settings import database_url
 
     engine = open_database(database_url(database_option(ctx)), write=write)
     try:
-        with session_scope(engine) as session:
-            yield session
+        yield engine
     finally:
         engine.dispose()

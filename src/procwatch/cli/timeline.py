@@ -14,7 +14,7 @@ from procwatch.cli.render import (
     amount_text,
     period_text,
 )
-from procwatch.cli.session import open_session
+from procwatch.cli.session import open_connection
 
 COLUMNS = [
     Column("Date", lambda e: period_text(e.date, e.date_end, "undated")),
@@ -50,8 +50,8 @@ def timeline(
     from procwatch.cli.render import render
     from procwatch.screening.timeline import TimelineEvent, vendor_timeline
 
-    with open_session(ctx) as session:
-        found = vendor_timeline(session, vendor)
+    with open_connection(ctx) as connection:
+        found = vendor_timeline(connection, vendor)
     if png is not None:
         from procwatch.screening.chart import timeline_png
 

@@ -7,7 +7,7 @@ import typer
 from typer.core import TyperGroup
 
 from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption
-from procwatch.cli.session import open_session
+from procwatch.cli.session import open_connection, open_session
 
 
 class DefaultToList(TyperGroup):
@@ -48,8 +48,8 @@ def list_(
     from procwatch.cli.render import render
     from procwatch.queries.vendors import VendorSummary, list_vendors
 
-    with open_session(ctx) as session:
-        records = list_vendors(session, search)
+    with open_connection(ctx) as connection:
+        records = list_vendors(connection, search)
     render(records, COLUMNS, fmt, output, title="Vendors", record_type=VendorSummary)
 
 
@@ -62,8 +62,8 @@ def vendor(
     """Show a vendor's profile: aliases, country, contracts with totals, measures by country."""
     from procwatch.queries.vendors import vendor_profile
 
-    with open_session(ctx) as session:
-        profile = vendor_profile(session, name)
+    with open_connection(ctx) as connection:
+        profile = vendor_profile(connection, name)
     if fmt is OutputFormat.table:
         _print_profile(profile, output)
     elif fmt is OutputFormat.json:

@@ -1,4 +1,4 @@
-"""Read functions: each takes a Session and returns plain dataclasses, never ORM objects.
+"""Read functions: each takes a Session or Connection, returns plain dataclasses, never ORM objects.
 
 They select from the Core tables of tables.py, not the ORM classes of models.py: a read
 command then neither imports the classes nor configures their mappers. One module per kind

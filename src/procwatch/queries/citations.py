@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from procwatch import tables
 from procwatch.db import chunked
+
+if TYPE_CHECKING:
+    from procwatch.db import Reader
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class SourceRef:
     locator: str | None = None
 
 
-def citations(session: Session, column: Any, ids: Iterable[int]) -> dict[int, list[SourceRef]]:
+def citations(session: Reader, column: Any, ids: Iterable[int]) -> dict[int, list[SourceRef]]:
     """Return the citations of the records whose `column` (a citations column) is in ids."""
     citation, source = tables.citations.c, tables.sources.c
     found: dict[int, list[SourceRef]] = defaultdict(list)

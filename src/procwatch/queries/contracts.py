@@ -6,10 +6,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
-from sqlalchemy.orm import Session
 
 from procwatch import tables
 from procwatch.db import chunked
@@ -17,6 +16,9 @@ from procwatch.errors import InvalidInputError
 from procwatch.money import from_minor_units
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.resolve import name_key, resolve_country, resolve_vendor
+
+if TYPE_CHECKING:
+    from procwatch.db import Reader
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class ContractRecord:
 
 
 def list_contracts(
-    session: Session,
+    session: Reader,
     *,
     vendor: str | None = None,
     country: str | None = None,
@@ -121,7 +123,7 @@ def _contract_select() -> Select[Any]:
 
 
 def contracts_where(
-    session: Session, conditions: Sequence[ColumnElement[bool]]
+    session: Reader, conditions: Sequence[ColumnElement[bool]]
 ) -> list[ContractRecord]:
     """Return the contracts meeting every condition, oldest first."""
     contract = tables.contracts.c
@@ -166,7 +168,7 @@ def exact_amount(minor: int | None, currency: str | None) -> Decimal | None:
     return from_minor_units(minor, currency)
 
 
-def _findings(session: Session, contract_ids: list[int]) -> dict[int, list[FindingRecord]]:
+def _findings(session: Reader, contract_ids: list[int]) -> dict[int, list[FindingRecord]]:
     finding = tables.findings.c
     rows = [
         row

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from procwatch import tables
 from procwatch.resolve import memberships
+
+if TYPE_CHECKING:
+    from procwatch.db import Reader
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,7 @@ class JurisdictionRecord:
     measures: int
 
 
-def list_jurisdictions(session: Session) -> list[JurisdictionRecord]:
+def list_jurisdictions(session: Reader) -> list[JurisdictionRecord]:
     """Return every jurisdiction with its memberships and record counts, by code."""
     jurisdiction, contract, measure = tables.jurisdictions.c, tables.contracts.c, tables.measures.c
     part_of, members = memberships(session)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, select
-from sqlalchemy.orm import Session
 
 from procwatch import tables
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.resolve import resolve_country, resolve_vendor
 from procwatch.tables import MeasureKind
+
+if TYPE_CHECKING:
+    from procwatch.db import Reader
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class MeasureRecord:
 
 
 def list_measures(
-    session: Session,
+    session: Reader,
     *,
     country: str | None = None,
     vendor: str | None = None,
@@ -59,7 +62,7 @@ def list_measures(
 
 
 def measures_where(
-    session: Session, conditions: Sequence[ColumnElement[bool]]
+    session: Reader, conditions: Sequence[ColumnElement[bool]]
 ) -> list[MeasureRecord]:
     """Return the measures meeting every condition, oldest first."""
     measure, vendor, jurisdiction = tables.measures.c, tables.vendors.c, tables.jurisdictions.c

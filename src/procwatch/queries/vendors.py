@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import Session
 
 from procwatch import tables
 from procwatch.db import chunked
@@ -16,6 +15,9 @@ from procwatch.queries.citations import SourceRef, citations
 from procwatch.queries.contracts import ContractRecord, contracts_where, exact_amount
 from procwatch.queries.measures import MeasureRecord, measures_where
 from procwatch.resolve import name_key, resolve_vendor
+
+if TYPE_CHECKING:
+    from procwatch.db import Reader
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class VendorProfile:
     sources: list[SourceRef] = field(default_factory=list)
 
 
-def list_vendors(session: Session, search: str | None = None) -> list[VendorSummary]:
+def list_vendors(session: Reader, search: str | None = None) -> list[VendorSummary]:
     """Return vendors whose name or an alias contains `search` (normalized), by name."""
     vendor, jurisdiction = tables.vendors.c, tables.jurisdictions.c
     query = select(vendor.id, vendor.name, jurisdiction.code).outerjoin(
@@ -87,7 +89,7 @@ def list_vendors(session: Session, search: str | None = None) -> list[VendorSumm
     ]
 
 
-def _aliases(session: Session, vendor_ids: list[int]) -> dict[int, list[str]]:
+def _aliases(session: Reader, vendor_ids: list[int]) -> dict[int, list[str]]:
     alias = tables.vendor_aliases.c
     found: dict[int, list[str]] = defaultdict(list)
     for chunk in chunked(vendor_ids):
@@ -101,7 +103,7 @@ def _aliases(session: Session, vendor_ids: list[int]) -> dict[int, list[str]]:
     return found
 
 
-def _counts(session: Session, column: Any, ids: list[int]) -> dict[int, int]:
+def _counts(session: Reader, column: Any, ids: list[int]) -> dict[int, int]:
     found: dict[int, int] = {}
     for chunk in chunked(ids):
         rows = session.execute(
@@ -111,7 +113,7 @@ def _counts(session: Session, column: Any, ids: list[int]) -> dict[int, int]:
     return found
 
 
-def currency_totals(session: Session, vendor_id: int) -> list[CurrencyTotal]:
+def currency_totals(session: Reader, vendor_id: int) -> list[CurrencyTotal]:
     """Return a vendor's contract totals per currency, summed exactly by the database."""
     contract = tables.contracts.c
     rows = session.execute(
@@ -136,7 +138,7 @@ def currency_totals(session: Session, vendor_id: int) -> list[CurrencyTotal]:
     ]
 
 
-def vendor_profile(session: Session, name: str) -> VendorProfile:
+def vendor_profile(session: Reader, name: str) -> VendorProfile:
     """Return a vendor's aliases, identifiers, contracts with totals, and measures by country."""
     vendor = resolve_vendor(session, name)
     jurisdiction, identifier = tables.jurisdictions.c, tables.vendor_identifiers.c

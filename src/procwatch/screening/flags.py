@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.orm import Session
 
 from procwatch import tables
 from procwatch.dates import format_period
@@ -18,6 +18,9 @@ from procwatch.queries.contracts import ContractRecord, list_contracts
 from procwatch.queries.measures import MeasureRecord, list_measures
 from procwatch.screening.periods import Certainty, Period, in_force_when_signed, sort_key
 from procwatch.tables import MeasureKind
+
+if TYPE_CHECKING:
+    from procwatch.db import Reader
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,7 @@ def _unique(sources: Iterable[SourceRef]) -> list[SourceRef]:
 
 
 def find_flags(
-    session: Session,
+    session: Reader,
     *,
     vendor: str | None = None,
     country: str | None = None,
@@ -275,7 +278,7 @@ def _may_be_flagged() -> ColumnElement[bool]:
     )
 
 
-def _contract_keys(session: Session, ids: list[int]) -> dict[int, tuple[int, int | None]]:
+def _contract_keys(session: Reader, ids: list[int]) -> dict[int, tuple[int, int | None]]:
     contract = tables.contracts.c
     found: dict[int, tuple[int, int | None]] = {}
     # Chunks keep the IN list under SQLite's bound-parameter limit.
@@ -287,7 +290,7 @@ def _contract_keys(session: Session, ids: list[int]) -> dict[int, tuple[int, int
     return found
 
 
-def _measure_vendors(session: Session, ids: list[int]) -> dict[int, int]:
+def _measure_vendors(session: Reader, ids: list[int]) -> dict[int, int]:
     measure = tables.measures.c
     found: dict[int, int] = {}
     for chunk in chunked(ids):

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from procwatch import tables
 from procwatch.dates import PartialDate, format_period
@@ -28,6 +28,9 @@ from procwatch.screening.periods import (
     status_as_of,
 )
 from procwatch.tables import MeasureKind
+
+if TYPE_CHECKING:
+    from procwatch.db import Reader
 
 
 class Level(StrEnum):
@@ -152,7 +155,7 @@ class CheckReport:
 
 
 def check_vendor(
-    session: Session,
+    session: Reader,
     name: str,
     *,
     as_of: str | None = None,
@@ -234,7 +237,7 @@ def _day(value: date) -> PartialDate:
     return PartialDate(value.year, value.month, value.day)
 
 
-def _buyer_ids(session: Session, vendor_id: int) -> dict[int, int | None]:
+def _buyer_ids(session: Reader, vendor_id: int) -> dict[int, int | None]:
     contract = tables.contracts.c
     rows = session.execute(
         select(contract.id, contract.buyer_id).where(contract.vendor_id == vendor_id)

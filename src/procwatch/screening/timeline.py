@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from procwatch.queries.citations import SourceRef
 from procwatch.queries.vendors import vendor_profile
 from procwatch.screening.periods import sort_key
+
+if TYPE_CHECKING:
+    from procwatch.db import Reader
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class Timeline:
     events: list[TimelineEvent]
 
 
-def vendor_timeline(session: Session, name: str) -> Timeline:
+def vendor_timeline(session: Reader, name: str) -> Timeline:
     """Return a vendor's contracts and measures in date order."""
     profile = vendor_profile(session, name)
     events = [
