@@ -113,3 +113,38 @@ def test_describe_revision_of_an_empty_database(backend: str, empty_db_url: str)
     assert migrate.describe_revision(empty_db_url).endswith(
         f": empty; {creator} creates it at revision {migrate.HEAD}."
     )
+
+
+def test_0004_computes_years_for_the_contracts_already_there(db_url: str) -> None:
+    engine = create_engine(db_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        migrate.downgrade(connection, "0003")
+        assert "years" not in {c["name"] for c in inspect(connection).get_columns("contracts")}
+        connection.execute(
+            text(
+                "INSERT INTO contracts (key, vendor_id, jurisdiction_id, title, "
+                "amount_is_estimate, date_start, date_end) VALUES "
+                "('span', 1, 15, 't', false, '2019-11', '2021-02-03'), "
+                "('same-year', 1, 15, 't', false, '2020-01-05', '2020-12')"
+            )
+        )
+        migrate.upgrade(connection)
+        years = dict(connection.execute(text("SELECT key, years FROM contracts")).all())
+        index = {i["name"]: i["column_names"] for i in inspect(connection).get_indexes("contracts")}
+    engine.dispose()
+    # The seed's four contracts (a year, a month, a 2018-2020 range) and the two above.
+    assert sorted(years.values(), key=str) == [
+        "2008",
+        "2012",
+        "2018-2020",
+        "2019-2021",
+        "2020",
+        "2024",
+    ]
+    assert years["span"] == "2019-2021"
+    assert index["ix_contracts_vendor_summary"][:4] == [
+        "vendor_id",
+        "jurisdiction_id",
+        "years",
+        "currency",
+    ]
