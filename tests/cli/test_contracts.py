@@ -110,3 +110,46 @@ def test_table_prints_names_literally_not_as_markup(procwatch: Procwatch, sessio
     words = " ".join(result.stdout.split())
     assert f"Vendor: {name}" in words
     assert "[red]Lot 0[/red]" in words
+
+
+def add_lots(session: Session, count: int) -> None:
+    """Add `count` contracts of the seed's vendor in Georgia, titled Lot 000 and up, in 2021."""
+    columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_is_estimate", "date_start")
+    rows = [(f"lot-{n}", 1, 15, f"Lot {n:03d}", False, "2021") for n in range(count)]
+    insert_many(session, "contracts", columns, rows)
+    session.commit()
+
+
+def test_a_table_stops_at_100_rows_and_says_how_many_it_left_out(
+    procwatch: Procwatch, session: Session
+) -> None:
+    add_lots(session, 120)
+    result = procwatch("contracts", "--country", "GE", "--since", "2021")
+    assert result.exit_code == 0, result.output
+    assert "Lot 099" in result.stdout
+    assert "Lot 100" not in result.stdout
+    assert result.stdout.rstrip().endswith(
+        "Showing 100 of 120 rows: --limit 0 shows them all, -f csv writes every field."
+    )
+    everything = procwatch("contracts", "--country", "GE", "--since", "2021", "--limit", "0")
+    assert "Lot 119" in everything.stdout
+    assert "Showing" not in everything.stdout
+
+
+def test_limit_cuts_every_format_and_pipes_get_all_rows_by_default(
+    procwatch: Procwatch, session: Session
+) -> None:
+    add_lots(session, 120)
+    query = ("contracts", "--country", "GE", "--since", "2021")
+    rows = list(csv.DictReader(io.StringIO(procwatch(*query, "-f", "csv").stdout)))
+    # The seed's contracts in Georgia all end by 2020: these are the 120 lots.
+    assert len(rows) == 120
+    three = json.loads(procwatch(*query, "-f", "json", "-n", "3").stdout)
+    assert [record["title"] for record in three] == ["Lot 000", "Lot 001", "Lot 002"]
+    table = procwatch(*query, "-n", "5").stdout
+    assert "Lot 004" in table
+    assert "Lot 005" not in table
+    assert "Showing 5 of 120 rows" in table
+    refused = procwatch(*query, "--limit", "-1")
+    assert refused.exit_code == 2
+    assert "-1 is not in the range x>=0" in refused.output

@@ -33,6 +33,17 @@ def test_flags_on_the_terminal(procwatch: Procwatch, monkeypatch: pytest.MonkeyP
     assert_golden("flags-nuctech.txt", result.stdout)
 
 
+def test_limit_cuts_the_flags_table_and_csv(procwatch: Procwatch) -> None:
+    table = procwatch("flags", "--limit", "2")
+    assert table.exit_code == 0, table.output
+    assert table.stdout.count("PW-") == 2
+    assert "Showing 2 of 7 rows: --limit 0 shows them all" in table.stdout
+    rows = list(csv.DictReader(io.StringIO(procwatch("flags", "-f", "csv", "-n", "1").stdout)))
+    assert [(r["contract"], r["code"]) for r in rows] == [
+        ("ge-2012-xray-kazbegi-red-bridge", "PW-NONCOMPETITIVE")
+    ]
+
+
 def test_filters(procwatch: Procwatch) -> None:
     result = procwatch(
         "flags", "--vendor", "Nuotech", "--country", "Poland", "--flag", "pw-signed-while-banned",

@@ -6,7 +6,14 @@ from typing import Annotated, Optional
 import typer
 
 from procwatch.cli.contracts import CountryOption, VendorOption
-from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption, period_text
+from procwatch.cli.render import (
+    Column,
+    FormatOption,
+    LimitOption,
+    OutputFormat,
+    OutputOption,
+    period_text,
+)
 from procwatch.cli.session import open_connection
 
 
@@ -39,6 +46,7 @@ def bans(
     ] = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    limit: LimitOption = None,
 ) -> None:
     """List bans, restrictions and investigations (all kinds unless --kind is given).
 
@@ -56,4 +64,4 @@ def bans(
             vendor=vendor,
             kind=MeasureKind(kind.value) if kind else None,
         )
-    render(records, COLUMNS, fmt, output, title="Measures", record_type=MeasureRecord)
+    render(records, COLUMNS, fmt, output, title="Measures", record_type=MeasureRecord, limit=limit)

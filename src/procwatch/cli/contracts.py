@@ -7,6 +7,7 @@ import typer
 from procwatch.cli.render import (
     Column,
     FormatOption,
+    LimitOption,
     OutputFormat,
     OutputOption,
     amount_text,
@@ -64,6 +65,7 @@ def contracts(
     ] = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    limit: LimitOption = None,
 ) -> None:
     """List contracts, oldest first, filtered by vendor, country, buyer and years."""
     from procwatch.cli.render import render
@@ -73,4 +75,6 @@ def contracts(
         records = list_contracts(
             connection, vendor=vendor, country=country, buyer=buyer, since=since, until=until
         )
-    render(records, COLUMNS, fmt, output, title="Contracts", record_type=ContractRecord)
+    render(
+        records, COLUMNS, fmt, output, title="Contracts", record_type=ContractRecord, limit=limit
+    )

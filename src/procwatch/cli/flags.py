@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from procwatch.cli.contracts import CountryOption, VendorOption
-from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption, period_text
+from procwatch.cli.render import (
+    Column,
+    FormatOption,
+    LimitOption,
+    OutputFormat,
+    OutputOption,
+    period_text,
+)
 from procwatch.cli.session import open_connection
 
 if TYPE_CHECKING:
@@ -44,6 +51,7 @@ def flags(
     ] = False,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    limit: LimitOption = None,
 ) -> None:
     """List contracts that carry red flags, one row per contract and flag, with the evidence.
 
@@ -61,18 +69,30 @@ def flags(
     with open_connection(ctx) as connection:
         records = find_flags(connection, vendor=vendor, country=country, code=flag)
     if fmt is OutputFormat.table:
-        _print_flags(records, output)
+        _print_flags(records, output, limit)
     else:
-        render(records, COLUMNS, fmt, output, title="Flagged contracts", record_type=ContractFlag)
+        render(
+            records,
+            COLUMNS,
+            fmt,
+            output,
+            title="Flagged contracts",
+            record_type=ContractFlag,
+            limit=limit,
+        )
 
 
-def _print_flags(records: Sequence["ContractFlag"], output: Path | None) -> None:
+def _print_flags(records: Sequence["ContractFlag"], output: Path | None, limit: int | None) -> None:
     # Its own table: flag codes must never be cut, so the contract's facts share one column.
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    from procwatch.cli.render import print_shown, shown_rows
     from procwatch.output import open_output
+
+    total = len(records)
+    records = shown_rows(records, OutputFormat.table, limit)
 
     table = Table(title="Flagged contracts", show_lines=True)
     table.add_column("Contract", ratio=1)
@@ -90,4 +110,6 @@ def _print_flags(records: Sequence["ContractFlag"], output: Path | None) -> None
             Text(record.evidence),
         )
     with open_output(output) as handle:
-        (Console(file=handle) if output else Console()).print(table)
+        console = Console(file=handle) if output else Console()
+        console.print(table)
+        print_shown(console, len(records), total)

@@ -8,14 +8,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeVar
 
 import typer
 
 from procwatch.dates import format_period
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
+
+T = TypeVar("T")
 
 
 class OutputFormat(enum.StrEnum):
@@ -34,6 +37,19 @@ OutputOption = Annotated[
     Optional[Path],  # noqa: UP045 - Typer reads the annotation at runtime
     typer.Option(
         "--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False
+    ),
+]
+
+# A terminal table of thousands of rows takes Rich seconds to draw (17,000 contracts: 19 s)
+# and nobody reads it: tables stop here unless --limit says otherwise; pipes get every row.
+TABLE_ROWS = 100
+LimitOption = Annotated[
+    Optional[int],  # noqa: UP045 - Typer reads the annotation at runtime
+    typer.Option(
+        "--limit",
+        "-n",
+        min=0,
+        help=f"Show at most this many rows (tables: {TABLE_ROWS}, CSV and JSON: all). 0: all.",
     ),
 ]
 
@@ -105,10 +121,13 @@ def render(
     *,
     title: str | None = None,
     record_type: type | None = None,
+    limit: int | None = None,
 ) -> None:
     """Print records in a format; CSV and JSON carry every field, the table the given columns."""
     from procwatch.output import open_output
 
+    total = len(records)
+    records = shown_rows(records, fmt, limit)
     with open_output(output) as handle:
         if fmt is OutputFormat.json:
             json.dump([plain(record) for record in records], handle, indent=2, ensure_ascii=False)
@@ -128,6 +147,25 @@ def render(
 
             console = Console(file=handle) if output else Console()
             console.print(build_table(records, columns, title))
+            print_shown(console, len(records), total)
+
+
+def shown_rows(records: Sequence[T], fmt: OutputFormat, limit: int | None) -> Sequence[T]:
+    """Return the records to print: --limit of them (0: all), or TABLE_ROWS in a table."""
+    if limit is None and fmt is OutputFormat.table:
+        limit = TABLE_ROWS
+    return records[:limit] if limit else records
+
+
+def print_shown(console: "Console", shown: int, total: int) -> None:
+    """Say under a table how many rows it leaves out, and how to see them."""
+    if shown < total:
+        console.print(
+            f"Showing {shown:,} of {total:,} rows: --limit 0 shows them all, "
+            "-f csv writes every field.",
+            markup=False,
+            highlight=False,
+        )
 
 
 def build_table(records: Sequence[Any], columns: Sequence[Column], title: str | None) -> "Table":

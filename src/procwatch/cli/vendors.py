@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 import typer
 from typer.core import TyperGroup
 
-from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption
+from procwatch.cli.render import Column, FormatOption, LimitOption, OutputFormat, OutputOption
 from procwatch.cli.session import open_connection, open_session
 
 
@@ -43,6 +43,7 @@ def list_(
     ] = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    limit: LimitOption = None,
 ) -> None:
     """List vendors whose name or alias contains SEARCH (ignoring case, accents, legal forms)."""
     from procwatch.cli.render import render
@@ -50,7 +51,7 @@ def list_(
 
     with open_connection(ctx) as connection:
         records = list_vendors(connection, search)
-    render(records, COLUMNS, fmt, output, title="Vendors", record_type=VendorSummary)
+    render(records, COLUMNS, fmt, output, title="Vendors", record_type=VendorSummary, limit=limit)
 
 
 def vendor(
