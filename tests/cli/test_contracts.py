@@ -153,3 +153,15 @@ def test_limit_cuts_every_format_and_pipes_get_all_rows_by_default(
     refused = procwatch(*query, "--limit", "-1")
     assert refused.exit_code == 2
     assert "-1 is not in the range x>=0" in refused.output
+
+
+def test_a_cut_table_moves_a_column_into_its_title_only_if_every_row_agrees(
+    procwatch: Procwatch, session: Session
+) -> None:
+    add_lots(session, 100)
+    # The 100 lots in Georgia fill the table; the seed's 2024 contract in Poland is cut.
+    result = procwatch("contracts", "--vendor", "Nuctech", "--since", "2021")
+    assert result.exit_code == 0, result.output
+    assert "Showing 100 of 101 rows" in result.stdout
+    assert "Country: GE" not in result.stdout
+    assert "Vendor: Nuctech Company Limited" in result.stdout

@@ -3,6 +3,9 @@ import io
 import json
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from tests.cli.test_contracts import add_lots
 from tests.conftest import Procwatch
 
 
@@ -45,6 +48,19 @@ def test_vendor_profile_table(procwatch: Procwatch) -> None:
     assert result.exit_code == 0
     assert "Home country: China (CN)" in result.stdout
     assert "5,870,722.48" in result.stdout
+
+
+def test_vendor_profile_table_stops_at_100_contracts(
+    procwatch: Procwatch, session: Session
+) -> None:
+    add_lots(session, 120)
+    result = procwatch("vendor", "Nuctech")
+    assert result.exit_code == 0, result.output
+    # Oldest first: the seed's 2008, 2012 and 2018-2020 contracts, then Lot 000 to Lot 096.
+    assert "Showing 100 of 124 rows" in result.stdout
+    assert "Lot 096" in result.stdout
+    assert "Lot 097" not in result.stdout
+    assert "Showing" not in procwatch("vendor", "Nuctech", "--limit", "0").stdout
 
 
 def test_vendor_profile_csv_lists_contracts_and_measures(procwatch: Procwatch) -> None:

@@ -126,7 +126,7 @@ def render(
     """Print records in a format; CSV and JSON carry every field, the table the given columns."""
     from procwatch.output import open_output
 
-    total = len(records)
+    every = records
     records = shown_rows(records, fmt, limit)
     with open_output(output) as handle:
         if fmt is OutputFormat.json:
@@ -146,8 +146,8 @@ def render(
             from rich.console import Console
 
             console = Console(file=handle) if output else Console()
-            console.print(build_table(records, columns, title))
-            print_shown(console, len(records), total)
+            console.print(build_table(every, columns, title, rows=len(records)))
+            print_shown(console, len(records), len(every))
 
 
 def shown_rows(records: Sequence[T], fmt: OutputFormat, limit: int | None) -> Sequence[T]:
@@ -168,8 +168,17 @@ def print_shown(console: "Console", shown: int, total: int) -> None:
         )
 
 
-def build_table(records: Sequence[Any], columns: Sequence[Column], title: str | None) -> "Table":
-    """Return a Rich table of records; columns whose rows all agree move into the title."""
+def build_table(
+    records: Sequence[Any],
+    columns: Sequence[Column],
+    title: str | None,
+    *,
+    rows: int | None = None,
+) -> "Table":
+    """Return a Rich table of the first `rows` records (all by default).
+
+    Columns whose values agree across all the records, shown or not, move into the title.
+    """
     from rich.table import Table
     from rich.text import Text
 
@@ -179,7 +188,7 @@ def build_table(records: Sequence[Any], columns: Sequence[Column], title: str | 
     table = Table(title=None if title is None else Text(title, style="table.title"))
     for column in shown:
         table.add_column(Text(column.title), justify=column.justify, no_wrap=column.no_wrap)
-    for record in records:
+    for record in records[:rows]:
         table.add_row(*(Text(_cell(column.value(record))) for column in shown))
     return table
 

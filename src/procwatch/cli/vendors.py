@@ -6,7 +6,14 @@ from typing import Annotated, Any, Optional
 import typer
 from typer.core import TyperGroup
 
-from procwatch.cli.render import Column, FormatOption, LimitOption, OutputFormat, OutputOption
+from procwatch.cli.render import (
+    TABLE_ROWS,
+    Column,
+    FormatOption,
+    LimitOption,
+    OutputFormat,
+    OutputOption,
+)
 from procwatch.cli.session import open_connection, open_session
 
 
@@ -59,6 +66,15 @@ def vendor(
     name: Annotated[str, typer.Argument(help="Vendor name or alias, e.g. Nuotech.")],
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    limit: Annotated[
+        Optional[int],  # noqa: UP045 - Typer reads the annotation at runtime
+        typer.Option(
+            "--limit",
+            "-n",
+            min=0,
+            help=f"Show at most this many contracts in the table ({TABLE_ROWS}); 0: all.",
+        ),
+    ] = None,
 ) -> None:
     """Show a vendor's profile: aliases, country, contracts with totals, measures by country."""
     from procwatch.queries.vendors import vendor_profile
@@ -66,7 +82,7 @@ def vendor(
     with open_connection(ctx) as connection:
         profile = vendor_profile(connection, name)
     if fmt is OutputFormat.table:
-        _print_profile(profile, output)
+        _print_profile(profile, output, limit)
     elif fmt is OutputFormat.json:
         import json
 
@@ -80,14 +96,14 @@ def vendor(
         _profile_csv(profile, output)
 
 
-def _print_profile(profile: Any, output: Path | None) -> None:
+def _print_profile(profile: Any, output: Path | None, limit: int | None) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from procwatch.cli.bans import COLUMNS as MEASURE_COLUMNS
     from procwatch.cli.contracts import COLUMNS as CONTRACT_COLUMNS
-    from procwatch.cli.render import build_table
+    from procwatch.cli.render import build_table, print_shown, shown_rows
     from procwatch.output import open_output
 
     with open_output(output) as handle:
@@ -111,7 +127,10 @@ def _print_profile(profile: Any, output: Path | None) -> None:
             )
         console.print(totals)
         measures = [m for country in profile.measures_by_country.values() for m in country]
-        console.print(build_table(profile.contracts, CONTRACT_COLUMNS, "Contracts"))
+        contracts = shown_rows(profile.contracts, OutputFormat.table, limit)
+        rows = len(contracts)
+        console.print(build_table(profile.contracts, CONTRACT_COLUMNS, "Contracts", rows=rows))
+        print_shown(console, rows, len(profile.contracts))
         console.print(build_table(measures, MEASURE_COLUMNS, "Measures by country"))
 
 
