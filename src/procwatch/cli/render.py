@@ -43,14 +43,16 @@ OutputOption = Annotated[
 # A terminal table of thousands of rows takes Rich seconds to draw (17,000 contracts: 19 s)
 # and nobody reads it: tables stop here unless --limit says otherwise; pipes get every row.
 TABLE_ROWS = 100
+
+
+def limit_option(text: str) -> Any:
+    """Return the --limit/-n option of a command that prints many rows."""
+    return typer.Option("--limit", "-n", min=0, help=text)
+
+
 LimitOption = Annotated[
     Optional[int],  # noqa: UP045 - Typer reads the annotation at runtime
-    typer.Option(
-        "--limit",
-        "-n",
-        min=0,
-        help=f"Show at most this many rows (tables: {TABLE_ROWS}, CSV and JSON: all). 0: all.",
-    ),
+    limit_option(f"Show at most this many rows (tables: {TABLE_ROWS}, CSV and JSON: all). 0: all."),
 ]
 
 

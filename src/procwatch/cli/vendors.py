@@ -13,6 +13,7 @@ from procwatch.cli.render import (
     LimitOption,
     OutputFormat,
     OutputOption,
+    limit_option,
 )
 from procwatch.cli.session import open_connection, open_session
 
@@ -68,12 +69,7 @@ def vendor(
     output: OutputOption = None,
     limit: Annotated[
         Optional[int],  # noqa: UP045 - Typer reads the annotation at runtime
-        typer.Option(
-            "--limit",
-            "-n",
-            min=0,
-            help=f"Show at most this many contracts in the table ({TABLE_ROWS}); 0: all.",
-        ),
+        limit_option(f"Show at most this many contracts in the table ({TABLE_ROWS}); 0: all."),
     ] = None,
 ) -> None:
     """Show a vendor's profile: aliases, country, contracts with totals, measures by country."""
