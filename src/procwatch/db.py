@@ -307,10 +307,7 @@ def stream_rows(
     stays flat; SQLite's cursor steps through the result as it is fetched. Skipping
     SQLAlchemy's row objects makes a full CSV export about a tenth faster.
     """
-    connection = connection_of(session)
-    sql, parameters = _driver_sql(connection, statement)
-    driver = connection.connection.dbapi_connection
-    assert driver is not None, "a session's connection is always checked out"
+    connection, driver, sql, parameters = _for_driver(session, statement)
     if connection.dialect.name == "postgresql":
         cursor = driver.cursor(name="procwatch_stream")
     else:
@@ -364,10 +361,7 @@ def _copy_csv(session: Reader, statement: Select[Any], handle: TextIO) -> int:
             for column in statement.selected_columns
         )
     )
-    connection = connection_of(session)
-    sql, parameters = _driver_sql(connection, statement)
-    driver = connection.connection.dbapi_connection
-    assert driver is not None, "a session's connection is always checked out"
+    connection, driver, sql, parameters = _for_driver(session, statement)
     handle.flush()
     # The rows arrive as UTF-8 bytes, one per message: a UTF-8 file takes them as they are.
     sink = getattr(handle, "buffer", None)
@@ -402,7 +396,11 @@ class _TextSink:
         self._handle.flush()
 
 
-def _driver_sql(connection: Any, statement: ClauseElement) -> tuple[str, Any]:
+def _for_driver(session: Reader, statement: ClauseElement) -> tuple[Connection, Any, str, Any]:
+    """Return the connection, its DB-API connection, and the statement's SQL and parameters."""
+    connection = connection_of(session)
+    driver = connection.connection.dbapi_connection
+    assert driver is not None, "a session's connection is always checked out"
     # IN lists become plain parameters here, as SQLAlchemy does when it executes itself.
     compiled = statement.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
@@ -413,7 +411,7 @@ def _driver_sql(connection: Any, statement: ClauseElement) -> tuple[str, Any]:
         if compiled.positional
         else compiled.params
     )
-    return str(compiled), parameters
+    return connection, driver, str(compiled), parameters
 
 
 def _driver_error(error: Exception) -> DatabaseError:

@@ -58,7 +58,7 @@ def _contracts_summary_query() -> Any:
     # Aggregate first, then join the names. ix_contracts_vendor_summary holds the group
     # columns in this order, so SQLite groups a million contracts as it reads the index,
     # with no sort: on a million contracts the query took 2.2 s against 4.7 s for joining
-    # the names first and grouping by them. PostgreSQL hashes the groups either way.
+    # the names first and grouping by them. PostgreSQL reads the same index in order.
     grouped = (
         select(
             contract.vendor_id,
