@@ -1,3 +1,4 @@
+import gc
 import io
 import subprocess
 import sys
@@ -153,14 +154,17 @@ AWKWARD = union_all(
     select(literal(4), literal("")),
     select(literal(5), literal(None)),
     select(literal(6), literal("Rzeszów 中文")),
+    select(literal(7), literal("carriage\rreturn")),
 ).subquery()
-AWKWARD_CSV = '1,plain\n2,"comma, ""quote"""\n3,"two\nlines"\n4,\n5,\n6,Rzeszów 中文\n'
+AWKWARD_CSV = (
+    '1,plain\n2,"comma, ""quote"""\n3,"two\nlines"\n4,\n5,\n6,Rzeszów 中文\n7,"carriage\rreturn"\n'
+)
 
 
 def test_write_csv_quotes_like_csv_writer_on_every_backend(session: Session) -> None:
     handle = BytesBackedText()
     count = write_csv(session, select(AWKWARD.c.n, AWKWARD.c.s).order_by(AWKWARD.c.n), handle)
-    assert count == 6
+    assert count == 7
     assert handle.text() == AWKWARD_CSV
 
 
@@ -175,6 +179,16 @@ def test_write_csv_turns_driver_errors_into_database_errors(session: Session) ->
     query = select(text("x")).select_from(text("no_such_table"))
     with pytest.raises(DatabaseError, match=r"^database error: .*no_such_table"):
         write_csv(session, query, io.StringIO())
+    assert gc.isenabled(), "the collector paused for the rows runs again after an error"
+
+
+def test_write_csv_leaves_a_paused_collector_paused(session: Session) -> None:
+    gc.disable()
+    try:
+        write_csv(session, select(AWKWARD.c.n, AWKWARD.c.s), io.StringIO())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 LOADER = textwrap.dedent(

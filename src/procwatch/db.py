@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import codecs
-import csv
+import gc
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias, TypeVar
@@ -26,6 +26,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from procwatch.csvtext import csv_lines
 from procwatch.errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -332,28 +333,45 @@ def write_csv(
     statement: Select[Any],
     handle: TextIO,
     *,
-    rewrite: Callable[[Sequence[Any]], Iterable[Sequence[Any]]] | None = None,
+    lookups: Mapping[int, Mapping[Any, Any]] | None = None,
 ) -> int:
     """Write a query's rows to `handle` as CSV lines (no header); return how many.
 
     PostgreSQL writes the CSV itself (COPY ... TO STDOUT), two to three times faster than
-    fetching the rows into Python; elsewhere the driver's cursor feeds csv.writer, through
-    `rewrite` (a batch of rows in, the rows to write out) when one is given. A database that
-    writes its own CSV never runs Python on the rows: `rewrite` is for the others only.
+    fetching the rows into Python; elsewhere the driver's cursor feeds csvtext.csv_lines,
+    which writes the values of `lookups` in place of a column's own (names for ids, say). A
+    database that writes its own CSV never runs Python on the rows: `lookups` is for the
+    others only.
     """
     if writes_csv_itself(session):
-        assert rewrite is None, "rows written by the database cannot be rewritten"
+        assert not lookups, "rows written by the database cannot be looked up"
         return _copy_csv(session, statement, handle)
-    writer = csv.writer(handle, lineterminator="\n")
     count = 0
-    for rows in stream_rows(session, statement):
-        writer.writerows(rows if rewrite is None else rewrite(rows))
-        count += len(rows)
+    with _collector_paused():
+        for rows in stream_rows(session, statement):
+            handle.write(csv_lines(rows, lookups))
+            count += len(rows)
     return count
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector, which walked every fetched row several times.
+
+    Rows and their CSV lines hold no reference cycles, and on a million contracts the
+    collector's walks took a tenth of the export's time.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _copy_csv(session: Reader, statement: Select[Any], handle: TextIO) -> int:
-    # COPY quotes an empty string ("") to tell it from NULL, where csv.writer writes both
+    # COPY quotes an empty string ("") to tell it from NULL, where csv_lines writes both
     # as nothing: NULLIF keeps the two backends' files byte for byte the same.
     statement = statement.with_only_columns(
         *(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
@@ -192,12 +192,12 @@ def _write_csv(
     query: Any,
     handle: TextIO,
     *,
-    rewrite: Callable[[Sequence[Any]], Iterable[Sequence[Any]]] | None = None,
+    lookups: Mapping[int, Mapping[Any, Any]] | None = None,
 ) -> int:
     from procwatch.db import write_csv
 
     csv.writer(handle, lineterminator="\n").writerow(columns)
-    return write_csv(session, query, handle, rewrite=rewrite)
+    return write_csv(session, query, handle, lookups=lookups)
 
 
 CONTRACT_COLUMNS = [
@@ -245,7 +245,8 @@ def amount_text(minor: Any, currency: Any) -> ColumnElement[str]:
     """Return SQL writing integer minor units as their currency's exact decimal text.
 
     The database formats the amounts so that a bulk export can hand its rows straight from
-    the cursor to csv.writer, without a Python step per row: `587072248` USD is `5870722.48`.
+    the cursor to its CSV writer, without a Python step per value: `587072248` USD is
+    `5870722.48`.
     """
     magnitude = type_coerce(func.abs(minor), BigInteger)
     sign = case((minor < 0, literal("-")), else_=literal(""))
@@ -282,12 +283,9 @@ def write_contracts(session: Reader, handle: TextIO) -> int:
     buyers: dict[int | None, str | None] = {None: None}
     buyers.update({id_: name for id_, name in session.execute(select(buyer.id, buyer.name))})
     codes = {id_: code for id_, code in session.execute(select(jurisdiction.id, jurisdiction.code))}
-
-    def with_names(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
-        return [(r[0], r[1], vendors[r[2]], buyers[r[3]], codes[r[4]], *r[5:]) for r in rows]
-
     query = _contracts_query(names=False)
-    return _write_csv(session, CONTRACT_COLUMNS, query, handle, rewrite=with_names)
+    lookups = {2: vendors, 3: buyers, 4: codes}
+    return _write_csv(session, CONTRACT_COLUMNS, query, handle, lookups=lookups)
 
 
 def _contracts_query(*, names: bool) -> Any:

@@ -1,0 +1,59 @@
+"""CSV text for a batch of database rows, built a column at a time.
+
+csv.writer tests every character of every field against its line terminator through a
+function call; on a million contracts that was a third of the export's time. Here each
+column is joined once, searched for the four characters that need quotes, and only the
+values of a column that holds one of them are looked at one by one. The lines are the
+ones csv.writer writes, except that a field holding a lone carriage return is quoted too,
+as RFC 4180 and PostgreSQL's COPY quote it (csv.writer quotes only its line terminator).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+_NEEDS_QUOTES = re.compile('[",\r\n]').search
+
+
+def csv_lines(
+    rows: Sequence[Sequence[Any]], lookups: Mapping[int, Mapping[Any, Any]] | None = None
+) -> str:
+    """Return `rows` as CSV lines, each ending in a newline.
+
+    `lookups` maps a column's position to the values to write in place of its own (names for
+    ids, say): every value of that column must be a key. None is written as an empty field,
+    other values as str() writes them.
+    """
+    if not rows:
+        return ""
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for index, replacements in (lookups or {}).items():
+        columns[index] = list(map(replacements.__getitem__, columns[index]))
+    fields = list(map(_field_texts, columns))
+    if len(fields) == 1:
+        # A line with nothing on it would read as no row at all: csv.writer writes "".
+        fields = [[text or '""' for text in fields[0]]]
+    return "\n".join(map(",".join, zip(*fields, strict=True))) + "\n"
+
+
+def _field_texts(values: Sequence[Any]) -> Sequence[str]:
+    try:
+        joined = "".join(values)
+    except TypeError:  # None or a number among the strings
+        values = ["" if value is None else value for value in values]
+        try:
+            joined = "".join(values)
+        except TypeError:
+            values = list(map(str, values))
+            joined = "".join(values)
+    if '"' in joined or "\n" in joined or "\r" in joined:
+        return [_quoted(value) if _NEEDS_QUOTES(value) else value for value in values]
+    if "," in joined:  # the common case: a comma is the only character to quote for
+        return ['"' + value + '"' if "," in value else value for value in values]
+    return values
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
