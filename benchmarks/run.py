@@ -400,6 +400,8 @@ def sqlite_benchmarks(workdir: Path, sizes: Sizes, seed: int) -> tuple[list[Resu
     """Measure on SQLite: bulk load, vendor query, --help, summary, export."""
     results: list[Result] = []
     notes: list[str] = []
+    for stale in workdir.glob("*.db*"):  # a --workdir kept from an earlier run
+        stale.unlink()
     base = workdir / "base.db"
     reference_file = build(workdir, f"sqlite:///{base}", sizes, seed)
     reference = pickle.loads(reference_file.read_bytes())
