@@ -1,9 +1,9 @@
 """CSV text for a batch of database rows, built a column at a time.
 
 csv.writer tests every character of every field against its line terminator through a
-function call; on a million contracts that was a third of the export's time. Here each
-column is joined once, searched for the four characters that need quotes, and only the
-values of a column that holds one of them are looked at one by one. The lines are the
+function call; on a million contracts that was over a quarter of the export's time. Here
+each column is joined once, searched for the four characters that need quotes, and only
+the values of a column that holds one of them are looked at one by one. The lines are the
 ones csv.writer writes, except that a field holding a lone carriage return is quoted too,
 as RFC 4180 and PostgreSQL's COPY quote it (csv.writer quotes only its line terminator).
 """
