@@ -15,8 +15,11 @@ from procwatch.errors import OutputError
 
 @contextmanager
 def open_output(path: Path | None) -> Iterator[TextIO]:
-    """Yield stdout, or a temporary file that replaces `path` only when writing succeeded."""
-    if path is None:
+    """Yield stdout, or a temporary file that replaces `path` only when writing succeeded.
+
+    `-` means stdout, as in sqlite-utils and ocdskit: `-o -` once left a file named "-".
+    """
+    if path is None or str(path) == "-":
         yield sys.stdout
         return
     folder = path.parent if str(path.parent) else Path(".")

@@ -4,6 +4,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from tests.conftest import Procwatch
 
@@ -91,3 +92,14 @@ def test_export_ocds_errors(procwatch: Procwatch) -> None:
     vendor = procwatch("export", "ocds", "--vendor", "Nuktek Compani")
     assert vendor.exit_code == 3
     assert vendor.stderr.startswith("Error: no vendor named 'Nuktek Compani'")
+
+
+def test_a_dash_as_output_means_stdout(
+    procwatch: Procwatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = procwatch("export", "measures-summary", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == procwatch("export", "measures-summary").stdout
+    assert result.stdout.startswith("country,country_name,kind,")
+    assert not (tmp_path / "-").exists()

@@ -36,7 +36,10 @@ VendorArgument = Annotated[str, typer.Argument(help="Vendor name or alias, e.g. 
 OutputOption = Annotated[
     Optional[Path],  # noqa: UP045 - Typer reads the annotation at runtime
     typer.Option(
-        "--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False
+        "--output",
+        "-o",
+        help="Write to this file instead of the terminal (- for stdout).",
+        dir_okay=False,
     ),
 ]
 
