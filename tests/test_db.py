@@ -132,6 +132,8 @@ def test_streaming_on_postgresql_uses_a_server_side_cursor(session: Session) -> 
 def test_stream_rows_turns_driver_errors_into_database_errors(session: Session) -> None:
     with pytest.raises(DatabaseError, match=r"^database error: .*no_such_table"):
         list(stream_rows(session, text("SELECT * FROM no_such_table")))
+    # PostgreSQL aborts the transaction; the fixture's commit would find it so.
+    session.rollback()
 
 
 class BytesBackedText(io.TextIOWrapper):
@@ -180,6 +182,8 @@ def test_write_csv_turns_driver_errors_into_database_errors(session: Session) ->
     with pytest.raises(DatabaseError, match=r"^database error: .*no_such_table"):
         write_csv(session, query, io.StringIO())
     assert gc.isenabled(), "the collector paused for the rows runs again after an error"
+    # PostgreSQL aborts the transaction; the fixture's commit would find it so.
+    session.rollback()
 
 
 def test_write_csv_leaves_a_paused_collector_paused(session: Session) -> None:

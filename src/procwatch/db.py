@@ -40,6 +40,7 @@ BUSY_TIMEOUT_MS = 30_000
 # A transaction that bulk-inserts this many rows refreshes the statistics of those tables.
 ANALYZE_AFTER_ROWS = 10_000
 BULK_LOADED = "procwatch_bulk_loaded"
+WRITER = "procwatch_writer"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -101,7 +102,10 @@ def _begin_writer(connection: Any) -> None:
 
 
 def _begin_read_only(connection: Any) -> None:
-    connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+    # One snapshot for the whole command, as SQLite gives a read transaction: the contracts
+    # summary checks that its table is current, then reads it, and a commit in between
+    # must not slip into the second statement only.
+    connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
 # SQLite refuses statements with more than 32,766 bound values: IN lists go in chunks.
@@ -182,7 +186,7 @@ def make_engine(url: str, *, write: bool = True) -> Engine:
     if path is not None:
         _check_sqlite_file(path)
     try:
-        engine = create_engine(parsed, future=True)
+        engine = create_engine(parsed, future=True, execution_options={WRITER: write})
     except (ArgumentError, ImportError) as error:
         raise DatabaseError(f"cannot use database URL {url!r}: {error}") from None
     if engine.dialect.name == "sqlite":
@@ -207,7 +211,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
     factory = sessionmaker(engine, expire_on_commit=False)
     session = factory()
-    event.listen(session, "before_commit", _analyze_bulk_loads)
+    event.listen(session, "before_commit", _before_commit)
     try:
         with _database_errors():
             try:
@@ -287,6 +291,16 @@ def analyze(session: Session, tables: Iterable[str]) -> None:
     connection = session.connection()
     for table in tables:
         connection.exec_driver_sql(f"ANALYZE {table}")
+
+
+def _before_commit(session: Session) -> None:
+    from procwatch import contracts_summary
+
+    # Every write commits through here, so the summary table never lags a procwatch write.
+    # A read engine's session cannot refresh it; its readers group the contracts instead.
+    if session.get_bind().get_execution_options().get(WRITER, False):
+        contracts_summary.refresh(session)
+    _analyze_bulk_loads(session)
 
 
 def _analyze_bulk_loads(session: Session) -> None:

@@ -9,19 +9,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    String,
     case,
-    cast,
     func,
     literal,
     select,
-    type_coerce,
 )
 
 from procwatch import tables
-from procwatch.money import DEFAULT_EXPONENT, EXPONENTS
+from procwatch.contracts_summary import summary_query
+from procwatch.money import amount_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,58 +49,9 @@ CONTRACTS_SUMMARY_COLUMNS = [
 ]
 
 
-def _contracts_summary_query() -> Any:
-    contract, vendor, jurisdiction = tables.contracts.c, tables.vendors.c, tables.jurisdictions.c
-    # Aggregate first, then join the names. ix_contracts_vendor_summary holds the group
-    # columns in this order, so SQLite groups a million contracts as it reads the index,
-    # with no sort: on a million contracts the query took 2.2 s against 4.7 s for joining
-    # the names first and grouping by them. PostgreSQL reads the same index in order.
-    grouped = (
-        select(
-            contract.vendor_id,
-            contract.jurisdiction_id,
-            contract.years.label("year"),
-            contract.currency,
-            func.count().label("contracts"),
-            func.sum(contract.amount_minor).label("total_minor"),
-            func.sum(case((contract.amount_minor.is_(None), 1), else_=0)).label("unknown"),
-            func.sum(case((contract.amount_is_estimate, 1), else_=0)).label("estimated"),
-        )
-        .group_by(contract.vendor_id, contract.jurisdiction_id, contract.years, contract.currency)
-        .subquery()
-    )
-    return (
-        select(
-            vendor.name,
-            jurisdiction.code,
-            jurisdiction.name,
-            grouped.c.year,
-            grouped.c.currency,
-            grouped.c.contracts,
-            # PostgreSQL sums a bigint as numeric: back to an integer before formatting.
-            amount_text(cast(grouped.c.total_minor, BigInteger), grouped.c.currency),
-            grouped.c.unknown,
-            grouped.c.estimated,
-        )
-        .join(tables.vendors, vendor.id == grouped.c.vendor_id)
-        .join(tables.jurisdictions, jurisdiction.id == grouped.c.jurisdiction_id)
-        # Undated years and unknown currencies last, as PostgreSQL puts NULLs and SQLite
-        # doesn't: both backends write the same file.
-        .order_by(
-            vendor.name,
-            vendor.id,
-            jurisdiction.code,
-            grouped.c.year.is_(None),
-            grouped.c.year,
-            grouped.c.currency.is_(None),
-            grouped.c.currency,
-        )
-    )
-
-
 def contracts_summary_rows(session: Reader) -> Iterator[Sequence[Any]]:
     """Yield contracts per vendor, jurisdiction, year and currency, with exact total strings."""
-    for rows in _stream(session, _contracts_summary_query()):
+    for rows in _stream(session, summary_query(session)):
         yield from rows
 
 
@@ -128,7 +75,7 @@ def contracts_summary(session: Reader) -> pd.DataFrame:
 
 def write_contracts_summary(session: Reader, handle: TextIO) -> int:
     """Stream the contracts summary as CSV; return the number of rows."""
-    return _write_csv(session, CONTRACTS_SUMMARY_COLUMNS, _contracts_summary_query(), handle)
+    return _write_csv(session, CONTRACTS_SUMMARY_COLUMNS, summary_query(session), handle)
 
 
 MEASURES_SUMMARY_COLUMNS = [
@@ -239,34 +186,6 @@ def _stream(session: Reader, query: Any) -> Iterator[Sequence[Any]]:
     from procwatch.db import stream_rows
 
     return stream_rows(session, query, batch_size=STREAM_BATCH)
-
-
-def amount_text(minor: Any, currency: Any) -> ColumnElement[str]:
-    """Return SQL writing integer minor units as their currency's exact decimal text.
-
-    The database formats the amounts so that a bulk export can hand its rows straight from
-    the cursor to its CSV writer, without a Python step per value: `587072248` USD is
-    `5870722.48`.
-    """
-    magnitude = type_coerce(func.abs(minor), BigInteger)
-    sign = case((minor < 0, literal("-")), else_=literal(""))
-
-    def decimals(exponent: int) -> ColumnElement[str]:
-        if exponent == 0:
-            return sign + cast(magnitude, String)
-        scale = 10**exponent
-        # Adding the scale before cutting off its leading 1 pads the fraction with zeros.
-        fraction = func.substr(cast(magnitude % scale + scale, String), 2)
-        return sign + cast(magnitude // scale, String) + literal(".") + fraction
-
-    groups: dict[int, list[str]] = {}
-    for code, exponent in sorted(EXPONENTS.items()):
-        groups.setdefault(exponent, []).append(code)
-    return case(
-        (minor.is_(None), None),
-        *((currency.in_(codes), decimals(exponent)) for exponent, codes in groups.items()),
-        else_=decimals(DEFAULT_EXPONENT),
-    )
 
 
 def write_contracts(session: Reader, handle: TextIO) -> int:

@@ -1,10 +1,14 @@
-"""Exact money: Decimal in Python, integer minor units in the database."""
+"""Exact money: Decimal in Python, integer minor units in the database, decimal text in CSV."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from procwatch.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
 
 # ISO 4217 minor-unit exponents that differ from the usual DEFAULT_EXPONENT decimals.
 DEFAULT_EXPONENT = 2
@@ -80,3 +84,33 @@ def to_minor_units(amount: Decimal, currency: str) -> int:
 def from_minor_units(units: int, currency: str) -> Decimal:
     """Convert integer minor units back to an exact Decimal with the currency's decimals."""
     return Decimal(units).scaleb(-currency_exponent(currency))
+
+
+def amount_text(minor: Any, currency: Any) -> ColumnElement[str]:
+    """Return SQL writing integer minor units as their currency's exact decimal text.
+
+    The database formats the amounts so that a bulk export can hand its rows straight from
+    the cursor to its CSV writer, without a Python step per value: `587072248` USD is
+    `5870722.48`.
+    """
+    from sqlalchemy import BigInteger, String, case, cast, func, literal, type_coerce
+
+    magnitude = type_coerce(func.abs(minor), BigInteger)
+    sign = case((minor < 0, literal("-")), else_=literal(""))
+
+    def decimals(exponent: int) -> ColumnElement[str]:
+        if exponent == 0:
+            return sign + cast(magnitude, String)
+        scale = 10**exponent
+        # Adding the scale before cutting off its leading 1 pads the fraction with zeros.
+        fraction = func.substr(cast(magnitude % scale + scale, String), 2)
+        return sign + cast(magnitude // scale, String) + literal(".") + fraction
+
+    groups: dict[int, list[str]] = {}
+    for code, exponent in sorted(EXPONENTS.items()):
+        groups.setdefault(exponent, []).append(code)
+    return case(
+        (minor.is_(None), None),
+        *((currency.in_(codes), decimals(exponent)) for exponent, codes in groups.items()),
+        else_=decimals(DEFAULT_EXPONENT),
+    )
