@@ -12,18 +12,9 @@ from procwatch.contracts_summary import grouped_query, is_current, refresh, tabl
 from procwatch.db import insert_many, session_scope
 from procwatch.vendors import merge_vendors, undo_merge
 from tests.conftest import Procwatch
+from tests.test_exports import COLUMNS as EXPORT_COLUMNS
 
-COLUMNS = (
-    "key",
-    "vendor_id",
-    "jurisdiction_id",
-    "title",
-    "amount_minor",
-    "currency",
-    "amount_is_estimate",
-    "date_start",
-    "date_end",
-)
+COLUMNS = (*EXPORT_COLUMNS, "date_end")
 GEORGIA, POLAND = 15, 26
 NUCTECH = 1
 SEED_ROW = ("Nuctech Company Limited", "GE", "Georgia", "2018-2020", "USD", 1, "5870722.48", 0, 0)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import BigInteger, Subquery, case, cast, delete, exists, func, insert, select
 
 from procwatch import tables
+from procwatch.db import chunked
 from procwatch.money import amount_text
 
 if TYPE_CHECKING:
@@ -51,8 +52,6 @@ def is_current(session: Reader) -> bool:
 
 def refresh(session: Session) -> int:
     """Rebuild the rows of the vendors written since the last refresh; return how many."""
-    from procwatch.db import chunked
-
     stale = sorted(session.scalars(select(STALE.c.vendor_id).distinct()))
     vendor, jurisdiction = tables.vendors.c, tables.jurisdictions.c
     for chunk in chunked(stale):
