@@ -170,6 +170,18 @@ def _check_sqlite_file(path: Path) -> None:
         raise DatabaseError(f"cannot create the database {path}: permission denied")
 
 
+# Computed columns (contracts.years) need 3.31; older libraries fail deep in a migration.
+SQLITE_MINIMUM = (3, 31, 0)
+
+
+def _check_sqlite_version() -> None:
+    if sqlite3.sqlite_version_info < SQLITE_MINIMUM:
+        needed = ".".join(map(str, SQLITE_MINIMUM[:2]))
+        raise DatabaseError(
+            f"procwatch needs SQLite {needed} or newer; this Python has {sqlite3.sqlite_version}"
+        )
+
+
 def _writable(folder: Path) -> bool:
     import os
 
@@ -182,6 +194,8 @@ def make_engine(url: str, *, write: bool = True) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise DatabaseError(f"invalid database URL {url!r}") from None
+    if is_sqlite(url):
+        _check_sqlite_version()
     path = sqlite_path(url)
     if path is not None:
         _check_sqlite_file(path)

@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 from typer.testing import CliRunner
@@ -53,6 +54,18 @@ def test_not_a_database_file(tmp_path: Path) -> None:
     assert result.exit_code == 4
     assert result.stderr == f"Error: {path} is not a procwatch database (not an SQLite file)\n"
     assert path.read_text(encoding="utf-8") == "hello"
+
+
+def test_an_old_sqlite_library_is_refused_before_the_file_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 22, 0))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.22.0")
+    path = tmp_path / "new.db"
+    result = run("--db", str(path), "contracts")
+    assert result.exit_code == 4
+    assert result.stderr == "Error: procwatch needs SQLite 3.31 or newer; this Python has 3.22.0\n"
+    assert not path.exists()
 
 
 def test_someone_elses_sqlite_file_is_left_alone(tmp_path: Path) -> None:
