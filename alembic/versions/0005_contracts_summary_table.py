@@ -84,13 +84,6 @@ POSTGRESQL_TRIGGERS = {
         " EXECUTE FUNCTION contracts_summary_mark_jurisdiction()"
     ),
 }
-TRIGGER_TABLES = {
-    "contracts_summary_contract": "contracts",
-    "contracts_summary_truncate": "contracts",
-    "contracts_summary_vendor_name": "vendors",
-    "contracts_summary_jurisdiction_code": "jurisdictions",
-}
-
 # The contracts already there: the upgrade marks their vendors stale and procwatch's
 # `db upgrade` refreshes them in the same transaction (contracts_summary.refresh), so the
 # decimal text of the totals is written by one piece of code.
@@ -151,10 +144,9 @@ def downgrade() -> None:
         for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER {name}")
     else:
-        for name, table in TRIGGER_TABLES.items():
-            op.execute(f"DROP TRIGGER {name} ON {table}")
+        # CASCADE takes each function's triggers with it.
         for name in POSTGRESQL_FUNCTIONS:
-            op.execute(f"DROP FUNCTION {name}()")
+            op.execute(f"DROP FUNCTION {name}() CASCADE")
     op.drop_table("contracts_summary_stale")
     op.drop_index("ix_contracts_summary_order", table_name="contracts_summary")
     op.drop_index("ix_contracts_summary_vendor_id", table_name="contracts_summary")

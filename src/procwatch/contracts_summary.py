@@ -60,23 +60,19 @@ def refresh(session: Session) -> int:
         session.execute(delete(STALE).where(STALE.c.vendor_id.in_(chunk)))
         session.execute(delete(SUMMARY).where(SUMMARY.c.vendor_id.in_(chunk)))
         grouped = _grouped(chunk)
-        rows = (
-            select(
-                grouped.c.vendor_id,
-                vendor.name,
-                grouped.c.jurisdiction_id,
-                jurisdiction.code,
-                grouped.c.year,
-                grouped.c.currency,
-                grouped.c.contracts,
-                grouped.c.total_minor,
-                _total_text(grouped),
-                grouped.c.unknown_values,
-                grouped.c.estimated_values,
-            )
-            .join(tables.vendors, vendor.id == grouped.c.vendor_id)
-            .join(tables.jurisdictions, jurisdiction.id == grouped.c.jurisdiction_id)
-        )
+        rows = select(
+            grouped.c.vendor_id,
+            vendor.name,
+            grouped.c.jurisdiction_id,
+            jurisdiction.code,
+            grouped.c.year,
+            grouped.c.currency,
+            grouped.c.contracts,
+            grouped.c.total_minor,
+            _total_text(grouped),
+            grouped.c.unknown_values,
+            grouped.c.estimated_values,
+        ).select_from(_named(grouped))
         session.execute(
             insert(SUMMARY).from_select([column.name for column in SUMMARY.columns], rows)
         )
@@ -108,11 +104,15 @@ def grouped_query() -> Any:
     """Return the summary's select grouping the contracts themselves."""
     grouped = _grouped()
     vendor, jurisdiction = tables.vendors.c, tables.jurisdictions.c
-    source = grouped.join(tables.vendors, vendor.id == grouped.c.vendor_id).join(
-        tables.jurisdictions, jurisdiction.id == grouped.c.jurisdiction_id
-    )
+    source = _named(grouped)
     return _ordered(
         source, grouped.c, vendor.name, vendor.id, jurisdiction.code, _total_text(grouped)
+    )
+
+
+def _named(grouped: Subquery) -> Any:
+    return grouped.join(tables.vendors, tables.vendors.c.id == grouped.c.vendor_id).join(
+        tables.jurisdictions, tables.jurisdictions.c.id == grouped.c.jurisdiction_id
     )
 
 

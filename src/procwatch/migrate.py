@@ -103,7 +103,6 @@ def refresh_summary(connection: Connection) -> None:
 
     with Session(bind=connection) as session:
         refresh(session)
-        session.flush()
 
 
 def open_status(engine: Engine) -> Status:
