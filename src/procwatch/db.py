@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import gc
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -188,12 +189,24 @@ def _writable(folder: Path) -> bool:
     return os.access(folder, os.W_OK | os.X_OK)
 
 
+_CREDENTIALS = re.compile(r"(?<=://)([^/@:]*):[^/@]*@")
+
+
+def masked_url(url: str) -> str:
+    """Return a database URL fit to print: its password, if any, shown as ***."""
+    # A regex, not make_url, so that a URL SQLAlchemy cannot parse is masked too.
+    return _CREDENTIALS.sub(r"\1:***@", url)
+
+
 def make_engine(url: str, *, write: bool = True) -> Engine:
     """Create an engine for a SQLAlchemy URL; SQLite files get their folder and pragmas."""
+    shown = masked_url(url)
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise DatabaseError(f"invalid database URL {url!r}") from None
+        # The port is parsed lazily: a non-numeric one fails here rather than deep in a driver.
+        _ = parsed.port
+    except (ArgumentError, ValueError):
+        raise DatabaseError(f"invalid database URL {shown!r}") from None
     if is_sqlite(url):
         _check_sqlite_version()
     path = sqlite_path(url)
@@ -201,8 +214,9 @@ def make_engine(url: str, *, write: bool = True) -> Engine:
         _check_sqlite_file(path)
     try:
         engine = create_engine(parsed, future=True, execution_options={WRITER: write})
-    except (ArgumentError, ImportError) as error:
-        raise DatabaseError(f"cannot use database URL {url!r}: {error}") from None
+    except (ArgumentError, ImportError, ValueError) as error:
+        message = str(error).replace(url, shown).strip().splitlines()[0]
+        raise DatabaseError(f"cannot use database URL {shown!r}: {message}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas if write else _sqlite_read_pragmas)
         event.listen(engine, "begin", _begin_immediate if write else _begin_deferred)

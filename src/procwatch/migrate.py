@@ -173,14 +173,12 @@ def _create(url: str, engine: Engine | None) -> None:
 
 
 def _where(url: str) -> str:
-    from procwatch.db import sqlite_path
+    from procwatch.db import masked_url, sqlite_path
 
     path = sqlite_path(url)
     if path is not None:
         return str(path)
-    from sqlalchemy import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    return masked_url(url)
 
 
 def upgrade_database(url: str) -> tuple[str | None, str]:

@@ -167,3 +167,38 @@ def test_db_current_of_a_database(procwatch) -> None:  # type: ignore[no-untyped
     result = procwatch("db", "current")
     assert result.exit_code == 0
     assert result.output.endswith(f": revision {HEAD} (current).\n")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "postgresql+psycopg2://user:SECRETPASS@host/db",
+            "Error: cannot use database URL 'postgresql+psycopg2://user:***@host/db': "
+            "No module named 'psycopg2'",
+        ),
+        (
+            "mysql://u:SECRETPASS@h/d",
+            "Error: cannot use database URL 'mysql://u:***@h/d': No module named 'MySQLdb'",
+        ),
+        (
+            "sqlite://u:SECRETPASS@h/d",
+            "Error: cannot use database URL 'sqlite://u:***@h/d': "
+            "Invalid SQLite URL: sqlite://u:***@h/d",
+        ),
+        (
+            "postgresql://u:SECRETPASS@h:abc/d",
+            "Error: invalid database URL 'postgresql://u:***@h:abc/d'",
+        ),
+        (
+            "nosuch://u:SECRETPASS@h/d",
+            "Error: cannot use database URL 'nosuch://u:***@h/d': "
+            "Can't load plugin: sqlalchemy.dialects:nosuch",
+        ),
+    ],
+)
+def test_a_database_password_is_never_printed(url: str, message: str) -> None:
+    result = run("--db", url, "contracts")
+    assert result.exit_code == 4
+    assert "SECRETPASS" not in result.output
+    assert result.output.strip() == message
