@@ -2,7 +2,7 @@
 
 import importlib
 from collections.abc import Iterator, MutableMapping
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -102,7 +102,7 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     database: Annotated[
-        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        str | None,
         typer.Option(
             "--db",
             help="Database file or SQLAlchemy URL (default: PROCWATCH_DB, then the user data dir).",

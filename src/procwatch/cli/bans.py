@@ -1,7 +1,7 @@
 """procwatch bans: list bans, restrictions and investigations."""
 
 import enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -41,7 +41,7 @@ def bans(
     country: CountryOption = None,
     vendor: VendorOption = None,
     kind: Annotated[
-        Optional[Kind],  # noqa: UP045 - Typer reads the annotation at runtime
+        Kind | None,
         typer.Option("--kind", "-k", help="Only this kind of measure.", case_sensitive=False),
     ] = None,
     fmt: FormatOption = OutputFormat.table,

@@ -2,7 +2,7 @@
 
 import enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -31,7 +31,7 @@ def check(
     ctx: typer.Context,
     vendor: VendorArgument,
     as_of: Annotated[
-        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        str | None,
         typer.Option(
             "--as-of",
             help="Answer as of this date (YYYY, YYYY-MM or YYYY-MM-DD; default today).",
@@ -39,7 +39,7 @@ def check(
         ),
     ] = None,
     for_country: Annotated[
-        Optional[str],  # noqa: UP045
+        str | None,
         typer.Option(
             "--for-country",
             help="Frame the report for a buyer in this country (ISO code or name, e.g. PL).",

@@ -1,6 +1,6 @@
 """procwatch contracts: list contracts by vendor, country, buyer and years."""
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,13 +15,12 @@ from procwatch.cli.render import (
 )
 from procwatch.cli.session import open_connection
 
-# Typer reads these annotations at runtime, so they keep Optional[...] (ruff UP045 is off here).
 VendorOption = Annotated[
-    Optional[str],  # noqa: UP045
+    str | None,
     typer.Option("--vendor", "-v", help="Vendor name or alias, e.g. Nuctech."),
 ]
 CountryOption = Annotated[
-    Optional[str],  # noqa: UP045
+    str | None,
     typer.Option("--country", "-c", help="ISO code or English name, e.g. GE, BEL, Poland, EU."),
 ]
 
@@ -52,15 +51,15 @@ def contracts(
     vendor: VendorOption = None,
     country: CountryOption = None,
     buyer: Annotated[
-        Optional[str],  # noqa: UP045
+        str | None,
         typer.Option("--buyer", "-b", help="Text in the buyer's name, e.g. 'Revenue Service'."),
     ] = None,
     since: Annotated[
-        Optional[int],  # noqa: UP045
+        int | None,
         typer.Option("--since", help="Only contracts running in or after this year."),
     ] = None,
     until: Annotated[
-        Optional[int],  # noqa: UP045
+        int | None,
         typer.Option("--until", help="Only contracts starting in or before this year."),
     ] = None,
     fmt: FormatOption = OutputFormat.table,

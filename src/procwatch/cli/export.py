@@ -1,6 +1,6 @@
 """procwatch export: CSV summaries and tables, and contracts as an OCDS release package."""
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -50,11 +50,11 @@ def measures(ctx: typer.Context, output: OutputOption = None) -> None:
 def ocds(
     ctx: typer.Context,
     vendor: Annotated[
-        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        str | None,
         typer.Option("--vendor", "-v", help="Only this vendor's contracts (name or alias)."),
     ] = None,
     country: Annotated[
-        Optional[str],  # noqa: UP045
+        str | None,
         typer.Option("--country", "-c", help="Only contracts of this country (ISO code or name)."),
     ] = None,
     ocid_prefix: Annotated[
@@ -69,7 +69,7 @@ def ocds(
         str, typer.Option("--publisher", help="Publisher name written in the package.")
     ] = "procwatch",
     published: Annotated[
-        Optional[str],  # noqa: UP045
+        str | None,
         typer.Option(
             "--published-date",
             help="Package and release date (ISO 8601); default: now. Fix it for reproducible "
@@ -77,7 +77,7 @@ def ocds(
         ),
     ] = None,
     uri: Annotated[
-        Optional[str],  # noqa: UP045
+        str | None,
         typer.Option("--uri", help="The package's URI; default: urn:procwatch:export:DATE."),
     ] = None,
     output: OutputOption = None,

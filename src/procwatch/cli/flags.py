@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -42,7 +42,7 @@ def flags(
     vendor: VendorOption = None,
     country: CountryOption = None,
     flag: Annotated[
-        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        str | None,
         typer.Option("--flag", help="Only this flag code, e.g. PW-SIGNED-WHILE-BANNED."),
     ] = None,
     list_flags: Annotated[

@@ -2,7 +2,7 @@
 
 import enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -36,13 +36,13 @@ def measures(
         ),
     ],
     preset: Annotated[
-        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        str | None,
         typer.Option(
             "--preset", help="A known list's layout: us-csl (US Consolidated Screening List)."
         ),
     ] = None,
     mapping: Annotated[
-        Optional[list[str]],  # noqa: UP045 - Typer reads the annotation at runtime
+        list[str] | None,
         typer.Option(
             "--map",
             help='FIELD=COLUMN, e.g. name="Firm Name" start="Ineligible From"; a number for files '
@@ -51,19 +51,19 @@ def measures(
         ),
     ] = None,
     kind: Annotated[
-        Optional[Kind],  # noqa: UP045 - Typer reads the annotation at runtime
+        Kind | None,
         typer.Option(
             "--kind", "-k", help="Kind of every measure (overrides the file).", case_sensitive=False
         ),
     ] = None,
     authority: Annotated[
-        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        str | None,
         typer.Option(
             "--authority", help="Authority that decided every measure (overrides the file)."
         ),
     ] = None,
     country: Annotated[
-        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        str | None,
         typer.Option(
             "--country",
             "-c",
@@ -71,7 +71,7 @@ def measures(
         ),
     ] = None,
     list_name: Annotated[
-        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        str | None,
         typer.Option("--list", help="Name of the list in measure keys (default: the file's name)."),
     ] = None,
     skip_rows: Annotated[
@@ -83,7 +83,7 @@ def measures(
         typer.Option("--no-header", help="The file has no header row: --map by column number."),
     ] = False,
     sheet: Annotated[
-        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        str | None,
         typer.Option("--sheet", help="XLSX sheet to read (default: the first)."),
     ] = None,
     encoding: Annotated[
@@ -93,7 +93,7 @@ def measures(
         str, typer.Option("--alias-separator", help="Separator of names in the aliases column.")
     ] = ";",
     date_order: Annotated[
-        Optional[DateOrderChoice],  # noqa: UP045 - Typer reads the annotation at runtime
+        DateOrderChoice | None,
         typer.Option(
             "--date-order",
             help="Read 03/04/2020 as day/month (dmy) or month/day (mdy).",

@@ -1,7 +1,7 @@
 """procwatch import ocds: OCDS releases, records and packages into vendors, buyers, contracts."""
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,7 +20,7 @@ def ocds(
         ),
     ],
     country: Annotated[
-        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        str | None,
         typer.Option(
             "--country",
             "-c",

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 
@@ -34,7 +34,7 @@ FormatOption = Annotated[
 ]
 VendorArgument = Annotated[str, typer.Argument(help="Vendor name or alias, e.g. Nuctech.")]
 OutputOption = Annotated[
-    Optional[Path],  # noqa: UP045 - Typer reads the annotation at runtime
+    Path | None,
     typer.Option(
         "--output",
         "-o",
@@ -54,7 +54,7 @@ def limit_option(text: str) -> Any:
 
 
 LimitOption = Annotated[
-    Optional[int],  # noqa: UP045 - Typer reads the annotation at runtime
+    int | None,
     limit_option(f"Show at most this many rows (tables: {TABLE_ROWS}, CSV and JSON: all). 0: all."),
 ]
 

@@ -1,7 +1,7 @@
 """procwatch timeline VENDOR: contracts and measures in date order, and a chart with --png."""
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -35,7 +35,7 @@ def timeline(
     ctx: typer.Context,
     vendor: VendorArgument,
     png: Annotated[
-        Optional[Path],  # noqa: UP045 - Typer reads the annotation at runtime
+        Path | None,
         typer.Option(
             "--png",
             help="Also draw the timeline as a PNG chart to this file.",

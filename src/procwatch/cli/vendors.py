@@ -1,7 +1,7 @@
 """procwatch vendors [SEARCH] and procwatch vendor NAME: find vendors and read their profile."""
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -46,7 +46,7 @@ COLUMNS = [
 def list_(
     ctx: typer.Context,
     search: Annotated[
-        Optional[str],  # noqa: UP045 - Typer reads the annotation at runtime
+        str | None,
         typer.Argument(help="Text in the vendor's name or aliases; all vendors without it."),
     ] = None,
     fmt: FormatOption = OutputFormat.table,
@@ -68,7 +68,7 @@ def vendor(
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     limit: Annotated[
-        Optional[int],  # noqa: UP045 - Typer reads the annotation at runtime
+        int | None,
         limit_option(f"Show at most this many contracts in the table ({TABLE_ROWS}); 0: all."),
     ] = None,
 ) -> None:
@@ -210,7 +210,7 @@ def duplicates(
         ),
     ] = 85.0,
     limit: Annotated[
-        Optional[int],  # noqa: UP045 - Typer reads the annotation at runtime
+        int | None,
         typer.Option("--limit", help="List at most this many pairs.", min=1),
     ] = None,
     fmt: FormatOption = OutputFormat.table,
