@@ -80,6 +80,15 @@ class ProcwatchGroup(TyperGroup):
         except ProcwatchError as error:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(int(error.exit_code)) from None
+        except BrokenPipeError:
+            # The reader went away (`procwatch export contracts | head`): end quietly with 0,
+            # as other Unix tools do (click would exit 1). Python's docs advise pointing stdout
+            # at devnull so that the flush at exit does not raise again.
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
 
 
 app = typer.Typer(
@@ -88,6 +97,8 @@ app = typer.Typer(
     help="Public contracts of vendors and the bans, restrictions and investigations against them.",
     no_args_is_help=True,
     add_completion=False,
+    # -h as in most Unix tools; click passes the setting down to every subcommand.
+    context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
 )
 

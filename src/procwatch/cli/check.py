@@ -84,9 +84,9 @@ def _write(report: "CheckReport", fmt: ReportFormat, output: Path | None) -> Non
 
             handle.write(report_markdown(report))
         else:
-            from rich.console import Console
+            from procwatch.cli.render import make_console
 
-            _print_report(report, Console(file=handle) if output else Console())
+            _print_report(report, make_console(handle if output else None))
 
 
 def _print_report(report: "CheckReport", console: "Console") -> None:

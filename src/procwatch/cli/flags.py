@@ -84,11 +84,10 @@ def flags(
 
 def _print_flags(records: Sequence["ContractFlag"], output: Path | None, limit: int | None) -> None:
     # Its own table: flag codes must never be cut, so the contract's facts share one column.
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    from procwatch.cli.render import print_shown, shown_rows
+    from procwatch.cli.render import make_console, print_shown, shown_rows
     from procwatch.output import open_output
 
     total = len(records)
@@ -110,6 +109,6 @@ def _print_flags(records: Sequence["ContractFlag"], output: Path | None, limit: 
             Text(record.evidence),
         )
     with open_output(output) as handle:
-        console = Console(file=handle) if output else Console()
+        console = make_console(handle if output else None)
         console.print(table)
         print_shown(console, len(records), total)

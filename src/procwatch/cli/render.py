@@ -48,6 +48,19 @@ OutputOption = Annotated[
 TABLE_ROWS = 100
 
 
+def make_console(handle: Any = None) -> "Console":
+    """Return a Rich console on a file, or on stdout; a closed pipe raises BrokenPipeError."""
+    from rich.console import Console
+
+    class _Console(Console):
+        # Rich exits 1 on a closed pipe; procwatch's root command ends quietly with 0 instead.
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(file=handle) if handle is not None else _Console()
+
+
 def limit_option(text: str) -> Any:
     """Return the --limit/-n option of a command that prints many rows."""
     return typer.Option("--limit", "-n", min=0, help=text)
@@ -148,9 +161,7 @@ def render(
             for row in rows:
                 writer.writerow([_csv_cell(row.get(name)) for name in fields])
         else:
-            from rich.console import Console
-
-            console = Console(file=handle) if output else Console()
+            console = make_console(handle if output else None)
             console.print(build_table(every, columns, title, rows=len(records)))
             print_shown(console, len(records), len(every))
 

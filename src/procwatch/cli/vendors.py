@@ -93,17 +93,16 @@ def vendor(
 
 
 def _print_profile(profile: Any, output: Path | None, limit: int | None) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from procwatch.cli.bans import COLUMNS as MEASURE_COLUMNS
     from procwatch.cli.contracts import COLUMNS as CONTRACT_COLUMNS
-    from procwatch.cli.render import build_table, print_shown, shown_rows
+    from procwatch.cli.render import build_table, make_console, print_shown, shown_rows
     from procwatch.output import open_output
 
     with open_output(output) as handle:
-        console = Console(file=handle) if output else Console()
+        console = make_console(handle if output else None)
         home = f"{profile.country_name} ({profile.country})" if profile.country else "unknown"
         # Text, so that names and aliases print as written, never read as Rich markup.
         console.print(Text(profile.name, style="bold"))
