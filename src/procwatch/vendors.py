@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from procwatch.db import chunked
 from procwatch.errors import InvalidInputError, NotFoundError
+from procwatch.matching import DEFAULT_MIN_SCORE
 from procwatch.models import (
     Citation,
     Contract,
@@ -24,7 +25,6 @@ from procwatch.models import (
 )
 from procwatch.resolve import name_key, resolve_vendor
 
-DEFAULT_MIN_SCORE = 85.0
 # Rows of the similarity matrix compared at once: bounds memory to CHUNK x number of names.
 CHUNK = 2_000
 # What a merge moves from the merged vendor to the kept one, by model and detail name.

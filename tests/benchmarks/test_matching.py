@@ -1,0 +1,70 @@
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.conftest import SHARED_DATA
+
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "matching.py"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "matching"
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("benchmark_matching", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # Dataclasses look their module up by name while the class is made.
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def counts(counts: object) -> tuple[int, int, int, int]:
+    return (counts.pairs, counts.tp, counts.fp, counts.fn)  # type: ignore[attr-defined]
+
+
+def test_fixture_pairs_are_counted_per_matcher(bench: ModuleType) -> None:
+    pairs = bench.read_pairs(FIXTURES)
+    assert len(pairs) == 7
+    # The pair logic-v2 did not score has no prediction, and keeps its group.
+    assert [(p.group, p.logic_v2) for p in pairs if p.first == "Acme Ltd"] == [("cust_cases", None)]
+    rows = {row.label: row for row in bench.measure(pairs)}
+    # Siemens (same key), Hikvision (misspelt: only the score finds it), Rosneft ~ Gazprom
+    # (neither), Apple Bees ~ Apple Bee (a different firm the score takes for the same).
+    headline = rows["**organisations outside synth_companies, pairs logic-v2 scored**"]
+    assert counts(headline.name_key) == (4, 1, 0, 1)
+    assert counts(headline.duplicates) == (4, 2, 1, 0)
+    assert counts(headline.logic_v2) == (4, 1, 1, 1)
+    assert (headline.duplicates.precision, headline.duplicates.recall) == (2 / 3, 1.0)
+    assert headline.duplicates.f1 == pytest.approx(0.8)
+    outside = rows["organisations outside synth_companies, all pairs"]
+    assert counts(outside.name_key) == (5, 2, 0, 1)
+    assert counts(outside.logic_v2) == (4, 1, 1, 1)
+    assert counts(rows["Person / nk_checks"].duplicates) == (1, 0, 0, 1)
+    assert counts(rows["all pairs"].duplicates) == (7, 4, 1, 1)
+    # No pair predicted: precision is undefined, shown as "-".
+    assert rows["Person / nk_checks"].name_key.precision is None
+    assert "| Person / nk_checks | 1 | - | 0.000 | 0.000 |" in bench.table(list(rows.values()))
+
+
+def test_report_keeps_its_prose_around_the_figures(bench: ModuleType, tmp_path: Path) -> None:
+    report = tmp_path / "report.md"
+    report.write_text(f"# Title\n\n{bench.BEGIN}\nold\n{bench.END}\n\nHistory.\n")
+    bench.write_report(report, "| new |")
+    assert report.read_text() == f"# Title\n\n{bench.BEGIN}\n| new |\n{bench.END}\n\nHistory.\n"
+
+
+def test_shared_pairs_give_a_row_per_schema_and_group(bench: ModuleType) -> None:
+    folder = SHARED_DATA / "matching"
+    if not (folder / "name-pairs.csv").exists():
+        pytest.skip(f"no labelled pairs at {folder}")
+    pairs = bench.read_pairs(folder)
+    rows = bench.measure(pairs)
+    assert len(pairs) > 800
+    assert {"Company / nk_checks", "Person / synth_people"} <= {row.label for row in rows}
+    headline = rows[-5]
+    assert headline.label.startswith("**organisations outside")
+    assert headline.logic_v2.pairs == headline.name_key.pairs > 0
