@@ -6,8 +6,9 @@ FOLDER holds `name-pairs.csv` (pairs of names labelled match or not, from nomenk
 benchmark) and `logicv2-results.csv` (logic-v2's prediction on the same pairs); see its README.
 For each schema and case group, and for organisation pairs overall, prints and writes to
 docs/benchmarks-matching.md the precision, recall and F1 of:
-  - the name key: a pair is predicted a match when both names have the same `name_key`
-    (an exact lookup, as `find_vendor` and the importers do);
+  - the name key: a pair is predicted a match when one name's `name_key` looks the other
+    up (`key_matches`: equal, or the same words where one says no kind of entity), as
+    `find_vendor` does;
   - the duplicates scoring: a pair is predicted a match when `name_score` reaches
     DEFAULT_MIN_SCORE (the pairs `vendors duplicates` lists by default);
   - logic-v2, on the pairs it scored.
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from procwatch.matching import DEFAULT_MIN_SCORE, name_score
-from procwatch.resolve import name_key
+from procwatch.resolve import key_matches, name_key
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FOLDER = REPO / ".." / "shared" / "data" / "matching"
@@ -130,7 +131,7 @@ def measure(pairs: list[Pair]) -> list[Row]:
     predictions = [
         (
             pair,
-            name_key(pair.first) == name_key(pair.second),
+            key_matches(name_key(pair.first), name_key(pair.second)),
             name_score(pair.first, pair.second) >= DEFAULT_MIN_SCORE,
         )
         for pair in pairs
