@@ -89,7 +89,7 @@ def test_merge_moves_everything_and_undo_restores_it(session: Session) -> None:
         text("SELECT key FROM measures WHERE vendor_id = :id ORDER BY key"), {"id": keep}
     )
     assert [row.key for row in measures] == [
-        "debarred-firms:hikvision-digital-technology:-",
+        "debarred-firms:hikvision-digital-technology-#limited:-",
         "debarred-firms:hikvison-digital-technology:-",
     ]
     merge = session.get(VendorMerge, record.id)

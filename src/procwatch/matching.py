@@ -15,7 +15,8 @@ or its initials, as nomenklatura's xref blocks on rare tokens.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from procwatch.names import name_aliases, name_words
@@ -234,7 +235,7 @@ def _compare_words(first: str, second: str) -> tuple[float, list[str]]:
             joined = max(_joined(a.words, b.words), with_forms)
             if joined >= JOINED and 100 * joined > score:
                 score = round(100 * joined, 1)
-                why_words = [f"alike written as one word {score:g}"]
+                why_words = [f"alike letter by letter, spaces aside {score:g}"]
     why += why_words
     if a.kind and b.kind and a.kind is not b.kind:
         score -= DIFFERENT_FORM
@@ -328,3 +329,74 @@ def compare_vendors(
         score -= DIFFERENT_IDENTIFIER
         why.append(f"different identifiers ({', '.join(differing)}) -{DIFFERENT_IDENTIFIER:g}")
     return Score(round(max(score, 0.0), 1), best.first, best.second, "; ".join(why))
+
+
+# A blocking key shared by more names than this says too little to compare them all
+# ("china", "bank" written one letter short): those names are paired by their other keys.
+MAX_BLOCK = 500
+
+
+def blocking_keys(name: str) -> set[str]:
+    """Return the keys under which a name meets the names it may be alike.
+
+    Its distinctive words and each of them with one letter left out (one typo apart share
+    one), the whole name written as one word, and its initials (an acronym); a name of only
+    common words gives those words.
+    """
+    keys: set[str] = set()
+    for variant, _ in _variants(name):
+        words = name_words(variant)
+        distinctive = [w for w in words.words if weight(w) == DISTINCTIVE]
+        for word in distinctive or [w for w in words.words if not w.isdigit()]:
+            keys.add(word)
+            if len(word) >= ALIKE_LENGTH + 1 and word in distinctive:
+                keys.update(word[:i] + word[i + 1 :] for i in range(len(word)))
+        if len(words.words) > 1:
+            keys.add("".join(words.words))
+            keys.add("".join(word[0] for word in words.words))
+        keys.add("".join([*words.words, *(form.short.casefold() for form in words.forms)]))
+    return keys
+
+
+def candidate_pairs(
+    vendors: Mapping[int, Vendorish],
+) -> dict[tuple[int, int], set[tuple[int, int]]]:
+    """Return the pairs of vendors worth scoring, each with the pairs of names that met.
+
+    Pairs of vendors are (smaller id, larger id); pairs of names are indexes into each
+    vendor's names.
+    """
+    # One flat list of names; blocks hold indexes into it (small ints, not tuples: 50,000
+    # vendors give about a million block entries).
+    owners: list[tuple[int, int]] = []
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for vendor_id in sorted(vendors):
+        for index, name in enumerate(vendors[vendor_id].names):
+            number = len(owners)
+            owners.append((vendor_id, index))
+            for key in blocking_keys(name):
+                blocks[key].append(number)
+    pairs: dict[tuple[int, int], set[tuple[int, int]]] = defaultdict(set)
+    for members in blocks.values():
+        if len(members) < 2 or len({owners[m][0] for m in members}) > MAX_BLOCK:
+            continue
+        for position, one in enumerate(members):
+            first, first_name = owners[one]
+            for other in members[position + 1 :]:
+                second, second_name = owners[other]
+                if first != second:
+                    pairs[first, second].add((first_name, second_name))
+    return pairs
+
+
+def find_duplicates(
+    vendors: Mapping[int, Vendorish], min_score: float = DEFAULT_MIN_SCORE
+) -> list[tuple[int, int, Score]]:
+    """Return pairs of vendors scoring at least `min_score`, most alike first."""
+    found = []
+    for (first, second), name_pairs in candidate_pairs(vendors).items():
+        score = compare_vendors(vendors[first], vendors[second], sorted(name_pairs))
+        if score.score >= min_score:
+            found.append((first, second, score))
+    found.sort(key=lambda item: (-item[2].score, item[0], item[1]))
+    return found

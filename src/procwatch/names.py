@@ -202,6 +202,7 @@ _FORMS: dict[FormKind, dict[str, list[str]]] = {
         "DOO": ["doo", "d o o", "ood", "eood"],
         "EPE": ["epe", "ike"],
         "Ltd Sti": ["ltd sti", "limited sirketi"],
+        "PT": ["pt", "perseroan terbatas"],
         "Sdn Bhd": ["sdn bhd", "sdn", "bhd", "berhad", "sendirian berhad"],
         "YK": ["yk", "yugen kaisha", "gk", "godo kaisha"],
         "Youxian": ["you xian gong si", "you xian ze ren gong si"],
@@ -236,11 +237,15 @@ _FORMS: dict[FormKind, dict[str, list[str]]] = {
         "Co": ["co", "company", "cie", "cia", "compania", "compagnie", "companhia"],
         "Corp": ["corp", "corporation", "incorporated", "inc"],
         "Gongsi": ["gong si"],
+        # Norwegian and Estonian "AS" are limited companies, Czech and Slovak "a.s." stock ones.
+        "AS": ["as"],
     },
 }
 # Two-letter forms are also words ("As Salam", "Sa Pa", "At Home"): they count only at the
-# start or end of a name, or next to another legal form.
+# end of a name, or chained to it through other forms; at its start only those that lead
+# names (Russian "AO", Ukrainian "AT", Indonesian "PT").
 _SHORT = 2
+_LEADING = frozenset({"ao", "at", "pt"})
 # How alike (0-1) a misspelt word must be to count as a legal form's: a word of a phrase
 # ("joynt" for "joint"), or a form of one long word ("Aktiengeselschaft").
 _FUZZY_WORD = 0.78
@@ -343,7 +348,9 @@ _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 # Where a name says it is also known by another: "X a.k.a. Y", "X (formerly Y)", "X f/k/a Y".
 ALIAS_MARKER = re.compile(
     r"[\s,;(]+(?:a\.k\.a\.?|a/k/a|aka|f\.k\.a\.?|f/k/a|fka|d\.b\.a\.?|d/b/a|dba|t/a"
-    r"|also known as|formerly known as|formerly|trading as|doing business as)[\s:,]+",
+    r"|also known as|formerly known as|formerly|trading as|doing business as)[\s:,]+"
+    # Only with a name after it: "Trading AS" ending a name is a Norwegian company.
+    r"(?=\S)",
     re.IGNORECASE,
 )
 _BRACKETED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
@@ -502,10 +509,10 @@ def _without_forms(words: list[str]) -> tuple[list[str], list[LegalForm]]:
         index += length
     # A two-letter form stands only where forms chain to an end of the name.
     kept_spans: list[tuple[int, int, LegalForm]] = []
-    chained = _chained_to_ends(spans, len(words))
+    leading, trailing = _chained_to_ends(spans, len(words))
     for number, (start, end, form) in enumerate(spans):
         short = end - start == 1 and len(words[start]) <= _SHORT
-        if short and number not in chained:
+        if short and not (number in trailing or (number in leading and words[start] in _LEADING)):
             continue
         kept_spans.append((start, end, form))
     removed = {i for start, end, _ in kept_spans for i in range(start, end)}
@@ -513,23 +520,26 @@ def _without_forms(words: list[str]) -> tuple[list[str], list[LegalForm]]:
     return kept, [form for _, _, form in kept_spans]
 
 
-def _chained_to_ends(spans: list[tuple[int, int, LegalForm]], length: int) -> set[int]:
-    """Return the spans reaching the start or end of the name through forms and connectors."""
-    chained: set[int] = set()
+def _chained_to_ends(
+    spans: list[tuple[int, int, LegalForm]], length: int
+) -> tuple[set[int], set[int]]:
+    """Return the spans reaching the start of the name through other forms, and the end."""
+    leading: set[int] = set()
     position = 0
     for number, (start, end, _) in enumerate(spans):
         if start != position:
             break
-        chained.add(number)
+        leading.add(number)
         position = end
+    trailing: set[int] = set()
     position = length
     for number in range(len(spans) - 1, -1, -1):
         start, end, _ = spans[number]
         if end != position:
             break
-        chained.add(number)
+        trailing.add(number)
         position = start
-    return chained
+    return leading, trailing
 
 
 def _form_at(words: list[str], index: int) -> tuple[int, LegalForm] | None:

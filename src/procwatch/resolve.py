@@ -35,6 +35,10 @@ def key_matches(first: str, second: str) -> bool:
     return words == other_words and not (kind and other_kind)
 
 
+def _words(key: str) -> str:
+    return key.partition(KIND_MARK)[0]
+
+
 def keys_looked_up(key: str) -> list[str]:
     """Return the stored keys a lookup by `key` finds (key_matches), for an IN list.
 
@@ -83,18 +87,19 @@ def resolve_vendor(session: Reader, name: str) -> VendorName:
     vendor = find_vendor(session, name)
     if vendor is not None:
         return vendor
+    # Suggestions compare the words of keys; the kind of entity they say is no spelling.
     names = {
-        row.name_key: row.name
+        _words(row.name_key): row.name
         for row in session.execute(select(tables.vendors.c.name_key, tables.vendors.c.name))
     }
     aliases = tables.vendor_aliases.c
     names.update(
         {
-            row.alias_key: row.alias
+            _words(row.alias_key): row.alias
             for row in session.execute(select(aliases.alias_key, aliases.alias))
         }
     )
-    close = difflib.get_close_matches(name_key(name), list(names), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(_words(name_key(name)), list(names), n=3, cutoff=0.6)
     hint = f"; did you mean {_or_list([names[key] for key in close])}?" if close else ""
     raise NotFoundError(f"no vendor named {name!r}{hint}")
 
