@@ -38,7 +38,7 @@ NUMBER = 0.5
 FUNCTION = 0.1
 # Words found in many organisations' names (English and the main European languages).
 _COMMON_WORDS_TEXT = """
-    academy administration advisory agency agri agro air airlines airways alliance america
+    academy administration company advisory agency agri agro air airlines airways alliance america
     american asia asian associates association authority automotive aviation bank banca banco
     banque bau bureau branch brothers building builders business capital center centre chemical
     chemicals city civil club college commercial committee communications community construction
@@ -55,6 +55,8 @@ _COMMON_WORDS_TEXT = """
     services shipping society solutions southern stock supply supplies systems technical
     technologies technology telecom trade trading transport travel trust union university
     ventures western works world
+    grupo gruppo gruppe groupe empresa empresas ingenieria engenharia servicios servicos
+    industrias industrie comercial internacional nacional transportes logistica
 """
 COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 _FUNCTION_WORDS_TEXT = """
