@@ -31,7 +31,7 @@ from procwatch.names import name_aliases
             "LOGITRANS LOGISTICA ENGENHARIA E TRANSPORTES LDA",
         ),
         (
-            "Товариство з обмеженою відповідальністю «Альфа»",  # noqa: RUF001
+            "Товариство з обмеженою відповідальністю «Альфа»",
             "TOVARISTVO Z OBMEZHENOIU VIDPOVIDALNISTIU ALFA",
         ),
         ("Stripe LLC", "Stripe Limited Liability Company"),
