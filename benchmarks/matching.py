@@ -1,6 +1,7 @@
-"""Measure vendor matching on labelled name pairs, next to OpenSanctions' logic-v2.
+"""Measure vendor matching on labelled name pairs, next to OpenSanctions' logic-v2, and at scale.
 
 Usage: python benchmarks/matching.py [FOLDER]   (default ../shared/data/matching)
+       python benchmarks/matching.py --scale 25000 50000 [--baseline 10000]
 
 FOLDER holds `name-pairs.csv` (pairs of names labelled match or not, from nomenklatura's name
 benchmark) and `logicv2-results.csv` (logic-v2's prediction on the same pairs); see its README.
@@ -12,20 +13,37 @@ docs/benchmarks-matching.md the precision, recall and F1 of:
   - the duplicates scoring: a pair is predicted a match when `name_score` reaches
     DEFAULT_MIN_SCORE (the pairs `vendors duplicates` lists by default);
   - logic-v2, on the pairs it scored.
+It also checks that the blocking index of `vendors duplicates` (matching.candidate_pairs)
+proposes every labelled pair the scoring lists: blocking loses none of its recall.
+
+With --scale, it times `procwatch vendors duplicates` (a separate process; wall seconds and
+peak RSS from GNU time) on databases of generated vendors and their aliases
+(benchmarks/generate.py), and with --baseline the all-pairs comparison the command made
+before blocking (rapidfuzz's process.cdist over every pair of name keys), and writes the
+figures to the report's scale table.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import sys
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from procwatch.matching import DEFAULT_MIN_SCORE, name_score
-from procwatch.resolve import key_matches, name_key
-
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from procwatch.matching import (  # noqa: E402
+    DEFAULT_MIN_SCORE,
+    Vendorish,
+    candidate_pairs,
+    name_score,
+)
+from procwatch.resolve import key_matches, name_key  # noqa: E402
+
 DEFAULT_FOLDER = REPO / ".." / "shared" / "data" / "matching"
 REPORT = REPO / "docs" / "benchmarks-matching.md"
 ORGANISATIONS = frozenset({"Company", "Organization", "LegalEntity"})
@@ -37,6 +55,27 @@ NOISY_GROUP = "synth_companies"
 # The report's table is written between these lines; the prose around them is kept.
 BEGIN = "<!-- figures: written by benchmarks/matching.py -->"
 END = "<!-- end of figures -->"
+SCALE_BEGIN = "<!-- scale: written by benchmarks/matching.py --scale -->"
+SCALE_END = "<!-- end of scale -->"
+# The all-pairs comparison `vendors duplicates` made before blocking, for --baseline.
+ALL_PAIRS = """
+import sys
+from rapidfuzz import fuzz, process
+from sqlalchemy import create_engine, text
+
+engine = create_engine(sys.argv[1])
+with engine.connect() as connection:
+    keys = [k for (k,) in connection.execute(text("SELECT name_key FROM vendors"))]
+    keys += [k for (k,) in connection.execute(text("SELECT alias_key FROM vendor_aliases"))]
+found = 0
+for start in range(0, len(keys), 2000):
+    scores = process.cdist(
+        keys[start : start + 2000], keys, scorer=fuzz.token_sort_ratio, score_cutoff=85,
+        workers=-1,
+    )
+    found += int((scores > 0).sum())
+print(found)
+"""
 
 
 @dataclass(frozen=True)
@@ -171,6 +210,22 @@ def _row(label: str, predictions: Iterable[tuple[Pair, bool, bool]]) -> Row:
     return Row(label, key, duplicates, logic_v2)
 
 
+def blocking_recall(pairs: list[Pair]) -> tuple[int, int]:
+    """Return how many of the pairs the scoring lists the blocking index proposes, of all."""
+    names = sorted({name for pair in pairs for name in (pair.first, pair.second)})
+    number = {name: index for index, name in enumerate(names)}
+    proposed = candidate_pairs({index: Vendorish((name,)) for name, index in number.items()})
+    listed = [
+        pair
+        for pair in pairs
+        if pair.first != pair.second and name_score(pair.first, pair.second) >= DEFAULT_MIN_SCORE
+    ]
+    found = sum(
+        tuple(sorted((number[pair.first], number[pair.second]))) in proposed for pair in listed
+    )
+    return found, len(listed)
+
+
 def table(rows: list[Row]) -> str:
     """Return the figures as a Markdown table: pairs, then P / R / F1 of each matcher."""
     lines = [
@@ -192,17 +247,84 @@ def _figure(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
-def write_report(report: Path, figures: str) -> None:
+def write_report(report: Path, figures: str, begin: str = BEGIN, end: str = END) -> None:
     """Put `figures` between the report's markers, keeping the prose around them."""
-    text = report.read_text(encoding="utf-8") if report.exists() else f"{BEGIN}\n{END}\n"
-    head, _, rest = text.partition(BEGIN)
-    _, _, tail = rest.partition(END)
-    report.write_text(f"{head}{BEGIN}\n{figures}\n{END}{tail}", encoding="utf-8")
+    text = report.read_text(encoding="utf-8") if report.exists() else f"{begin}\n{end}\n"
+    if begin not in text:
+        text += f"\n{begin}\n{end}\n"
+    head, _, rest = text.partition(begin)
+    _, _, tail = rest.partition(end)
+    report.write_text(f"{head}{begin}\n{figures}\n{end}{tail}", encoding="utf-8")
+
+
+def scale(vendor_counts: list[int], baseline_counts: list[int]) -> str:
+    """Time `vendors duplicates` on generated vendors; return the figures as a table."""
+    from benchmarks.generate import Sizes
+    from benchmarks.run import PROCWATCH, build, run
+
+    lines = [
+        "| vendors | names (with aliases) | command | seconds | peak MB | pairs listed |",
+        "|--:|--:|---|--:|--:|--:|",
+    ]
+    for count in sorted(set(vendor_counts) | set(baseline_counts)):
+        with tempfile.TemporaryDirectory(prefix="matching-") as folder:
+            path = Path(folder) / "vendors.db"
+            url = f"sqlite:///{path}"
+            print(f"generating {count:,} vendors", file=sys.stderr)
+            build(
+                Path(folder), url, Sizes(contracts=0, vendors=count, buyers=120, measures=0), 2024
+            )
+            names = _count_names(url)
+            if count in vendor_counts:
+                done = run(
+                    [PROCWATCH, "--db", str(path), "vendors", "duplicates", "--format", "csv"]
+                )
+                listed = done.stdout.count("\n") - 1
+                lines.append(
+                    f"| {count:,} | {names:,} | `procwatch vendors duplicates` (blocking) "
+                    f"| {done.seconds:.1f} | {done.peak_mb:.0f} | {listed:,} |"
+                )
+                print(lines[-1], file=sys.stderr)
+            if count in baseline_counts:
+                done = run([sys.executable, "-c", ALL_PAIRS, url])
+                lines.append(
+                    f"| {count:,} | {names:,} | all pairs (process.cdist, before blocking) "
+                    f"| {done.seconds:.1f} | {done.peak_mb:.0f} | {int(done.stdout):,} name pairs |"
+                )
+                print(lines[-1], file=sys.stderr)
+    return "\n".join(lines)
+
+
+def _count_names(url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        total = connection.execute(
+            text("SELECT (SELECT count(*) FROM vendors) + (SELECT count(*) FROM vendor_aliases)")
+        ).scalar_one()
+    engine.dispose()
+    return int(total)
 
 
 def main(argv: list[str]) -> None:
-    folder = Path(argv[0]) if argv else DEFAULT_FOLDER
-    figures = table(measure(read_pairs(folder)))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("--scale", nargs="+", type=int, default=[], metavar="VENDORS")
+    parser.add_argument("--baseline", nargs="+", type=int, default=[], metavar="VENDORS")
+    args = parser.parse_args(argv)
+    if args.scale or args.baseline:
+        figures = scale(args.scale, args.baseline)
+        print(figures)
+        write_report(REPORT, figures, SCALE_BEGIN, SCALE_END)
+        return
+    pairs = read_pairs(args.folder)
+    found, listed = blocking_recall(pairs)
+    figures = table(measure(pairs)) + (
+        f"\n\nBlocking: the index proposes {found} of the {listed} labelled pairs the"
+        " duplicates scoring lists (all schemas), so scoring only its candidates loses"
+        f" {listed - found} of them."
+    )
     print(figures)
     write_report(REPORT, figures)
 

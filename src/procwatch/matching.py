@@ -336,6 +336,8 @@ def compare_vendors(
 # A blocking key shared by more names than this says too little to compare them all
 # ("china", "bank" written one letter short): those names are paired by their other keys.
 MAX_BLOCK = 500
+# Names written as one word up to this long also give each of their one-letter-short forms.
+MAX_JOINED = 24
 
 
 def blocking_keys(name: str) -> set[str]:
@@ -354,7 +356,11 @@ def blocking_keys(name: str) -> set[str]:
             if len(word) >= ALIKE_LENGTH + 1 and word in distinctive:
                 keys.update(word[:i] + word[i + 1 :] for i in range(len(word)))
         if len(words.words) > 1:
-            keys.add("".join(words.words))
+            joined = "".join(words.words)
+            keys.add(joined)
+            if len(joined) <= MAX_JOINED:
+                # "Andrang Heta" ~ "'Ndrangheta": run together and one letter apart.
+                keys.update(joined[:i] + joined[i + 1 :] for i in range(len(joined)))
             keys.add("".join(word[0] for word in words.words))
         keys.add("".join([*words.words, *(form.short.casefold() for form in words.forms)]))
     return keys
@@ -368,23 +374,39 @@ def candidate_pairs(
     Pairs of vendors are (smaller id, larger id); pairs of names are indexes into each
     vendor's names.
     """
-    # One flat list of names; blocks hold indexes into it (small ints, not tuples: 50,000
-    # vendors give about a million block entries).
+    from array import array
+
+    import numpy as np
+
+    # Every (key, name) as two flat integer arrays, sorted by key: 50,000 vendors give a
+    # few million of them, which as a dict of lists of strings would take hundreds of MB.
+    # Keys are hashed; two keys with one hash only add a pair to score.
     owners: list[tuple[int, int]] = []
-    blocks: dict[str, list[int]] = defaultdict(list)
+    hashes, members = array("q"), array("q")
     for vendor_id in sorted(vendors):
         for index, name in enumerate(vendors[vendor_id].names):
             number = len(owners)
             owners.append((vendor_id, index))
             for key in blocking_keys(name):
-                blocks[key].append(number)
+                hashes.append(hash(key))
+                members.append(number)
+    key_hashes = np.frombuffer(hashes, dtype=np.int64)
+    order = np.argsort(key_hashes, kind="stable")
+    sorted_hashes = key_hashes[order]
+    sorted_members = np.frombuffer(members, dtype=np.int64)[order]
+    bounds = np.flatnonzero(np.diff(sorted_hashes)) + 1
+    starts = np.concatenate(([0], bounds))
+    ends = np.concatenate((bounds, [len(sorted_hashes)]))
     pairs: dict[tuple[int, int], set[tuple[int, int]]] = defaultdict(set)
-    for members in blocks.values():
-        if len(members) < 2 or len({owners[m][0] for m in members}) > MAX_BLOCK:
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if end - start < 2:
             continue
-        for position, one in enumerate(members):
+        block = sorted(set(sorted_members[start:end].tolist()))
+        if len({owners[m][0] for m in block}) > MAX_BLOCK:
+            continue
+        for position, one in enumerate(block):
             first, first_name = owners[one]
-            for other in members[position + 1 :]:
+            for other in block[position + 1 :]:
                 second, second_name = owners[other]
                 if first != second:
                     pairs[first, second].add((first_name, second_name))
