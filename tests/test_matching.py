@@ -157,7 +157,13 @@ def test_vendors_of_different_countries_or_identifiers_score_lower() -> None:
 
 def test_blocking_keys_meet_typos_acronyms_and_words_run_together() -> None:
     assert "crstalord" in blocking_keys("CRISTALORD LIMITED") & blocking_keys("CRYSTALORD LTD")
-    assert "pla" in blocking_keys("PLA") & blocking_keys("People's Liberation Army")
+    assert "^pla" in blocking_keys("PLA")
+    assert "^^pla" in blocking_keys("People's Liberation Army")
+    acronyms = {1: Vendorish(("PLA",)), 2: Vendorish(("People's Liberation Army",))}
+    assert list(candidate_pairs(acronyms)) == [(1, 2)]
+    # Two names' initials alone never meet.
+    initials = {1: Vendorish(("Alpha Security",)), 2: Vendorish(("Atlas Systems",))}
+    assert candidate_pairs(initials) == {}
     assert "siemensag" in blocking_keys("SiemensAG") & blocking_keys("Siemens AG")
     assert "goodwill" in blocking_keys("Goodwill Company") & blocking_keys("Good Will Company")
     # Common words and numbers are no keys of a name that has distinctive ones.

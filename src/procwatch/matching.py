@@ -78,6 +78,7 @@ ALIKE_WORD = 0.75
 ALIKE_LENGTH = 4
 # An acronym ("PLA") stands for the initials of as many words ("People's Liberation Army").
 ACRONYM = 0.95
+ACRONYM_LENGTH = 6
 # Names written as one word count when this alike (0-1): "SiemensAG", "Good Will".
 JOINED = 0.9
 
@@ -184,7 +185,7 @@ def _align(first: Sequence[str], second: Sequence[str]) -> _Alignment:
 
 def _initials_run(word: str, words: list[str]) -> tuple[int, int] | None:
     """Return where in `words` a run of words has `word`'s letters as initials, if any."""
-    if not (2 <= len(word) <= 6 and word.isalpha()) or len(words) < len(word):
+    if not (2 <= len(word) <= ACRONYM_LENGTH and word.isalpha()) or len(words) < len(word):
         return None
     for start in range(len(words) - len(word) + 1):
         run = words[start : start + len(word)]
@@ -333,9 +334,15 @@ def compare_vendors(
     return Score(round(max(score, 0.0), 1), best.first, best.second, "; ".join(why))
 
 
-# A blocking key shared by more names than this says too little to compare them all
-# ("china", "bank" written one letter short): those names are paired by their other keys.
-MAX_BLOCK = 500
+# A blocking key shared by more vendors than this says too little to compare them all
+# ("china", "alpha" written one letter short): those names meet by their other keys, such
+# as the whole name run together, which alike names share however common their words.
+MAX_BLOCK = 100
+# A short word as an acronym ("^ibm"), and a name's initials ("^^ibm"): the initials meet
+# the word, never other names' initials (two names of the same two initials are no reason
+# to compare them).
+ACRONYM_KEY = "^"
+INITIALS_KEY = "^^"
 # Names written as one word up to this long also give each of their one-letter-short forms.
 MAX_JOINED = 24
 
@@ -361,7 +368,12 @@ def blocking_keys(name: str) -> set[str]:
             if len(joined) <= MAX_JOINED:
                 # "Andrang Heta" ~ "'Ndrangheta": run together and one letter apart.
                 keys.update(joined[:i] + joined[i + 1 :] for i in range(len(joined)))
-            keys.add("".join(word[0] for word in words.words))
+            initials = "".join(word[0] for word in words.words if word.isalpha())
+            if 2 <= len(initials) <= ACRONYM_LENGTH:
+                keys.add(INITIALS_KEY + initials)
+        for word in words.words:
+            if 2 <= len(word) <= ACRONYM_LENGTH and word.isalpha():
+                keys.add(ACRONYM_KEY + word)
         keys.add("".join([*words.words, *(form.short.casefold() for form in words.forms)]))
     return keys
 
@@ -388,8 +400,10 @@ def candidate_pairs(
             number = len(owners)
             owners.append((vendor_id, index))
             for key in blocking_keys(name):
-                hashes.append(hash(key))
-                members.append(number)
+                # The initials' side of an acronym block has its own bit (see INITIALS_KEY).
+                initials = key.startswith(INITIALS_KEY)
+                hashes.append(hash(key[1:] if initials else key))
+                members.append(2 * number + initials)
     key_hashes = np.frombuffer(hashes, dtype=np.int64)
     order = np.argsort(key_hashes, kind="stable")
     sorted_hashes = key_hashes[order]
@@ -402,12 +416,14 @@ def candidate_pairs(
         if end - start < 2:
             continue
         block = sorted(set(sorted_members[start:end].tolist()))
-        if len({owners[m][0] for m in block}) > MAX_BLOCK:
+        if len({owners[m >> 1][0] for m in block}) > MAX_BLOCK:
             continue
         for position, one in enumerate(block):
-            first, first_name = owners[one]
+            first, first_name = owners[one >> 1]
             for other in block[position + 1 :]:
-                second, second_name = owners[other]
+                if one & other & 1:
+                    continue
+                second, second_name = owners[other >> 1]
                 if first != second:
                     pairs[first, second].add((first_name, second_name))
     return pairs
