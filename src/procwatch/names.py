@@ -549,19 +549,9 @@ def _form_at(words: list[str], index: int) -> tuple[int, LegalForm] | None:
     word = words[index]
     if len(word) < _FUZZY_LENGTH:
         return None
-    from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    # Misspelt or cut short: only words of five letters or more, and phrases then need
-    # every word alike ("joynt stock company", "tovaristvo z obmezhenoiu").
-    alike = process.extract(
-        word,
-        _FUZZY_FIRST,
-        scorer=Levenshtein.normalized_similarity,
-        score_cutoff=_FUZZY_WORD,
-        limit=None,
-    )
-    for first, _, _ in alike:
+    for first in _alike_first_words(word):
         for phrase in _PHRASES_BY_FIRST[first]:
             window = words[index : index + len(phrase)]
             if len(phrase) == 1:
@@ -574,6 +564,24 @@ def _form_at(words: list[str], index: int) -> tuple[int, LegalForm] | None:
             ):
                 return len(phrase), LEGAL_FORMS[phrase]
     return None
+
+
+@functools.lru_cache(maxsize=65_536)
+def _alike_first_words(word: str) -> tuple[str, ...]:
+    """Return the first words of forms that `word` may be a misspelling of."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    # Misspelt or cut short: only words of five letters or more, and phrases then need
+    # every word alike ("joynt stock company", "tovaristvo z obmezhenoiu").
+    alike = process.extract(
+        word,
+        _FUZZY_FIRST,
+        scorer=Levenshtein.normalized_similarity,
+        score_cutoff=_FUZZY_WORD,
+        limit=None,
+    )
+    return tuple(first for first, _, _ in alike)
 
 
 def _alike_form_word(got: str, want: str) -> bool:
