@@ -74,7 +74,8 @@ for start in range(0, len(keys), 2000):
         workers=-1,
     )
     found += int((scores > 0).sum())
-print(found)
+# Pairs of two different names: not a name with itself, and each pair once.
+print((found - len(keys)) // 2)
 """
 
 
@@ -289,7 +290,7 @@ def scale(vendor_counts: list[int], baseline_counts: list[int]) -> str:
                 done = run([sys.executable, "-c", ALL_PAIRS, url])
                 lines.append(
                     f"| {count:,} | {names:,} | all pairs (process.cdist, before blocking) "
-                    f"| {done.seconds:.1f} | {done.peak_mb:.0f} | {int(done.stdout):,} name pairs |"
+                    f"| {done.seconds:.1f} | {done.peak_mb:.0f} | {int(done.stdout):,} pairs of names |"
                 )
                 print(lines[-1], file=sys.stderr)
     return "\n".join(lines)

@@ -337,7 +337,7 @@ def compare_vendors(
 # A blocking key shared by more vendors than this says too little to compare them all
 # ("china", "alpha" written one letter short): those names meet by their other keys, such
 # as the whole name run together, which alike names share however common their words.
-MAX_BLOCK = 100
+MAX_BLOCK = 50
 # A short word as an acronym ("^ibm"), and a name's initials ("^^ibm"): the initials meet
 # the word, never other names' initials (two names of the same two initials are no reason
 # to compare them).
@@ -358,10 +358,20 @@ def blocking_keys(name: str) -> set[str]:
     for variant, _ in _variants(name):
         words = name_words(variant)
         distinctive = [w for w in words.words if weight(w) == DISTINCTIVE]
-        for word in distinctive or [w for w in words.words if not w.isdigit()]:
+        for word in distinctive:
             keys.add(word)
-            if len(word) >= ALIKE_LENGTH + 1 and word in distinctive:
+            if len(word) >= ALIKE_LENGTH + 1:
                 keys.update(word[:i] + word[i + 1 :] for i in range(len(word)))
+        if not distinctive:
+            # Only common words: each with the name's number, if it has one, since names
+            # of common words and different numbers ("Management Company 23" and "5") are
+            # different organisations, and there are many of them.
+            plain = [w for w in words.words if not w.isdigit() and weight(w) > FUNCTION]
+            numbers = [w for w in words.words if w.isdigit()]
+            if numbers:
+                keys.update(f"{w} {n}" for w in plain for n in numbers)
+            else:
+                keys.update(plain)
         if len(words.words) > 1:
             joined = "".join(words.words)
             keys.add(joined)
