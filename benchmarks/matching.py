@@ -290,7 +290,8 @@ def scale(vendor_counts: list[int], baseline_counts: list[int]) -> str:
                 done = run([sys.executable, "-c", ALL_PAIRS, url])
                 lines.append(
                     f"| {count:,} | {names:,} | all pairs (process.cdist, before blocking) "
-                    f"| {done.seconds:.1f} | {done.peak_mb:.0f} | {int(done.stdout):,} pairs of names |"
+                    f"| {done.seconds:.1f} | {done.peak_mb:.0f} "
+                    f"| {int(done.stdout):,} pairs of names |"
                 )
                 print(lines[-1], file=sys.stderr)
     return "\n".join(lines)
