@@ -210,3 +210,35 @@ def test_importing_again_after_a_merge_keeps_it(session: Session) -> None:
     vendors = snapshot(session)["vendors"]
     import_debarred(session)
     assert snapshot(session)["vendors"] == vendors
+
+
+def test_vendors_sharing_a_key_stay_apart_and_are_listed_with_why(session: Session) -> None:
+    from procwatch.importers import VendorIndex
+
+    index = VendorIndex(session)
+    stock, _ = index.upsert(key="db-ag", name="Deutsche Bank AG")
+    limited, _ = index.upsert(key="db-gmbh", name="Deutsche Bank GmbH")
+    index.upsert(key="db-ch", name="Deutsche Bank (Schweiz) AG")
+    pairs = likely_duplicates(session, min_score=70)
+    assert [(p.score, p.first, p.second, p.why) for p in pairs] == [
+        (
+            97.0,
+            "Deutsche Bank AG",
+            "Deutsche Bank (Schweiz) AG",
+            "same name key; through the second without the bracketed part -3",
+        ),
+        (
+            80.0,
+            "Deutsche Bank AG",
+            "Deutsche Bank GmbH",
+            "same words; different legal forms (AG vs GmbH) -20",
+        ),
+        (
+            77.0,
+            "Deutsche Bank GmbH",
+            "Deutsche Bank (Schweiz) AG",
+            "same words; different legal forms (GmbH vs AG) -20;"
+            " through the second without the bracketed part -3",
+        ),
+    ]
+    assert stock != limited
