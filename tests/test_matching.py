@@ -42,6 +42,7 @@ from procwatch.names import name_aliases
         ("Goodwill Company", "Good Will Company"),
         ("IBM", "International Business Machines"),
         ("PLA", "People's Liberation Army"),
+        ("U.S. Department of State", "United States Department of State"),
         ("TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN", "TACTICAL MISSILES CORPORATION JSC"),
         # A bracketed part and "f/k/a" hold other names.
         ("Deutsche Bank (Schweiz) AG", "Deutsche Bank AG"),
@@ -80,6 +81,8 @@ def test_spellings_of_one_organisation_are_listed(first: str, second: str) -> No
         ("CRYSTALORD SYSTEMS LIMITED", "CRYSTALORD LTD", "not shared: systems"),
         ("Deutsche Bank Trust Company", "Deutsche Bank", "not shared: trust"),
         ("Alfa Holdings", "Alfa", "not shared: holdings"),
+        # Two letters alone are no acronym: "AL" is not "ACTeam Logistics".
+        ("ACTeam Logistics Ltd.", "AL KAYALI CORPORATION", "no word shared"),
         (
             "Alpha Construction Engineering Group",
             "Beta Construction Engineering Group",

@@ -123,6 +123,7 @@ def test_name_key_transliterates_and_drops_written_out_legal_forms(name: str, ke
         ("3 Percenters", "Three Percenters"),
         ("First Bank Int'l", "First Bank International"),
         ("A.B.C. Company", "ABC Co."),
+        ("A & C International", "A.C. International"),
     ],
 )
 def test_name_key_is_the_same_for_spellings_of_one_name(first: str, second: str) -> None:

@@ -79,6 +79,8 @@ ALIKE_LENGTH = 4
 # An acronym ("PLA") stands for the initials of as many words ("People's Liberation Army").
 ACRONYM = 0.95
 ACRONYM_LENGTH = 6
+# Shorter acronyms need a shared word beside them; blocking keys are only the longer ones.
+MIN_ACRONYM = 3
 # Names written as one word count when this alike (0-1): "SiemensAG", "Good Will".
 JOINED = 0.9
 
@@ -157,6 +159,10 @@ def _align(first: Sequence[str], second: Sequence[str]) -> _Alignment:
     # Acronyms: "PLA" for "People's Liberation Army", "IBM" for "International Business ...".
     for source, target, flip in ((left_a, left_b, False), (left_b, left_a, True)):
         for word in list(source):
+            # Two letters are often a word ("Al", "As") or chance initials: they count as
+            # an acronym ("U.S." for "United States") only beside words the names share.
+            if len(word) < MIN_ACRONYM and not pairs:
+                continue
             run = _initials_run(word, target)
             if run is not None:
                 source.remove(word)
@@ -379,10 +385,10 @@ def blocking_keys(name: str) -> set[str]:
                 # "Andrang Heta" ~ "'Ndrangheta": run together and one letter apart.
                 keys.update(joined[:i] + joined[i + 1 :] for i in range(len(joined)))
             initials = "".join(word[0] for word in words.words if word.isalpha())
-            if 2 <= len(initials) <= ACRONYM_LENGTH:
+            if MIN_ACRONYM <= len(initials) <= ACRONYM_LENGTH:
                 keys.add(INITIALS_KEY + initials)
         for word in words.words:
-            if 2 <= len(word) <= ACRONYM_LENGTH and word.isalpha():
+            if MIN_ACRONYM <= len(word) <= ACRONYM_LENGTH and word.isalpha():
                 keys.add(ACRONYM_KEY + word)
         keys.add("".join([*words.words, *(form.short.casefold() for form in words.forms)]))
     return keys

@@ -402,7 +402,7 @@ def name_words(name: str) -> NameWords:
     while len(words) > 1 and (words[0] in HONORIFICS or words[0] == "the"):
         words = words[1:]
     kept, forms = _without_forms(words)
-    kept = [word for word in kept if word not in CONNECTORS]
+    kept = _join_letters([word for word in kept if word not in CONNECTORS])
     if not kept:
         # A name that is all legal form ("Limited", "Management Company" is not): keep it.
         return NameWords(tuple(word for word in words if word not in CONNECTORS) or tuple(raw), ())
@@ -466,6 +466,24 @@ def to_ascii(text: str) -> str:
         else:
             chars.append(anyascii(char).lower())
     return "".join(chars)
+
+
+def _join_letters(words: list[str]) -> list[str]:
+    """Join single letters into one word: "A & C International" is "AC International"."""
+    joined: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and word.isalpha():
+            run.append(word)
+            continue
+        if len(run) > 1:
+            joined.append("".join(run))
+        else:
+            joined.extend(run)
+        run = []
+        if word:
+            joined.append(word)
+    return joined
 
 
 def _numbers(words: list[str]) -> list[str]:
