@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO))
 
 from procwatch.matching import (  # noqa: E402
     DEFAULT_MIN_SCORE,
-    Vendorish,
+    VendorNames,
     candidate_pairs,
     name_score,
 )
@@ -215,7 +215,7 @@ def blocking_recall(pairs: list[Pair]) -> tuple[int, int]:
     """Return how many of the pairs the scoring lists the blocking index proposes, of all."""
     names = sorted({name for pair in pairs for name in (pair.first, pair.second)})
     number = {name: index for index, name in enumerate(names)}
-    proposed = candidate_pairs({index: Vendorish((name,)) for name, index in number.items()})
+    proposed = candidate_pairs({index: VendorNames((name,)) for name, index in number.items()})
     listed = [
         pair
         for pair in pairs

@@ -2,7 +2,7 @@ import pytest
 
 from procwatch.matching import (
     DEFAULT_MIN_SCORE,
-    Vendorish,
+    VendorNames,
     blocking_keys,
     candidate_pairs,
     compare_names,
@@ -147,14 +147,14 @@ def test_aliases_in_a_name() -> None:
 
 
 def test_vendors_of_different_countries_or_identifiers_score_lower() -> None:
-    one = Vendorish(("Future Netwings Ltd",), "IN", frozenset({("IN-CIN", "U1")}))
-    other = Vendorish(("Future Netwings Ltd",), "BD", frozenset({("IN-CIN", "U2")}))
+    one = VendorNames(("Future Netwings Ltd",), "IN", frozenset({("IN-CIN", "U1")}))
+    other = VendorNames(("Future Netwings Ltd",), "BD", frozenset({("IN-CIN", "U2")}))
     score = compare_vendors(one, other, [(0, 0)])
     assert score.score == 50.0
     assert score.why == (
         "same name key; different countries (IN vs BD) -10; different identifiers (IN-CIN) -40"
     )
-    same = compare_vendors(one, Vendorish(("FUTURE NETWINGS LIMITED",), "IN"), [(0, 0)])
+    same = compare_vendors(one, VendorNames(("FUTURE NETWINGS LIMITED",), "IN"), [(0, 0)])
     assert (same.score, same.why) == (100.0, "same name key")
 
 
@@ -162,10 +162,10 @@ def test_blocking_keys_meet_typos_acronyms_and_words_run_together() -> None:
     assert "crstalord" in blocking_keys("CRISTALORD LIMITED") & blocking_keys("CRYSTALORD LTD")
     assert "^pla" in blocking_keys("PLA")
     assert "^^pla" in blocking_keys("People's Liberation Army")
-    acronyms = {1: Vendorish(("PLA",)), 2: Vendorish(("People's Liberation Army",))}
+    acronyms = {1: VendorNames(("PLA",)), 2: VendorNames(("People's Liberation Army",))}
     assert list(candidate_pairs(acronyms)) == [(1, 2)]
     # Two names' initials alone never meet.
-    initials = {1: Vendorish(("Alpha Security",)), 2: Vendorish(("Atlas Systems",))}
+    initials = {1: VendorNames(("Alpha Security",)), 2: VendorNames(("Atlas Systems",))}
     assert candidate_pairs(initials) == {}
     assert "siemensag" in blocking_keys("SiemensAG") & blocking_keys("Siemens AG")
     assert "goodwill" in blocking_keys("Goodwill Company") & blocking_keys("Good Will Company")
@@ -175,11 +175,11 @@ def test_blocking_keys_meet_typos_acronyms_and_words_run_together() -> None:
 
 def test_candidates_are_pairs_sharing_a_key_and_duplicates_score_them() -> None:
     vendors = {
-        1: Vendorish(("Hikvision Digital Technology Co. Ltd.", "Hangzhou Hikvision")),
-        2: Vendorish(("Hikvison Digital Technology",)),
-        3: Vendorish(("Zenith Supplies",)),
-        4: Vendorish(("Deutsche Bank AG",)),
-        5: Vendorish(("Deutsche Bank GmbH",)),
+        1: VendorNames(("Hikvision Digital Technology Co. Ltd.", "Hangzhou Hikvision")),
+        2: VendorNames(("Hikvison Digital Technology",)),
+        3: VendorNames(("Zenith Supplies",)),
+        4: VendorNames(("Deutsche Bank AG",)),
+        5: VendorNames(("Deutsche Bank GmbH",)),
     }
     pairs = candidate_pairs(vendors)
     assert sorted(pairs) == [(1, 2), (4, 5)]
@@ -194,6 +194,6 @@ def test_a_key_in_too_many_vendors_blocks_nothing(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(procwatch.matching, "MAX_BLOCK", 2)
     vendors = {
-        n: Vendorish((f"Zorbex {word}",)) for n, word in enumerate(["Alfa", "Beta", "Gamma"])
+        n: VendorNames((f"Zorbex {word}",)) for n, word in enumerate(["Alfa", "Beta", "Gamma"])
     }
     assert candidate_pairs(vendors) == {}

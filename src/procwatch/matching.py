@@ -86,8 +86,8 @@ JOINED = 0.9
 
 
 @dataclass(frozen=True)
-class Vendorish:
-    """What matching knows of a vendor: its names, home country and identifiers."""
+class VendorNames:
+    """A vendor as matching sees it: its names (name first, then aliases), home country, ids."""
 
     names: tuple[str, ...]
     country: str | None = None
@@ -311,7 +311,7 @@ def name_score(first: str, second: str) -> float:
 
 
 def compare_vendors(
-    first: Vendorish, second: Vendorish, name_pairs: Iterable[tuple[int, int]]
+    first: VendorNames, second: VendorNames, name_pairs: Iterable[tuple[int, int]]
 ) -> Score:
     """Score two vendors by their most alike names, then by country and identifiers."""
     best: Score | None = None
@@ -395,7 +395,7 @@ def blocking_keys(name: str) -> set[str]:
 
 
 def candidate_pairs(
-    vendors: Mapping[int, Vendorish],
+    vendors: Mapping[int, VendorNames],
 ) -> dict[tuple[int, int], set[tuple[int, int]]]:
     """Return the pairs of vendors worth scoring, each with the pairs of names that met.
 
@@ -446,7 +446,7 @@ def candidate_pairs(
 
 
 def find_duplicates(
-    vendors: Mapping[int, Vendorish], min_score: float = DEFAULT_MIN_SCORE
+    vendors: Mapping[int, VendorNames], min_score: float = DEFAULT_MIN_SCORE
 ) -> list[tuple[int, int, Score]]:
     """Return pairs of vendors scoring at least `min_score`, most alike first."""
     found = []

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from procwatch.db import chunked
 from procwatch.errors import InvalidInputError, NotFoundError
-from procwatch.matching import DEFAULT_MIN_SCORE, Vendorish, find_duplicates
+from procwatch.matching import DEFAULT_MIN_SCORE, VendorNames, find_duplicates
 from procwatch.models import (
     Citation,
     Contract,
@@ -88,7 +88,7 @@ def likely_duplicates(
     ):
         identifiers.setdefault(vendor_id, set()).add((scheme, identifier))
     vendors = {
-        vendor_id: Vendorish(
+        vendor_id: VendorNames(
             names=tuple(dict.fromkeys(vendor_names)),
             country=countries[vendor_id],
             identifiers=frozenset(identifiers.get(vendor_id, ())),
