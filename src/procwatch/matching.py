@@ -3,7 +3,7 @@
 A score is the weighted share of words two names have in common (names.name_words: legal
 forms, titles, "the", "&" and number spellings already out), where distinctive words weigh
 more than the words many firms share ("construction", "group", a branch number). Then
-qualifiers lower it: different legal forms of one family (AG vs GmbH), a different country
+qualifiers lower it: legal forms of different kinds (AG vs GmbH), a different country
 named in each ("Government of Estonia" vs "of Ethiopia"), different numbers, different home
 countries, different identifiers. Every score comes with the reasons that made it.
 
