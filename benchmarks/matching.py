@@ -32,6 +32,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -268,42 +269,68 @@ def write_report(report: Path, figures: str, begin: str = BEGIN, end: str = END)
     report.write_text(f"{head}{begin}\n{figures}\n{end}{tail}", encoding="utf-8")
 
 
-def scale(vendor_counts: list[int], baseline_counts: list[int]) -> str:
-    """Time `vendors duplicates` on generated vendors; return the figures as a table."""
+def scale(vendor_counts: list[int], baseline_counts: list[int], repeat: int = 3) -> str:
+    """Time `vendors duplicates` on generated vendors; return the figures as a table.
+
+    Every database is built first; then the runs of all sizes are interleaved `repeat`
+    times, so that load from other work on the machine falls on each size alike, and each
+    size's median time and largest peak are reported.
+    """
+    import statistics
+
     from benchmarks.generate import Sizes
     from benchmarks.run import PROCWATCH, build, run
 
+    counts = sorted(set(vendor_counts) | set(baseline_counts))
     lines = [
-        "| vendors | names (with aliases) | command | seconds | peak MB | pairs listed |",
+        f"| vendors | names (with aliases) | command | seconds (median of {repeat}) | peak MB"
+        " | pairs listed |",
         "|--:|--:|---|--:|--:|--:|",
     ]
-    for count in sorted(set(vendor_counts) | set(baseline_counts)):
-        with tempfile.TemporaryDirectory(prefix="matching-") as folder:
-            path = Path(folder) / "vendors.db"
-            url = f"sqlite:///{path}"
+    with tempfile.TemporaryDirectory(prefix="matching-") as folder:
+        urls, names, commands = {}, {}, []
+        for count in counts:
+            workdir = Path(folder) / str(count)
+            workdir.mkdir()
+            path = workdir / "vendors.db"
+            urls[count] = f"sqlite:///{path}"
             print(f"generating {count:,} vendors", file=sys.stderr)
-            build(
-                Path(folder), url, Sizes(contracts=0, vendors=count, buyers=120, measures=0), 2024
-            )
-            names = _count_names(url)
+            sizes = Sizes(contracts=0, vendors=count, buyers=120, measures=0)
+            build(workdir, urls[count], sizes, 2024)
+            names[count] = _count_names(urls[count])
             if count in vendor_counts:
-                done = run(
-                    [PROCWATCH, "--db", str(path), "vendors", "duplicates", "--format", "csv"]
+                commands.append(
+                    (
+                        count,
+                        "`procwatch vendors duplicates` (blocking)",
+                        [PROCWATCH, "--db", str(path), "vendors", "duplicates", "--format", "csv"],
+                    )
                 )
-                listed = done.stdout.count("\n") - 1
-                lines.append(
-                    f"| {count:,} | {names:,} | `procwatch vendors duplicates` (blocking) "
-                    f"| {done.seconds:.1f} | {done.peak_mb:.0f} | {listed:,} |"
-                )
-                print(lines[-1], file=sys.stderr)
             if count in baseline_counts:
-                done = run([sys.executable, "-c", ALL_PAIRS, url])
-                lines.append(
-                    f"| {count:,} | {names:,} | all pairs (process.cdist, before blocking) "
-                    f"| {done.seconds:.1f} | {done.peak_mb:.0f} "
-                    f"| {int(done.stdout):,} pairs of names |"
+                commands.append(
+                    (
+                        count,
+                        "all pairs (process.cdist, before blocking)",
+                        [sys.executable, "-c", ALL_PAIRS, urls[count]],
+                    )
                 )
-                print(lines[-1], file=sys.stderr)
+        runs: dict[int, list[Any]] = {number: [] for number in range(len(commands))}
+        for round_ in range(repeat):
+            for number, (count, label, command) in enumerate(commands):
+                print(f"run {round_ + 1}/{repeat}: {count:,} {label}", file=sys.stderr)
+                runs[number].append(run(command))
+        for number, (count, label, _) in enumerate(commands):
+            done = runs[number]
+            seconds = statistics.median(r.seconds for r in done)
+            peak = max(r.peak_mb for r in done)
+            if label.startswith("all pairs"):
+                listed = f"{int(done[0].stdout):,} pairs of names"
+            else:
+                listed = f"{done[0].stdout.count(chr(10)) - 1:,}"
+            lines.append(
+                f"| {count:,} | {names[count]:,} | {label} | {seconds:.1f} | {peak:.0f}"
+                f" | {listed} |"
+            )
     return "\n".join(lines)
 
 
@@ -324,9 +351,10 @@ def main(argv: list[str]) -> None:
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--scale", nargs="+", type=int, default=[], metavar="VENDORS")
     parser.add_argument("--baseline", nargs="+", type=int, default=[], metavar="VENDORS")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each size (median)")
     args = parser.parse_args(argv)
     if args.scale or args.baseline:
-        figures = scale(args.scale, args.baseline)
+        figures = scale(args.scale, args.baseline, args.repeat)
         largest = max([*args.scale, *args.baseline])
         found, listed = blocking_recall(read_pairs(args.folder), largest)
         figures += (

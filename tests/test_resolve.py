@@ -130,6 +130,13 @@ def test_name_key_is_the_same_for_spellings_of_one_name(first: str, second: str)
     assert name_key(first) == name_key(second)
 
 
+def test_and_between_words_goes_but_a_last_letter_stays() -> None:
+    assert name_key("Rieder y Hijos") == "rieder hijos"
+    assert name_key("Vitamin E") == "vitamin e"
+    # "GmbH & Co. KG" is a partnership whose partner is a GmbH: the last form says the kind.
+    assert name_key("Müller GmbH & Co. KG") == "muller #partnership"
+
+
 def test_group_and_holding_are_words_of_the_name_not_legal_forms() -> None:
     assert name_key("Nanshan Group Co Ltd") == "nanshan group #limited"
     assert name_key("Alfa Holdings") != name_key("Alfa")

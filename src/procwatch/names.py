@@ -401,11 +401,13 @@ def name_words(name: str) -> NameWords:
     words = _numbers([ABBREVIATIONS.get(word, word) for word in raw])
     while len(words) > 1 and (words[0] in HONORIFICS or words[0] == "the"):
         words = words[1:]
+    # Connectors go first, so that "GmbH & Co. KG" is three forms in a row.
+    words = _without_connectors(words)
     kept, forms = _without_forms(words)
-    kept = _join_letters([word for word in kept if word not in CONNECTORS])
+    kept = _join_letters(kept)
     if not kept:
         # A name that is all legal form ("Limited", "Management Company" is not): keep it.
-        return NameWords(tuple(word for word in words if word not in CONNECTORS) or tuple(raw), ())
+        return NameWords(tuple(words) or tuple(raw), ())
     return NameWords(tuple(kept), tuple(forms))
 
 
@@ -466,6 +468,12 @@ def to_ascii(text: str) -> str:
         else:
             chars.append(anyascii(char).lower())
     return "".join(chars)
+
+
+def _without_connectors(words: list[str]) -> list[str]:
+    """Drop "and" and its equivalents between two words ("Vitamin E" keeps its "e")."""
+    last = len(words) - 1
+    return [w for i, w in enumerate(words) if not (w in CONNECTORS and 0 < i < last)]
 
 
 def _join_letters(words: list[str]) -> list[str]:
