@@ -3,9 +3,11 @@ import struct
 from sqlalchemy.orm import Session
 
 from procwatch.screening.chart import HEIGHT_PX, MAX_LANES, WIDTH_PX, lanes_to_draw, timeline_png
+from procwatch.screening.origin import ReportOrigin
 from procwatch.screening.timeline import Timeline, TimelineEvent, vendor_timeline
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+ORIGIN = ReportOrigin("2025-06-01", "2025-06-01T12:00:00Z", "0.1.0", "procwatch.db")
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -24,7 +26,7 @@ def test_chart_is_a_png_of_the_expected_size(session: Session) -> None:
 
 
 def test_empty_chart_is_still_a_png() -> None:
-    assert png_size(timeline_png(Timeline(vendor="Acme", events=[]))) == (1200, 675)
+    assert png_size(timeline_png(Timeline(vendor="Acme", origin=ORIGIN, events=[]))) == (1200, 675)
 
 
 def _event(country: str, kind: str, date: str) -> TimelineEvent:
@@ -57,4 +59,5 @@ def test_a_busy_vendor_keeps_the_lanes_with_measures_then_the_busiest() -> None:
     # least busy others go.
     assert "C00" in lanes
     assert not {"C01", "C02", "C03"} & set(lanes)
-    assert png_size(timeline_png(Timeline(vendor="Busy", events=events))) == (1200, 675)
+    chart = timeline_png(Timeline(vendor="Busy", origin=ORIGIN, events=events))
+    assert png_size(chart) == (1200, 675)

@@ -140,8 +140,12 @@ def render(
     title: str | None = None,
     record_type: type | None = None,
     limit: int | None = None,
+    caption: str | None = None,
 ) -> None:
-    """Print records in a format; CSV and JSON carry every field, the table the given columns."""
+    """Print records in a format; CSV and JSON carry every field, the table the given columns.
+
+    A caption (a report's date and origin) is printed under the table.
+    """
     from procwatch.output import open_output
 
     every = records
@@ -164,6 +168,9 @@ def render(
             console = make_console(handle if output else None)
             console.print(build_table(every, columns, title, rows=len(records)))
             print_shown(console, len(records), len(every))
+            if caption:
+                # One line however narrow the terminal: the terminal wraps it, not Rich.
+                console.print(caption, markup=False, highlight=False, soft_wrap=True)
 
 
 def shown_rows(records: Sequence[T], fmt: OutputFormat, limit: int | None) -> Sequence[T]:
@@ -224,3 +231,12 @@ def _collapse(
 
 def _cell(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def write_json(value: Any, output: Path | None) -> None:
+    """Write one value as indented JSON (amounts as strings) to a file or stdout."""
+    from procwatch.output import open_output
+
+    with open_output(output) as handle:
+        json.dump(plain(value), handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
