@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from procwatch.dates import PartialDate
 from procwatch.queries.citations import SourceRef
+from procwatch.queries.contracts import FindingRecord
 from procwatch.queries.vendors import vendor_profile
 from procwatch.screening.origin import ReportOrigin, report_origin
 from procwatch.screening.periods import Certainty, happened_by, sort_key
@@ -34,6 +35,8 @@ class TimelineEvent:
     amount_is_estimate: bool
     key: str
     sources: list[SourceRef]
+    # Documented problems with a contract (an audit's overpayment); none for measures.
+    findings: list[FindingRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ def vendor_timeline(
             amount_is_estimate=c.amount_is_estimate,
             key=c.key,
             sources=c.sources,
+            findings=c.findings,
         )
         for c in profile.contracts
     ]
