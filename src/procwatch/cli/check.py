@@ -110,15 +110,16 @@ def _print_report(report: "CheckReport", console: "Console") -> None:
         console.print(Text(view.caveat))
     if view.jurisdictions:
         table = Table(title="Jurisdictions", show_lines=True)
-        table.add_column("Jurisdiction")
+        table.add_column("Jurisdiction", max_width=24)
         table.add_column("What and when")
         for row in view.jurisdictions:
             lines = [*row.measure_lines, *row.contract_lines[:TERMINAL_CONTRACTS]]
             hidden = len(row.contract_lines) - TERMINAL_CONTRACTS
             if hidden > 0:
                 lines.append(
-                    f"{len(row.contract_lines):,} contracts ({row.contracts_by_year}; "
-                    f"{row.contract_totals}): {hidden:,} more, {MORE}"
+                    f"{len(row.contract_lines):,} contracts in all, by year "
+                    f"{row.contracts_by_year}; worth {row.contract_totals}. "
+                    f"{hidden:,} more: {MORE}."
                 )
             lines += row.union_lines
             name = row.heading + (f"\n{row.relation}" if row.relation else "")

@@ -121,12 +121,52 @@ def _print_profile(profile: Any, output: Path | None, limit: int | None) -> None
                 str(row.estimated),
             )
         console.print(totals)
+        console.print(_jurisdiction_tallies(profile.contracts))
         measures = [m for country in profile.measures_by_country.values() for m in country]
         contracts = shown_rows(profile.contracts, OutputFormat.table, limit)
         rows = len(contracts)
-        console.print(build_table(profile.contracts, CONTRACT_COLUMNS, "Contracts", rows=rows))
+        of = f"of {profile.name}"
+        width = console.width
+        table = build_table(
+            profile.contracts,
+            CONTRACT_COLUMNS,
+            f"Contracts {of}",
+            rows=rows,
+            hide={"Vendor"},
+            width=width,
+        )
+        console.print(table)
         print_shown(console, rows, len(profile.contracts))
-        console.print(build_table(measures, MEASURE_COLUMNS, "Measures by country"))
+        console.print(
+            build_table(
+                measures, MEASURE_COLUMNS, f"Measures {of} by country", hide={"Vendor"}, width=width
+            )
+        )
+
+
+def _jurisdiction_tallies(contracts: Any) -> Any:
+    # Thousands of contracts read as a few lines: how many per jurisdiction, when, how much.
+    from collections import defaultdict
+
+    from rich.table import Table
+    from rich.text import Text
+
+    from procwatch.tallies import tally
+
+    by_country: dict[str, list[Any]] = defaultdict(list)
+    for contract in contracts:
+        by_country[f"{contract.country_name} ({contract.country})"].append(contract)
+    table = Table(title="Contracts by jurisdiction and year")
+    table.add_column("Jurisdiction", max_width=20)
+    table.add_column("Contracts", justify="right", no_wrap=True)
+    table.add_column("By year")
+    table.add_column("Total")
+    for name, rows in sorted(by_country.items(), key=lambda item: -len(item[1])):
+        counted = tally(rows)
+        table.add_row(
+            Text(name), f"{counted.contracts:,}", Text(counted.by_year), Text(counted.totals)
+        )
+    return table
 
 
 PROFILE_CSV_FIELDS = [

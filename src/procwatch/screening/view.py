@@ -6,20 +6,14 @@ words its lines once, so that the terminal and the Markdown report cannot drift 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
-from procwatch.dates import PartialDate, format_period
+from procwatch.dates import format_period
 from procwatch.queries.citations import SourceRef
 from procwatch.screening.flags import FLAGS
-from procwatch.screening.report import (
-    LEVEL_RULE,
-    CheckReport,
-    ContractEntry,
-    citation_numbers,
-)
+from procwatch.screening.report import LEVEL_RULE, CheckReport, citation_numbers
+from procwatch.tallies import tally
 
 NOT_A_CLEARANCE = (
     "This is not a clearance: the database may simply hold no records about this vendor."
@@ -113,8 +107,8 @@ def report_view(report: CheckReport) -> ReportView:
                     f"through the {m.country}: {m.label}{cite(m.sources)}"
                     for m in row.through_unions
                 ],
-                contracts_by_year=_by_year(row.contracts),
-                contract_totals=_totals(row.contracts),
+                contracts_by_year=tally(row.contracts).by_year,
+                contract_totals=tally(row.contracts).totals,
             )
         )
     flags = [
@@ -147,28 +141,3 @@ def report_view(report: CheckReport) -> ReportView:
         sources=[(number, source) for source, number in numbers.items()],
         documents=list({source.source: source.title for source in numbers}.items()),
     )
-
-
-def _by_year(contracts: list[ContractEntry]) -> str:
-    years = Counter(str(PartialDate.parse(c.date).year) if c.date else "undated" for c in contracts)
-    return ", ".join(f"{year}: {count:,}" for year, count in sorted(years.items()))
-
-
-def _totals(contracts: list[ContractEntry]) -> str:
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    estimated: set[str] = set()
-    unknown = 0
-    for contract in contracts:
-        if contract.amount is None or contract.currency is None:
-            unknown += 1
-            continue
-        totals[contract.currency] += Decimal(contract.amount)
-        if contract.amount_is_estimate:
-            estimated.add(contract.currency)
-    parts = [
-        f"{'~' if currency in estimated else ''}{total:,} {currency}"
-        for currency, total in sorted(totals.items())
-    ]
-    if unknown:
-        parts.append(f"{unknown:,} of unknown value")
-    return "; ".join(parts)
