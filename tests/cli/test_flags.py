@@ -74,7 +74,7 @@ def test_list_of_definitions(procwatch: Procwatch) -> None:
     [
         (
             ["--flag", "PW-NOPE"],
-            5,
+            2,
             "Error: unknown flag 'PW-NOPE'; expected one of PW-NONCOMPETITIVE, "
             "PW-REPEAT-NONCOMPETITIVE, PW-PRICE-FINDING, PW-SIGNED-WHILE-BANNED, "
             "PW-SIGNED-WHILE-INVESTIGATED\n",

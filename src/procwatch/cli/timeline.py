@@ -9,6 +9,7 @@ from procwatch.cli.options import AsOfOption
 from procwatch.cli.render import (
     Column,
     FormatOption,
+    LimitOption,
     OutputFormat,
     OutputOption,
     VendorArgument,
@@ -47,6 +48,7 @@ def timeline(
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    limit: LimitOption = None,
 ) -> None:
     """Show a vendor's contracts and measures in date order across jurisdictions.
 
@@ -75,6 +77,7 @@ def timeline(
         title=title,
         record_type=TimelineEvent,
         caption=caption,
+        limit=limit,
     )
 
 

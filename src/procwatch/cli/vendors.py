@@ -23,8 +23,26 @@ class DefaultToList(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            _refuse_a_mistyped_command(ctx, args[0] if args else "", list(self.commands))
             args = ["list", *args]
         return super().parse_args(ctx, args)
+
+
+def _refuse_a_mistyped_command(ctx: Any, word: str, commands: list[str]) -> None:
+    # `vendors lst` is a typo for `list` far more often than a search for "lst": say so
+    # rather than search silently; a search that looks like a command is one `list` away.
+    import difflib
+
+    close = difflib.get_close_matches(word.lower(), commands, n=1, cutoff=0.75)
+    if close and not word.startswith("-"):
+        # As click words its own usage errors (Typer vendors click, so its class is private).
+        typer.echo(
+            f"{ctx.get_usage()}\nTry '{ctx.command_path} -h' for help.\n\n"
+            f"Error: No such command {word!r}. Did you mean {close[0]!r}? "
+            f"(To search for it: procwatch vendors list {word})",
+            err=True,
+        )
+        raise typer.Exit(2)
 
 
 app = typer.Typer(
@@ -59,7 +77,8 @@ def list_(
 
     with open_connection(ctx) as connection:
         records = list_vendors(connection, search)
-    render(records, COLUMNS, fmt, output, title="Vendors", record_type=VendorSummary, limit=limit)
+    title = f"Vendors matching {search!r}" if search else "Vendors"
+    render(records, COLUMNS, fmt, output, title=title, record_type=VendorSummary, limit=limit)
 
 
 def vendor(
@@ -249,8 +268,7 @@ def duplicates(
         ),
     ] = 85.0,
     limit: Annotated[
-        int | None,
-        typer.Option("--limit", help="List at most this many pairs.", min=1),
+        int | None, limit_option("List at most this many pairs (default and 0: all).")
     ] = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -260,7 +278,7 @@ def duplicates(
     from procwatch.vendors import DuplicatePair, likely_duplicates
 
     with open_session(ctx) as session:
-        pairs = likely_duplicates(session, min_score, limit)
+        pairs = likely_duplicates(session, min_score, limit or None)
     render(
         pairs, DUPLICATE_COLUMNS, fmt, output, title="Likely duplicates", record_type=DuplicatePair
     )
@@ -318,6 +336,7 @@ def merges(
     ctx: typer.Context,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    limit: LimitOption = None,
 ) -> None:
     """List recorded vendor merges, newest first, with the ones undone."""
     from procwatch.cli.render import render
@@ -325,4 +344,12 @@ def merges(
 
     with open_session(ctx) as session:
         records = list_merges(session)
-    render(records, MERGE_COLUMNS, fmt, output, title="Vendor merges", record_type=MergeRecord)
+    render(
+        records,
+        MERGE_COLUMNS,
+        fmt,
+        output,
+        title="Vendor merges",
+        record_type=MergeRecord,
+        limit=limit,
+    )

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from procwatch import tables
 from procwatch.dates import PartialDate
 from procwatch.db import chunked
-from procwatch.errors import InvalidInputError
+from procwatch.errors import InvalidValueError
 from procwatch.money import from_minor_units
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.resolve import name_key, resolve_country, resolve_vendor
@@ -77,7 +77,7 @@ def list_contracts(
     first = PartialDate.parse(str(since)) if since is not None else None
     last = PartialDate.parse(str(until)) if until is not None else None
     if first and last and first.earliest() > last.latest():
-        raise InvalidInputError(f"--since {since} is after --until {until}")
+        raise InvalidValueError(f"--since {since} is after --until {until}")
     contract = tables.contracts.c
     conditions: list[ColumnElement[bool]] = list(where)
     if vendor is not None:
