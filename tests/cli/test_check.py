@@ -125,3 +125,27 @@ def test_cli_start_up_does_not_load_the_screening_stack() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert output == "[]\n"
+
+
+def test_a_terminal_report_summarises_thousands_of_contracts(
+    procwatch: Procwatch, session: Session
+) -> None:
+    from procwatch.cli.check import TERMINAL_CONTRACTS
+    from procwatch.db import insert_many
+
+    columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_is_estimate", "date_start")
+    rows = [(f"lot-{n}", 1, 15, f"Lot {n:03d}", False, f"{2021 + n % 2}") for n in range(30)]
+    insert_many(session, "contracts", columns, rows)
+    session.commit()
+    result = procwatch("check", "Nuctech")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.replace("│", " ").split())
+    # Georgia: 3 seed contracts and 30 lots; the first ten are listed, the rest tallied.
+    assert text.count("contracted ") - text.count("contracted 2024-03") == TERMINAL_CONTRACTS
+    assert (
+        "33 contracts in all, by year 2008: 1, 2012: 1, 2018: 1, 2021: 15, 2022: 15; worth "
+        "5,870,722.48 USD; 32 of unknown value. 23 more: use --format json or --format "
+        "markdown for every line."
+    ) in text
+    markdown = procwatch("check", "Nuctech", "-f", "markdown").stdout
+    assert markdown.count("- contracted ") == 34

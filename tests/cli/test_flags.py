@@ -86,3 +86,17 @@ def test_list_of_definitions(procwatch: Procwatch) -> None:
 def test_bad_inputs(procwatch: Procwatch, args: list[str], code: int, message: str) -> None:
     result = procwatch("flags", *args)
     assert (result.exit_code, result.stderr) == (code, message)
+
+
+def test_flags_json_carries_its_origin(procwatch: Procwatch) -> None:
+    import json
+
+    result = procwatch("flags", "-f", "json", "-n", "2")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["origin"]["as_of"] == "2025-06-01"
+    assert data["origin"]["generated"] == "2025-06-01T12:00:00Z"
+    assert [flag["code"] for flag in data["flags"]] == [
+        "PW-NONCOMPETITIVE",
+        "PW-REPEAT-NONCOMPETITIVE",
+    ]

@@ -54,3 +54,13 @@ def test_png(procwatch: Procwatch, tmp_path: Path) -> None:
 def test_bad_inputs(procwatch: Procwatch, args: list[str], code: int, message: str) -> None:
     result = procwatch("timeline", *args)
     assert (result.exit_code, result.stderr) == (code, message)
+
+
+def test_timeline_as_of_a_date_shows_what_had_begun(procwatch: Procwatch) -> None:
+    result = procwatch("timeline", "Nuctech", "--as-of", "2021", "-f", "json")
+    assert result.exit_code == 0, result.output
+    timeline = json.loads(result.stdout)
+    assert timeline["origin"]["as_of"] == "2021"
+    assert [e["key"] for e in timeline["events"]][-1] == "lt-2021-equipment-ban"
+    table = procwatch("timeline", "Nuctech", "--as-of", "2021")
+    assert "As of 2021. Generated 2025-06-01 12:00:00 UTC by procwatch " in table.stdout
