@@ -254,7 +254,7 @@ DUPLICATE_COLUMNS = [
     Column("ID", lambda r: r.second_id, justify="right"),
     Column("Alike vendor", lambda r: r.second),
     Column("Country", lambda r: r.second_country),
-    Column("Matched names", lambda r: r.matched),
+    Column("Matched names", lambda r: r.matched, wide=True),
 ]
 
 
