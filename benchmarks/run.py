@@ -67,6 +67,8 @@ JOIN jurisdictions j ON j.id = c.jurisdiction_id
 GROUP BY v.name, j.code, j.name, c.years, c.currency
 ORDER BY v.name, j.code, year, c.currency
 """
+# The issue's vendor: `check` drew its 4,477 contracts in 3.45 s as a table, 0.71 s as JSON.
+BUSY_VENDOR_CONTRACTS = 4_477
 FULL_EXPORT = """
 SELECT c.id, c.key, v.name, b.name, j.code, c.title, c.procurement_method,
   c.procurement_method_details, c.amount_minor, c.currency, c.amount_is_estimate,
@@ -442,6 +444,15 @@ def sqlite_benchmarks(workdir: Path, sizes: Sizes, seed: int) -> tuple[list[Resu
             target_text="<= 1.15x",
         )
     )
+    busy = workdir / "busy.db"
+    shutil.copy(database, busy)
+    busiest = give_contracts(busy, BUSY_VENDOR_CONTRACTS)
+    results += report_benchmarks(["--db", str(busy)], busiest)
+    notes.append(
+        f"Reports on one vendor given {BUSY_VENDOR_CONTRACTS:,} contracts (the issue's count) in "
+        "a copy of the database: the terminal `check` and `vendor` show totals per "
+        "jurisdiction and year and the first rows; the JSON baseline carries every contract."
+    )
     notes.append(
         f'Import floor: `python -c "{FLOOR}"`, the stack the issue names. Read commands '
         "no longer import sqlalchemy.orm (they select on a plain Connection), which is why "
@@ -504,6 +515,40 @@ def sqlite_benchmarks(workdir: Path, sizes: Sizes, seed: int) -> tuple[list[Resu
     )
     notes.append(grouped_summary(database, workdir))
     return results, notes
+
+
+def give_contracts(database: Path, count: int) -> str:
+    """Give Nuctech `count` contracts of other vendors, spread over the jurisdictions."""
+    with sqlite3.connect(database) as connection:
+        (vendor_id,) = connection.execute(
+            "SELECT id FROM vendors WHERE name = 'Nuctech Company Limited'"
+        ).fetchone()
+        connection.execute(
+            "UPDATE contracts SET vendor_id = ? WHERE id IN "
+            "(SELECT id FROM contracts WHERE vendor_id != ? ORDER BY id DESC LIMIT ?)",
+            (vendor_id, vendor_id, count),
+        )
+    return "Nuctech Company Limited"
+
+
+def report_benchmarks(db: Sequence[str], vendor: str) -> list[Result]:
+    """Time `check` and `vendor` as terminal tables against their JSON, on one vendor."""
+    results = []
+    for command in ("check", "vendor"):
+        results.append(
+            compare(
+                f"{command}, terminal table",
+                (f"procwatch {command} BUSIEST", [PROCWATCH, *db, command, vendor]),
+                (
+                    f"procwatch {command} BUSIEST -f json",
+                    [PROCWATCH, *db, command, vendor, "-f", "json"],
+                ),
+                repeat=5,
+                target=1.5,
+                target_text="<= 1.5x",
+            )
+        )
+    return results
 
 
 def grouped_summary(database: Path, workdir: Path) -> str:

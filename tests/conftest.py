@@ -38,6 +38,16 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     )
 
 
+# 2025-06-01 12:00 UTC: the moment golden reports say they were generated, and their "today".
+FIXED_EPOCH = "1748779200"
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fix the reports' clock (SOURCE_DATE_EPOCH), so golden files do not change each day."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """Return the PostgreSQL server of PROCWATCH_TEST_POSTGRES_URL, or skip saying how to set it."""

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine
 
 from procwatch.db import make_engine, session_scope
-from procwatch.errors import InvalidInputError, NotFoundError
+from procwatch.errors import InvalidValueError, NotFoundError
 from procwatch.exports_ocds import write_release_package
 from procwatch.importers.ocds import import_ocds
 from procwatch.migrate import upgrade
@@ -216,11 +216,11 @@ def test_nothing_to_export(engine: Engine) -> None:
 
 
 def test_bad_options(engine: Engine) -> None:
-    with pytest.raises(InvalidInputError) as raised, session_scope(engine) as session:
+    with pytest.raises(InvalidValueError) as raised, session_scope(engine) as session:
         write_release_package(session, io.StringIO(), published="yesterday")
     assert str(raised.value) == (
         "invalid published date 'yesterday': expected ISO 8601, e.g. 2024-05-01T12:00:00Z"
     )
-    with pytest.raises(InvalidInputError) as empty:
+    with pytest.raises(InvalidValueError) as empty:
         _export(engine, ocid_prefix=" ")
     assert str(empty.value) == "the ocid prefix is empty: give one like ocds-213czf"

@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from procwatch.db import insert_many
-from procwatch.errors import InvalidInputError
+from procwatch.errors import InvalidValueError
 from procwatch.models import Buyer
 from procwatch.queries.contracts import list_contracts
 from procwatch.queries.jurisdictions import list_jurisdictions
@@ -54,7 +54,7 @@ def test_contract_filters(session: Session) -> None:
 
 
 def test_since_after_until_is_refused(session: Session) -> None:
-    with pytest.raises(InvalidInputError, match=r"^--since 2024 is after --until 2020$"):
+    with pytest.raises(InvalidValueError, match=r"^--since 2024 is after --until 2020$"):
         list_contracts(session, since=2024, until=2020)
 
 

@@ -198,6 +198,24 @@ def masked_url(url: str) -> str:
     return _CREDENTIALS.sub(r"\1:***@", url)
 
 
+def database_label(url: str) -> str:
+    """Name a database for a report's reader: a SQLite file's name, or server/database."""
+    path = sqlite_path(url)
+    if path is not None:
+        return path.name
+    if is_sqlite(url):
+        return "in-memory SQLite"
+    try:
+        parsed = make_url(url)
+        server = parsed.host or "localhost"
+        if parsed.port:
+            server += f":{parsed.port}"
+    except (ArgumentError, ValueError):
+        return masked_url(url)
+    # No user and no password: who read the database is not the report's business.
+    return f"{server}/{parsed.database or ''}"
+
+
 def make_engine(url: str, *, write: bool = True) -> Engine:
     """Create an engine for a SQLAlchemy URL; SQLite files get their folder and pragmas."""
     shown = masked_url(url)

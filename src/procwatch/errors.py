@@ -41,6 +41,13 @@ class InvalidInputError(ProcwatchError):
     exit_code = ExitCode.INVALID_INPUT
 
 
+class InvalidValueError(ProcwatchError):
+    """A value given for a query (a code, a date, a range) is not one procwatch can use."""
+
+    # The same exit as a value the command line itself refuses (a bad --format).
+    exit_code = ExitCode.USAGE
+
+
 class OutputError(ProcwatchError):
     """An output file cannot be written."""
 

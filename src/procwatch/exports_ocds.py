@@ -20,7 +20,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from procwatch.dates import PartialDate
-from procwatch.errors import InvalidInputError, NotFoundError
+from procwatch.errors import InvalidValueError, NotFoundError
 from procwatch.models import Buyer, Contract, Jurisdiction, Vendor, VendorIdentifier
 from procwatch.money import from_minor_units
 from procwatch.resolve import resolve_country, resolve_vendor
@@ -71,7 +71,7 @@ def write_release_package(
     import simplejson
 
     if not ocid_prefix.strip():
-        raise InvalidInputError("the ocid prefix is empty: give one like ocds-213czf")
+        raise InvalidValueError("the ocid prefix is empty: give one like ocds-213czf")
     date = _published(published)
     package_uri = uri or f"urn:procwatch:export:{date}"
     releases = _releases(session, _query(session, vendor, country), ocid_prefix.strip(), date)
@@ -117,7 +117,7 @@ def _published(text: str | None) -> str:
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidInputError(
+        raise InvalidValueError(
             f"invalid published date {text!r}: expected ISO 8601, e.g. 2024-05-01T12:00:00Z"
         ) from None
     if moment.tzinfo is None:

@@ -34,3 +34,13 @@ def test_a_closed_pipe_ends_quietly_with_exit_0(tmp_path: Path, args: list[str])
     stderr = run.stderr.read()
     assert run.wait() == 0
     assert stderr == b""
+
+
+def test_shell_completion_is_offered() -> None:
+    from typer.testing import CliRunner
+
+    from procwatch.cli import app
+
+    result = CliRunner().invoke(app, ["--help"])
+    assert "--install-completion" in result.stdout
+    assert "--show-completion" in result.stdout

@@ -6,17 +6,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from procwatch import __version__ as procwatch_version
 from procwatch.models import Vendor
 from procwatch.resolve import name_key
 from procwatch.screening.report import LEVEL_RULE
 from tests.conftest import Procwatch
 from tests.golden import assert_golden
 
+# Golden reports say when they were made: the fixed clock keeps them the same each day.
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+
 
 def test_markdown_report(procwatch: Procwatch) -> None:
     result = procwatch("check", "Nuctech", "--format", "markdown")
     assert result.exit_code == 0, result.output
-    assert_golden("check-nuctech.md", result.stdout)
+    assert_golden("check-nuctech.md", result.stdout, url=procwatch.url)
 
 
 def test_json_report(procwatch: Procwatch) -> None:
@@ -24,10 +28,17 @@ def test_json_report(procwatch: Procwatch) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["level"] == "high"
-    assert data["as_of"] is None
+    # No --as-of: the report answers for the day it was made, and says so.
+    assert data["as_of"] == "2025-06-01"
+    assert data["origin"] == {
+        "as_of": "2025-06-01",
+        "generated": "2025-06-01T12:00:00Z",
+        "version": procwatch_version,
+        "database": data["origin"]["database"],
+    }
     georgia = next(row for row in data["jurisdictions"] if row["code"] == "GE")
     assert [c["amount"] for c in georgia["contracts"]] == [None, None, "5870722.48"]
-    assert_golden("check-nuctech.json", result.stdout)
+    assert_golden("check-nuctech.json", result.stdout, url=procwatch.url)
 
 
 def test_terminal_report(procwatch: Procwatch, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,7 +49,7 @@ def test_terminal_report(procwatch: Procwatch, monkeypatch: pytest.MonkeyPatch) 
         "Due-diligence check: Nuctech Company Limited\n"
         "Level: HIGH (as of 2024-03-15, for a buyer in Poland (PL))\n"
     )
-    assert_golden("check-nuctech-pl-2024-03-15.txt", result.stdout)
+    assert_golden("check-nuctech-pl-2024-03-15.txt", result.stdout, url=procwatch.url)
 
 
 def test_report_to_a_file(procwatch: Procwatch, tmp_path: Path) -> None:
@@ -54,7 +65,7 @@ def test_vendor_with_nothing_recorded(procwatch: Procwatch, session: Session) ->
     session.commit()
     result = procwatch("check", "Acme Scanners")
     assert result.exit_code == 0, result.output
-    assert "Level: NONE (as of today)" in result.stdout
+    assert "Level: NONE (as of 2025-06-01)" in result.stdout
     assert "none: nothing known: no contracts and no measures are recorded" in result.stdout
     assert "This is not a clearance" in result.stdout
 
@@ -68,11 +79,16 @@ def test_vendor_with_nothing_recorded(procwatch: Procwatch, session: Session) ->
             "Error: no vendor named 'Nuktech'; did you mean 'Nuotech Company Limited' or "
             "'Nuctech'?\n",
         ),
-        (["Nuctech", "--as-of", "2024-13"], 5, "Error: invalid date '2024-13': "),
+        (
+            ["Nuctech", "--as-of", "2024-13"],
+            2,
+            "Error: Invalid value for '--as-of': '2024-13': month must be in 1..12\n",
+        ),
         (
             ["Nuctech", "--as-of", "last week"],
-            5,
-            "Error: invalid date 'last week': expected YYYY, YYYY-MM or YYYY-MM-DD\n",
+            2,
+            "Error: Invalid value for '--as-of': 'last week': expected YYYY, YYYY-MM or "
+            "YYYY-MM-DD\n",
         ),
         (["Nuctech", "--for-country", "Atlantis"], 3, "Error: unknown country 'Atlantis'\n"),
         (
@@ -85,8 +101,9 @@ def test_vendor_with_nothing_recorded(procwatch: Procwatch, session: Session) ->
 def test_bad_inputs(procwatch: Procwatch, args: list[str], code: int, message: str) -> None:
     result = procwatch("check", *args)
     assert result.exit_code == code
-    assert result.stderr.startswith(message)
-    assert result.stderr.count("\n") == 1
+    # A bad option value (exit 2) comes after click's usage lines; every error is one line.
+    assert result.stderr.splitlines(keepends=True)[-1].startswith(message)
+    assert result.stderr.count("Error:") == 1
     assert "Traceback" not in result.output
 
 
@@ -108,3 +125,27 @@ def test_cli_start_up_does_not_load_the_screening_stack() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert output == "[]\n"
+
+
+def test_a_terminal_report_summarises_thousands_of_contracts(
+    procwatch: Procwatch, session: Session
+) -> None:
+    from procwatch.cli.check import TERMINAL_CONTRACTS
+    from procwatch.db import insert_many
+
+    columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_is_estimate", "date_start")
+    rows = [(f"lot-{n}", 1, 15, f"Lot {n:03d}", False, f"{2021 + n % 2}") for n in range(30)]
+    insert_many(session, "contracts", columns, rows)
+    session.commit()
+    result = procwatch("check", "Nuctech")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.replace("│", " ").split())
+    # Georgia: 3 seed contracts and 30 lots; the first ten are listed, the rest tallied.
+    assert text.count("contracted ") - text.count("contracted 2024-03") == TERMINAL_CONTRACTS
+    assert (
+        "33 contracts in all, by year 2008: 1, 2012: 1, 2018: 1, 2021: 15, 2022: 15; worth "
+        "5,870,722.48 USD; 32 of unknown value. 23 more: use --format json or --format "
+        "markdown for every line."
+    ) in text
+    markdown = procwatch("check", "Nuctech", "-f", "markdown").stdout
+    assert markdown.count("- contracted ") == 34

@@ -2,6 +2,7 @@ import csv
 import io
 import json
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -93,8 +94,10 @@ def test_bad_option_values_are_usage_errors(procwatch: Procwatch) -> None:
 
 def test_since_after_until(procwatch: Procwatch) -> None:
     result = procwatch("contracts", "--since", "2024", "--until", "2020")
-    assert result.exit_code == 5
-    assert result.stderr == "Error: --since 2024 is after --until 2020\n"
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "\nError: Invalid value for '--since': 2024 is after --until 2020\n"
+    )
 
 
 def test_table_prints_names_literally_not_as_markup(procwatch: Procwatch, session: Session) -> None:
@@ -108,7 +111,7 @@ def test_table_prints_names_literally_not_as_markup(procwatch: Procwatch, sessio
     result = procwatch("contracts", "--vendor", name)
     assert result.exit_code == 0, result.output
     words = " ".join(result.stdout.split())
-    assert f"Vendor: {name}" in words
+    assert f"Contracts of {name}" in words
     assert "[red]Lot 0[/red]" in words
 
 
@@ -163,5 +166,85 @@ def test_a_cut_table_moves_a_column_into_its_title_only_if_every_row_agrees(
     result = procwatch("contracts", "--vendor", "Nuctech", "--since", "2021")
     assert result.exit_code == 0, result.output
     assert "Showing 100 of 101 rows" in result.stdout
-    assert "Country: GE" not in result.stdout
-    assert "Vendor: Nuctech Company Limited" in result.stdout
+    words = " ".join(result.stdout.split())
+    # The title states the query; the vendor column goes, the countries (GE, PL) stay.
+    assert words.startswith("Contracts of Nuctech Company Limited, 2021 and later ")
+    assert "┃ Country ┃" in result.stdout
+
+
+SERVICES = "ge-2018-2020-services-spare-parts"
+KAZBEGI = "ge-2012-xray-kazbegi-red-bridge"
+
+
+@pytest.mark.parametrize(
+    ("args", "keys"),
+    [
+        (["--since", "2024"], ["pl-2024-03-xray-rzeszow"]),
+        (["--since", "2024-03"], ["pl-2024-03-xray-rzeszow"]),
+        (["--since", "2024-04"], []),
+        (
+            ["--since", "2020-06-30"],
+            ["ge-2018-2020-services-spare-parts", "pl-2024-03-xray-rzeszow"],
+        ),
+        (
+            ["--until", "2024-02"],
+            [
+                "ge-2008-inspection-complexes",
+                "ge-2012-xray-kazbegi-red-bridge",
+                "ge-2018-2020-services-spare-parts",
+            ],
+        ),
+        (["--since", "2024-03-15", "--until", "2024-03-15"], ["pl-2024-03-xray-rzeszow"]),
+    ],
+)
+def test_since_and_until_take_a_year_a_month_or_a_day(
+    procwatch: Procwatch, args: list[str], keys: list[str]
+) -> None:
+    result = procwatch("contracts", *args, "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert [c["key"] for c in json.loads(result.stdout)] == keys
+
+
+def test_the_title_states_the_query(procwatch: Procwatch) -> None:
+    result = procwatch("contracts", "--vendor", "Nuotech", "--country", "GE", "--since", "2019")
+    assert result.exit_code == 0, result.output
+    title = " ".join(result.stdout.split("┏")[0].split())
+    assert title == "Contracts of Nuctech Company Limited in Georgia, 2019 and later"
+    unfiltered = procwatch("contracts")
+    assert unfiltered.stdout.split("┏")[0].strip() == "Contracts"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "stdout"),
+    [
+        ("csv", None),
+        ("json", "[]\n"),
+    ],
+)
+def test_an_empty_result_says_what_matched_nothing(
+    procwatch: Procwatch, fmt: str, stdout: str | None
+) -> None:
+    result = procwatch("contracts", "--country", "PL", "--since", "2030", "-f", fmt)
+    assert result.exit_code == 0, result.output
+    # Nothing to read the name from: the country is named as asked.
+    assert result.stderr == "Nothing matched: contracts in PL, 2030 and later.\n"
+    if stdout is not None:
+        assert result.stdout == stdout
+    else:
+        assert result.stdout.count("\n") == 1 and result.stdout.startswith("id,key,vendor,")
+
+
+def test_at_80_columns_vendor_and_title_stay_readable(procwatch: Procwatch) -> None:
+    # COLUMNS=80 in every test (conftest): no column is squeezed to a few letters.
+    result = procwatch("contracts")
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.stdout.splitlines() if line.startswith("┃"))
+    assert [cell.strip() for cell in header.strip("┃").split("┃")] == [
+        "Date",
+        "Vendor",
+        "Country",
+        "Title",
+        "Amount",
+    ]
+    assert "│ Nuctech Company │" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80

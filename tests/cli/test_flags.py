@@ -7,6 +7,9 @@ from procwatch.screening.flags import FLAGS
 from tests.conftest import Procwatch
 from tests.golden import assert_golden
 
+# Golden reports say when they were made: the fixed clock keeps them the same each day.
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+
 
 def test_flags_as_csv(procwatch: Procwatch) -> None:
     result = procwatch("flags", "--format", "csv")
@@ -21,7 +24,7 @@ def test_flags_as_csv(procwatch: Procwatch) -> None:
         ("ge-2018-2020-services-spare-parts", "PW-SIGNED-WHILE-BANNED", "possibly"),
         ("pl-2024-03-xray-rzeszow", "PW-SIGNED-WHILE-BANNED", "yes"),
     ]
-    assert_golden("flags.csv", result.stdout)
+    assert_golden("flags.csv", result.stdout, url=procwatch.url)
 
 
 def test_flags_on_the_terminal(procwatch: Procwatch, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,7 +33,7 @@ def test_flags_on_the_terminal(procwatch: Procwatch, monkeypatch: pytest.MonkeyP
     assert result.exit_code == 0, result.output
     # Codes are never cut, even in a narrow terminal.
     assert result.stdout.count("PW-SIGNED-WHILE-BANNED ") == 2
-    assert_golden("flags-nuctech.txt", result.stdout)
+    assert_golden("flags-nuctech.txt", result.stdout, url=procwatch.url)
 
 
 def test_limit_cuts_the_flags_table_and_csv(procwatch: Procwatch) -> None:
@@ -63,7 +66,7 @@ def test_list_of_definitions(procwatch: Procwatch) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["code"] for r in rows] == [flag.code for flag in FLAGS]
     assert rows[3]["reference"] == "procwatch"
-    assert_golden("flags-list.csv", result.stdout)
+    assert_golden("flags-list.csv", result.stdout, url=procwatch.url)
 
 
 @pytest.mark.parametrize(
@@ -71,7 +74,7 @@ def test_list_of_definitions(procwatch: Procwatch) -> None:
     [
         (
             ["--flag", "PW-NOPE"],
-            5,
+            2,
             "Error: unknown flag 'PW-NOPE'; expected one of PW-NONCOMPETITIVE, "
             "PW-REPEAT-NONCOMPETITIVE, PW-PRICE-FINDING, PW-SIGNED-WHILE-BANNED, "
             "PW-SIGNED-WHILE-INVESTIGATED\n",
@@ -83,3 +86,17 @@ def test_list_of_definitions(procwatch: Procwatch) -> None:
 def test_bad_inputs(procwatch: Procwatch, args: list[str], code: int, message: str) -> None:
     result = procwatch("flags", *args)
     assert (result.exit_code, result.stderr) == (code, message)
+
+
+def test_flags_json_carries_its_origin(procwatch: Procwatch) -> None:
+    import json
+
+    result = procwatch("flags", "-f", "json", "-n", "2")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["origin"]["as_of"] == "2025-06-01"
+    assert data["origin"]["generated"] == "2025-06-01T12:00:00Z"
+    assert [flag["code"] for flag in data["flags"]] == [
+        "PW-NONCOMPETITIVE",
+        "PW-REPEAT-NONCOMPETITIVE",
+    ]

@@ -138,3 +138,28 @@ def test_merge_errors_are_one_line(procwatch: Procwatch) -> None:
 def test_vendors_still_defaults_to_list(procwatch: Procwatch) -> None:
     result = procwatch("vendors", "nuc", "--format", "csv")
     assert result.stdout.splitlines()[1].startswith("1,Nuctech Company Limited,CN")
+
+
+def test_a_mistyped_subcommand_gets_a_suggestion_not_a_search(procwatch: Procwatch) -> None:
+    result = procwatch("vendors", "lst")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-1] == (
+        "Error: No such command 'lst'. Did you mean 'list'? "
+        "(To search for it: procwatch vendors list lst)"
+    )
+    # A search that is no command's near miss still searches, and says what it looked for.
+    found = procwatch("vendors", "nuo")
+    assert found.exit_code == 0, found.output
+    assert found.stdout.lstrip().startswith("Vendors matching 'nuo'")
+
+
+def test_duplicates_take_n_as_every_listing_does(procwatch: Procwatch) -> None:
+    import_debarred(procwatch)
+    every = procwatch("vendors", "duplicates", "-n", "0", "-f", "json")
+    assert every.exit_code == 0, every.output
+    assert len(json.loads(every.stdout)) == 1
+    assert json.loads(procwatch("vendors", "duplicates", "-n", "1", "-f", "json").stdout) == (
+        json.loads(every.stdout)
+    )
+    assert procwatch("vendors", "duplicates", "-n", "-1").exit_code == 2

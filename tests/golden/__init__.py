@@ -15,8 +15,16 @@ import pytest
 GOLDEN = Path(__file__).parent
 
 
-def assert_golden(name: str, actual: str) -> None:
-    """Fail with a unified diff unless `actual` equals the golden file `name`."""
+def assert_golden(name: str, actual: str, *, url: str | None = None) -> None:
+    """Fail with a unified diff unless `actual` equals the golden file `name`.
+
+    With the `url` a report read, its database's name (a temporary PostgreSQL database's
+    differs each run) reads as the SQLite file's, procwatch.db.
+    """
+    if url is not None:
+        from procwatch.db import database_label
+
+        actual = actual.replace(database_label(url), "procwatch.db")
     path = GOLDEN / name
     if os.environ.get("PROCWATCH_UPDATE_GOLDEN") == "1":
         path.write_text(actual, encoding="utf-8")

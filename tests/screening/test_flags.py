@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from procwatch.errors import InvalidInputError, NotFoundError
+from procwatch.errors import InvalidValueError, NotFoundError
 from procwatch.models import Buyer, Contract, Measure
 from procwatch.queries.contracts import list_contracts
 from procwatch.queries.measures import list_measures
@@ -78,7 +78,7 @@ def test_filters(session: Session) -> None:
 
 
 def test_unknown_flag_and_vendor(session: Session) -> None:
-    with pytest.raises(InvalidInputError, match=r"^unknown flag 'PW-NOPE'; expected one of "):
+    with pytest.raises(InvalidValueError, match=r"^unknown flag 'PW-NOPE'; expected one of "):
         find_flags(session, code="PW-NOPE")
     with pytest.raises(NotFoundError, match=r"^no vendor named 'Nuktech'; did you mean"):
         find_flags(session, vendor="Nuktech")

@@ -1,25 +1,30 @@
 from datetime import date
 
+import pytest
 from sqlalchemy.orm import Session
 
 from procwatch.models import Vendor
 from procwatch.resolve import name_key
-from procwatch.screening.markdown import NOT_A_CLEARANCE, report_markdown
+from procwatch.screening.markdown import report_markdown
 from procwatch.screening.report import LEVEL_RULE, check_vendor
+from procwatch.screening.view import NOT_A_CLEARANCE
 from tests.golden import assert_golden
 
+# Golden reports say when they were made: the fixed clock keeps them the same each day.
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
-def test_markdown_report_on_nuctech(session: Session) -> None:
+
+def test_markdown_report_on_nuctech(session: Session, db_url: str) -> None:
     report = check_vendor(session, "Nuctech", today=date(2025, 6, 1))
-    assert_golden("check-nuctech.md", report_markdown(report))
+    assert_golden("check-nuctech.md", report_markdown(report), url=db_url)
 
 
-def test_markdown_report_for_a_polish_buyer_before_the_raids(session: Session) -> None:
+def test_markdown_report_for_a_polish_buyer_before_the_raids(session: Session, db_url: str) -> None:
     report = check_vendor(session, "Nuctech", as_of="2024-03-15", for_country="PL")
     text = report_markdown(report)
     assert "**Level: HIGH** (as of 2024-03-15, for a buyer in Poland (PL))." in text
     assert "| Poland (PL) | buyer's country | contracted 2024-03 |" in text
-    assert_golden("check-nuctech-pl-2024-03-15.md", text)
+    assert_golden("check-nuctech-pl-2024-03-15.md", text, url=db_url)
 
 
 def test_markdown_states_the_level_rule(session: Session) -> None:

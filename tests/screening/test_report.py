@@ -175,7 +175,7 @@ def test_vendor_with_nothing_recorded(session: Session) -> None:
     assert report.level is Level.NONE
     assert report.jurisdictions == [] and report.flags == []
     assert _reasons(report) == [
-        ("none", "nothing known: no contracts and no measures are recorded")
+        ("none", "nothing known: no contracts and no measures are recorded by 2025-06-01")
     ]
 
 

@@ -96,7 +96,8 @@ app = typer.Typer(
     name="procwatch",
     help="Public contracts of vendors and the bans, restrictions and investigations against them.",
     no_args_is_help=True,
-    add_completion=False,
+    # Typer's --install-completion and --show-completion for bash, zsh, fish and PowerShell.
+    add_completion=True,
     # -h as in most Unix tools; click passes the setting down to every subcommand.
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,

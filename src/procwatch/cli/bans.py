@@ -25,12 +25,17 @@ class Kind(enum.StrEnum):
     investigation = "investigation"
 
 
+KIND_TITLES = {
+    Kind.ban: "Bans",
+    Kind.restriction: "Restrictions",
+    Kind.investigation: "Investigations",
+}
 COLUMNS = [
     Column("Date", lambda r: period_text(r.date, r.date_end), no_wrap=True),
     Column("Country", lambda r: r.country, no_wrap=True),
     Column("Kind", lambda r: r.kind, no_wrap=True),
-    Column("Vendor", lambda r: r.vendor, collapse=True),
-    Column("Authority", lambda r: r.authority),
+    Column("Vendor", lambda r: r.vendor),
+    Column("Authority", lambda r: r.authority, wide=True),
     Column("Scope", lambda r: r.scope),
     Column("Reason", lambda r: r.reason),
 ]
@@ -54,6 +59,7 @@ def bans(
     union's list includes its member states' measures.
     """
     from procwatch.cli.render import render
+    from procwatch.cli.titles import query_title
     from procwatch.queries.measures import MeasureRecord, list_measures
     from procwatch.tables import MeasureKind
 
@@ -64,4 +70,20 @@ def bans(
             vendor=vendor,
             kind=MeasureKind(kind.value) if kind else None,
         )
-    render(records, COLUMNS, fmt, output, title="Measures", record_type=MeasureRecord, limit=limit)
+    title = query_title(
+        KIND_TITLES[kind] if kind else "Measures",
+        records,
+        vendor=vendor,
+        country=country,
+        of="against",
+    )
+    render(
+        records,
+        COLUMNS,
+        fmt,
+        output,
+        title=title,
+        record_type=MeasureRecord,
+        limit=limit,
+        hide={"Vendor"} if vendor else set(),
+    )

@@ -1,9 +1,12 @@
 """procwatch contracts: list contracts by vendor, country, buyer and years."""
 
-from typing import Annotated
+import dataclasses
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
 
+from procwatch.cli.options import SinceOption, UntilOption
 from procwatch.cli.render import (
     Column,
     FormatOption,
@@ -26,11 +29,13 @@ CountryOption = Annotated[
 
 COLUMNS = [
     Column("Date", lambda r: period_text(r.date, r.date_end), no_wrap=True),
-    Column("Vendor", lambda r: r.vendor, collapse=True),
-    Column("Buyer", lambda r: r.buyer, collapse=True),
-    Column("Country", lambda r: r.country, collapse=True, no_wrap=True),
+    Column("Vendor", lambda r: r.vendor),
+    Column("Buyer", lambda r: r.buyer),
+    Column("Country", lambda r: r.country, no_wrap=True),
     Column("Title", lambda r: r.title),
-    Column("Method", lambda r: _method(r.procurement_method, r.procurement_method_details)),
+    Column(
+        "Method", lambda r: _method(r.procurement_method, r.procurement_method_details), wide=True
+    ),
     Column(
         "Amount",
         lambda r: amount_text(r.amount, r.currency, r.amount_is_estimate),
@@ -54,26 +59,50 @@ def contracts(
         str | None,
         typer.Option("--buyer", "-b", help="Text in the buyer's name, e.g. 'Revenue Service'."),
     ] = None,
-    since: Annotated[
-        int | None,
-        typer.Option("--since", help="Only contracts running in or after this year."),
-    ] = None,
-    until: Annotated[
-        int | None,
-        typer.Option("--until", help="Only contracts starting in or before this year."),
-    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     limit: LimitOption = None,
 ) -> None:
     """List contracts, oldest first, filtered by vendor, country, buyer and years."""
+    from procwatch.cli.options import check_range
     from procwatch.cli.render import render
+    from procwatch.cli.titles import query_title
     from procwatch.queries.contracts import ContractRecord, list_contracts
 
+    check_range(since, until)
     with open_connection(ctx) as connection:
         records = list_contracts(
             connection, vendor=vendor, country=country, buyer=buyer, since=since, until=until
         )
-    render(
-        records, COLUMNS, fmt, output, title="Contracts", record_type=ContractRecord, limit=limit
+    title = query_title(
+        "Contracts", records, vendor=vendor, country=country, buyer=buyer, since=since, until=until
     )
+    render(
+        records,
+        columns_for(vendor),
+        fmt,
+        output,
+        title=title,
+        record_type=ContractRecord,
+        limit=limit,
+        hide=fixed_columns(records, vendor=vendor, country=country),
+    )
+
+
+def columns_for(vendor: str | None) -> list[Column]:
+    """Return the listing's columns: every vendor's contracts leave the buyer to wide
+    terminals (and CSV, JSON), so that at 80 columns vendor and title stay readable."""
+    return [
+        dataclasses.replace(c, wide=True) if c.title == "Buyer" and not vendor else c
+        for c in COLUMNS
+    ]
+
+
+def fixed_columns(records: Sequence[Any], *, vendor: str | None, country: str | None) -> set[str]:
+    """Return the columns a query fixed: the title states them instead."""
+    hide = {"Vendor"} if vendor else set()
+    if country and len({record.country for record in records}) == 1:
+        hide.add("Country")
+    return hide

@@ -58,8 +58,9 @@ def flags(
     Flags are computed from the records each time; "possibly" means the dates are too
     coarse to tell (a 2018-2020 purchase and a 2020 restriction).
     """
-    from procwatch.cli.render import render
+    from procwatch.cli.render import render, shown_rows, write_json
     from procwatch.screening.flags import FLAGS, ContractFlag, FlagDefinition, find_flags
+    from procwatch.screening.origin import report_origin
 
     if list_flags:
         render(
@@ -68,8 +69,12 @@ def flags(
         return
     with open_connection(ctx) as connection:
         records = find_flags(connection, vendor=vendor, country=country, code=flag)
+        origin = report_origin(connection, None)
     if fmt is OutputFormat.table:
-        _print_flags(records, output, limit)
+        _print_flags(records, output, limit, f"As of {origin.as_of}. {origin.sentence()}")
+    elif fmt is OutputFormat.json:
+        # An object, not a bare list: published flags say when and from what they were found.
+        write_json({"origin": origin, "flags": shown_rows(records, fmt, limit)}, output)
     else:
         render(
             records,
@@ -82,7 +87,9 @@ def flags(
         )
 
 
-def _print_flags(records: Sequence["ContractFlag"], output: Path | None, limit: int | None) -> None:
+def _print_flags(
+    records: Sequence["ContractFlag"], output: Path | None, limit: int | None, caption: str
+) -> None:
     # Its own table: flag codes must never be cut, so the contract's facts share one column.
     from rich.table import Table
     from rich.text import Text
@@ -112,3 +119,4 @@ def _print_flags(records: Sequence["ContractFlag"], output: Path | None, limit: 
         console = make_console(handle if output else None)
         console.print(table)
         print_shown(console, len(records), total)
+        console.print(Text(caption), soft_wrap=True)

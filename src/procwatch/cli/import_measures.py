@@ -72,7 +72,9 @@ def measures(
     ] = None,
     list_name: Annotated[
         str | None,
-        typer.Option("--list", help="Name of the list in measure keys (default: the file's name)."),
+        typer.Option(
+            "--list-name", help="Name of the list in measure keys (default: the file's name)."
+        ),
     ] = None,
     skip_rows: Annotated[
         int,

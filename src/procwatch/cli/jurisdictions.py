@@ -2,7 +2,7 @@
 
 import typer
 
-from procwatch.cli.render import Column, FormatOption, OutputFormat, OutputOption
+from procwatch.cli.render import Column, FormatOption, LimitOption, OutputFormat, OutputOption
 from procwatch.cli.session import open_connection
 
 COLUMNS = [
@@ -17,7 +17,10 @@ COLUMNS = [
 
 
 def jurisdictions(
-    ctx: typer.Context, fmt: FormatOption = OutputFormat.table, output: OutputOption = None
+    ctx: typer.Context,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    limit: LimitOption = None,
 ) -> None:
     """List jurisdictions with their unions, members and record counts."""
     from procwatch.cli.render import render
@@ -25,4 +28,12 @@ def jurisdictions(
 
     with open_connection(ctx) as connection:
         records = list_jurisdictions(connection)
-    render(records, COLUMNS, fmt, output, title="Jurisdictions", record_type=JurisdictionRecord)
+    render(
+        records,
+        COLUMNS,
+        fmt,
+        output,
+        title="Jurisdictions",
+        record_type=JurisdictionRecord,
+        limit=limit,
+    )

@@ -4,7 +4,7 @@ import csv
 import dataclasses
 import enum
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -79,10 +79,15 @@ class Column:
     title: str
     value: Callable[[Any], object]
     justify: Literal["left", "right"] = "left"
-    # A column whose rows all say the same (one vendor's contracts) moves into the title.
-    collapse: bool = False
     # Short values (dates, codes, amounts) stay on one line; long text wraps.
     no_wrap: bool = False
+    # Shown only in terminals of WIDE columns or more: at 80, the columns that stay need
+    # the room to be readable (the rest is in CSV and JSON).
+    wide: bool = False
+
+
+# Below this terminal width, tables leave out their `wide` columns.
+WIDE = 100
 
 
 def plain(value: Any) -> Any:
@@ -140,12 +145,21 @@ def render(
     title: str | None = None,
     record_type: type | None = None,
     limit: int | None = None,
+    caption: str | None = None,
+    hide: Collection[str] = (),
 ) -> None:
-    """Print records in a format; CSV and JSON carry every field, the table the given columns."""
+    """Print records in a format; CSV and JSON carry every field, the table the given columns.
+
+    The table leaves out the `hide` columns (what the query fixed, stated in the title) and
+    prints a caption (a report's date and origin) under it. When nothing matched, stderr says
+    so while stdout keeps its empty table, `[]` or header-only CSV.
+    """
     from procwatch.output import open_output
 
     every = records
     records = shown_rows(records, fmt, limit)
+    if not every and title:
+        say_nothing_matched(title)
     with open_output(output) as handle:
         if fmt is OutputFormat.json:
             json.dump([plain(record) for record in records], handle, indent=2, ensure_ascii=False)
@@ -162,8 +176,14 @@ def render(
                 writer.writerow([_csv_cell(row.get(name)) for name in fields])
         else:
             console = make_console(handle if output else None)
-            console.print(build_table(every, columns, title, rows=len(records)))
+            table = build_table(
+                every, columns, title, rows=len(records), hide=hide, width=console.width
+            )
+            console.print(table)
             print_shown(console, len(records), len(every))
+            if caption:
+                # One line however narrow the terminal: the terminal wraps it, not Rich.
+                console.print(caption, markup=False, highlight=False, soft_wrap=True)
 
 
 def shown_rows(records: Sequence[T], fmt: OutputFormat, limit: int | None) -> Sequence[T]:
@@ -184,23 +204,31 @@ def print_shown(console: "Console", shown: int, total: int) -> None:
         )
 
 
+def say_nothing_matched(title: str) -> None:
+    """Say on stderr that a query matched nothing, naming the query by its title."""
+    typer.echo(f"Nothing matched: {title[0].lower()}{title[1:]}.", err=True)
+
+
 def build_table(
     records: Sequence[Any],
     columns: Sequence[Column],
     title: str | None,
     *,
     rows: int | None = None,
+    hide: Collection[str] = (),
+    width: int | None = None,
 ) -> "Table":
     """Return a Rich table of the first `rows` records (all by default).
 
-    Columns whose values agree across all the records, shown or not, move into the title.
+    It leaves out the `hide` columns, and the `wide` ones in a terminal narrower than WIDE.
     """
     from rich.table import Table
     from rich.text import Text
 
     # Text, not str: Rich would read data as markup and emoji codes, so a vendor named
     # "[bold]" would vanish, and parsing every cell costs a fifth of the table's rendering.
-    shown, title = _collapse(records, columns, title)
+    narrow = width is not None and width < WIDE
+    shown = [c for c in columns if c.title not in hide and not (narrow and c.wide)]
     table = Table(title=None if title is None else Text(title, style="table.title"))
     for column in shown:
         table.add_column(Text(column.title), justify=column.justify, no_wrap=column.no_wrap)
@@ -209,18 +237,14 @@ def build_table(
     return table
 
 
-def _collapse(
-    records: Sequence[Any], columns: Sequence[Column], title: str | None
-) -> tuple[list[Column], str | None]:
-    shown: list[Column] = []
-    for column in columns:
-        values = {_cell(column.value(record)) for record in records}
-        if column.collapse and len(records) > 1 and len(values) == 1:
-            title = f"{title} - {column.title}: {values.pop()}"
-        else:
-            shown.append(column)
-    return shown, title
-
-
 def _cell(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def write_json(value: Any, output: Path | None) -> None:
+    """Write one value as indented JSON (amounts as strings) to a file or stdout."""
+    from procwatch.output import open_output
+
+    with open_output(output) as handle:
+        json.dump(plain(value), handle, indent=2, ensure_ascii=False)
+        handle.write("\n")

@@ -5,9 +5,11 @@ from typing import Annotated
 
 import typer
 
+from procwatch.cli.options import AsOfOption
 from procwatch.cli.render import (
     Column,
     FormatOption,
+    LimitOption,
     OutputFormat,
     OutputOption,
     VendorArgument,
@@ -43,21 +45,40 @@ def timeline(
             metavar="FILE",
         ),
     ] = None,
+    as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    limit: LimitOption = None,
 ) -> None:
-    """Show a vendor's contracts and measures in date order across jurisdictions."""
-    from procwatch.cli.render import render
+    """Show a vendor's contracts and measures in date order across jurisdictions.
+
+    Only what had (possibly) begun by the as-of date is shown; the chart runs to that date.
+    """
+    from procwatch.cli.render import render, write_json
     from procwatch.screening.timeline import TimelineEvent, vendor_timeline
 
     with open_connection(ctx) as connection:
-        found = vendor_timeline(connection, vendor)
+        found = vendor_timeline(connection, vendor, as_of=as_of)
     if png is not None:
         from procwatch.screening.chart import timeline_png
 
         _write_bytes(png, timeline_png(found))
+    if fmt is OutputFormat.json:
+        # An object, not a bare list: a published timeline says when and from what it was made.
+        write_json(found, output)
+        return
     title = f"Timeline of {found.vendor}"
-    render(found.events, COLUMNS, fmt, output, title=title, record_type=TimelineEvent)
+    caption = f"As of {found.origin.as_of}. {found.origin.sentence()}"
+    render(
+        found.events,
+        COLUMNS,
+        fmt,
+        output,
+        title=title,
+        record_type=TimelineEvent,
+        caption=caption,
+        limit=limit,
+    )
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

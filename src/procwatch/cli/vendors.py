@@ -24,8 +24,26 @@ class DefaultToList(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            _refuse_a_mistyped_command(ctx, args[0] if args else "", list(self.commands))
             args = ["list", *args]
         return super().parse_args(ctx, args)
+
+
+def _refuse_a_mistyped_command(ctx: Any, word: str, commands: list[str]) -> None:
+    # `vendors lst` is a typo for `list` far more often than a search for "lst": say so
+    # rather than search silently; a search that looks like a command is one `list` away.
+    import difflib
+
+    close = difflib.get_close_matches(word.lower(), commands, n=1, cutoff=0.75)
+    if close and not word.startswith("-"):
+        # As click words its own usage errors (Typer vendors click, so its class is private).
+        typer.echo(
+            f"{ctx.get_usage()}\nTry '{ctx.command_path} -h' for help.\n\n"
+            f"Error: No such command {word!r}. Did you mean {close[0]!r}? "
+            f"(To search for it: procwatch vendors list {word})",
+            err=True,
+        )
+        raise typer.Exit(2)
 
 
 app = typer.Typer(
@@ -60,7 +78,8 @@ def list_(
 
     with open_connection(ctx) as connection:
         records = list_vendors(connection, search)
-    render(records, COLUMNS, fmt, output, title="Vendors", record_type=VendorSummary, limit=limit)
+    title = f"Vendors matching {search!r}" if search else "Vendors"
+    render(records, COLUMNS, fmt, output, title=title, record_type=VendorSummary, limit=limit)
 
 
 def vendor(
@@ -122,12 +141,52 @@ def _print_profile(profile: Any, output: Path | None, limit: int | None) -> None
                 str(row.estimated),
             )
         console.print(totals)
+        console.print(_jurisdiction_tallies(profile.contracts))
         measures = [m for country in profile.measures_by_country.values() for m in country]
         contracts = shown_rows(profile.contracts, OutputFormat.table, limit)
         rows = len(contracts)
-        console.print(build_table(profile.contracts, CONTRACT_COLUMNS, "Contracts", rows=rows))
+        of = f"of {profile.name}"
+        width = console.width
+        table = build_table(
+            profile.contracts,
+            CONTRACT_COLUMNS,
+            f"Contracts {of}",
+            rows=rows,
+            hide={"Vendor"},
+            width=width,
+        )
+        console.print(table)
         print_shown(console, rows, len(profile.contracts))
-        console.print(build_table(measures, MEASURE_COLUMNS, "Measures by country"))
+        console.print(
+            build_table(
+                measures, MEASURE_COLUMNS, f"Measures {of} by country", hide={"Vendor"}, width=width
+            )
+        )
+
+
+def _jurisdiction_tallies(contracts: Any) -> Any:
+    # Thousands of contracts read as a few lines: how many per jurisdiction, when, how much.
+    from collections import defaultdict
+
+    from rich.table import Table
+    from rich.text import Text
+
+    from procwatch.tallies import tally
+
+    by_country: dict[str, list[Any]] = defaultdict(list)
+    for contract in contracts:
+        by_country[f"{contract.country_name} ({contract.country})"].append(contract)
+    table = Table(title="Contracts by jurisdiction and year")
+    table.add_column("Jurisdiction", max_width=20)
+    table.add_column("Contracts", justify="right", no_wrap=True)
+    table.add_column("By year")
+    table.add_column("Total")
+    for name, rows in sorted(by_country.items(), key=lambda item: -len(item[1])):
+        counted = tally(rows)
+        table.add_row(
+            Text(name), f"{counted.contracts:,}", Text(counted.by_year), Text(counted.totals)
+        )
+    return table
 
 
 PROFILE_CSV_FIELDS = [
@@ -196,8 +255,8 @@ DUPLICATE_COLUMNS = [
     Column("ID", lambda r: r.second_id, justify="right"),
     Column("Alike vendor", lambda r: r.second),
     Column("Country", lambda r: r.second_country),
-    Column("Matched names", lambda r: r.matched),
-    Column("Why", lambda r: r.why),
+    Column("Matched names", lambda r: r.matched, wide=True),
+    Column("Why", lambda r: r.why, wide=True),
 ]
 
 
@@ -211,8 +270,7 @@ def duplicates(
         ),
     ] = DEFAULT_MIN_SCORE,
     limit: Annotated[
-        int | None,
-        typer.Option("--limit", help="List at most this many pairs.", min=1),
+        int | None, limit_option("List at most this many pairs (default and 0: all).")
     ] = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -222,7 +280,7 @@ def duplicates(
     from procwatch.vendors import DuplicatePair, likely_duplicates
 
     with open_session(ctx) as session:
-        pairs = likely_duplicates(session, min_score, limit)
+        pairs = likely_duplicates(session, min_score, limit or None)
     render(
         pairs, DUPLICATE_COLUMNS, fmt, output, title="Likely duplicates", record_type=DuplicatePair
     )
@@ -280,6 +338,7 @@ def merges(
     ctx: typer.Context,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    limit: LimitOption = None,
 ) -> None:
     """List recorded vendor merges, newest first, with the ones undone."""
     from procwatch.cli.render import render
@@ -287,4 +346,12 @@ def merges(
 
     with open_session(ctx) as session:
         records = list_merges(session)
-    render(records, MERGE_COLUMNS, fmt, output, title="Vendor merges", record_type=MergeRecord)
+    render(
+        records,
+        MERGE_COLUMNS,
+        fmt,
+        output,
+        title="Vendor merges",
+        record_type=MergeRecord,
+        limit=limit,
+    )

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from procwatch import tables
+from procwatch.dates import PartialDate
 from procwatch.db import chunked
-from procwatch.errors import InvalidInputError
+from procwatch.errors import InvalidValueError
 from procwatch.money import from_minor_units
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.resolve import name_key, resolve_country, resolve_vendor
@@ -63,13 +65,19 @@ def list_contracts(
     vendor: str | None = None,
     country: str | None = None,
     buyer: str | None = None,
-    since: int | None = None,
-    until: int | None = None,
+    since: str | int | None = None,
+    until: str | int | None = None,
     where: Sequence[ColumnElement[bool]] = (),
 ) -> list[ContractRecord]:
-    """Return the contracts matching every filter given (and `where`), oldest first."""
-    if since is not None and until is not None and since > until:
-        raise InvalidInputError(f"--since {since} is after --until {until}")
+    """Return the contracts matching every filter given (and `where`), oldest first.
+
+    `since` and `until` are a year, a month or a day: a contract counts from `since` if any
+    part of it may reach that date, until `until` if it may have started by then.
+    """
+    first = PartialDate.parse(str(since)) if since is not None else None
+    last = PartialDate.parse(str(until)) if until is not None else None
+    if first and last and first.earliest() > last.latest():
+        raise InvalidValueError(f"--since {since} is after --until {until}")
     contract = tables.contracts.c
     conditions: list[ColumnElement[bool]] = list(where)
     if vendor is not None:
@@ -82,14 +90,26 @@ def list_contracts(
         # index; as a condition on the joined table it read every contract.
         buyer_name = tables.buyers.c.name_key.contains(name_key(buyer), autoescape=True)
         conditions.append(contract.buyer_id.in_(select(tables.buyers.c.id).where(buyer_name)))
-    if since is not None:
+    if first is not None:
         # A contract counts from a year if any part of it (a range's end) reaches that year.
-        # Two indexed comparisons rather than coalesce(), which no index can serve.
-        year = f"{since:04d}"
+        # Two indexed comparisons rather than coalesce(), which no index can serve; a month
+        # or a day is then checked on the rows of its year (below).
+        year = f"{first.year:04d}"
         conditions.append(or_(contract.date_start >= year, contract.date_end >= year))
-    if until is not None:
-        conditions.append(contract.date_start < f"{until + 1:04d}")
-    return contracts_where(session, conditions)
+    if last is not None:
+        # Before the next year, month or day after `until`, at its own precision.
+        after = (last.latest() + timedelta(days=1)).isoformat()
+        conditions.append(contract.date_start < after[: len(str(last))])
+    found = contracts_where(session, conditions)
+    if first is not None and first.month is not None:
+        found = [c for c in found if _reaches(c, first.earliest())]
+    return found
+
+
+def _reaches(contract: ContractRecord, day: date) -> bool:
+    # Undated contracts never pass a --since (as in SQL, where NULL compares false).
+    last = contract.date_end or contract.date
+    return last is not None and PartialDate.parse(last).latest() >= day
 
 
 def _contract_select() -> Select[Any]:

@@ -11,7 +11,9 @@ from procwatch.dates import PartialDate, format_period
 from procwatch.screening.timeline import Timeline, TimelineEvent
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 WIDTH_PX = 1200
 HEIGHT_PX = 675
@@ -37,18 +39,32 @@ SUMMED_NOTE = (
     "contracts."
 )
 HIDDEN_NOTE = " {hidden} more jurisdictions with fewer contracts are not shown."
+FINDING_COLOR = "#b03a2e"
+# The footer names this many source documents; a busy vendor's chart counts the rest.
+MAX_CREDITED = 4
 
 
 def timeline_png(timeline: Timeline) -> bytes:
     """Return the timeline chart as PNG bytes of WIDTH_PX x HEIGHT_PX pixels."""
+    buffer = io.BytesIO()
+    timeline_figure(timeline).savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def timeline_figure(timeline: Timeline) -> Figure:
+    """Draw the chart: lanes per jurisdiction up to the as-of date, a legend of what is drawn,
+    and the sources, date and database it was made from."""
     # Imported here: matplotlib is slow to load and only this chart needs it.
     from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
 
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
-    axes = figure.add_axes((0.2, 0.15, 0.76, 0.74))
+    axes = figure.add_axes((0.2, 0.2, 0.72, 0.67))
+    origin = timeline.origin
     figure.text(
-        0.02, 0.95, f"{timeline.vendor}: contracts and measures by jurisdiction", fontsize=13
+        0.02,
+        0.95,
+        f"{timeline.vendor}: contracts and measures by jurisdiction, as of {origin.as_of}",
+        fontsize=13,
     )
     dated = [event for event in timeline.events if event.date]
     note = NOTE
@@ -57,24 +73,64 @@ def timeline_png(timeline: Timeline) -> bytes:
         axes.set_axis_off()
     else:
         lanes = lanes_to_draw(dated)
-        summed = _draw(axes, [event for event in dated if event.country in lanes], lanes)
+        drawn = _draw(
+            axes, [event for event in dated if event.country in lanes], lanes, origin.as_of
+        )
         hidden = len({event.country for event in dated}) - len(lanes)
-        if summed:
+        if "summed" in drawn:
             note += SUMMED_NOTE.format(labelled=MAX_LABELLED)
         if hidden:
             note += HIDDEN_NOTE.format(hidden=hidden)
+        handles = legend_handles(drawn)
         axes.legend(
-            handles=[Patch(color=color, label=kind) for kind, color in COLORS.items()],
+            handles=handles,
             loc="lower right",
             bbox_to_anchor=(1.0, 1.0),
-            ncol=len(COLORS),
+            ncol=len(handles),
             fontsize=9,
             frameon=False,
         )
-    figure.text(0.02, 0.02, note, fontsize=8, color="#555555")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    figure.text(0.02, 0.075, note, fontsize=8, color="#555555", va="bottom")
+    figure.text(
+        0.02, 0.015, _credit(timeline), fontsize=7.5, color="#555555", va="bottom", wrap=True
+    )
+    return figure
+
+
+def legend_handles(drawn: set[str]) -> list[Artist]:
+    """Return legend entries for what the chart drew, and only those, in a fixed order."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Artist] = [
+        Patch(color=color, label=kind) for kind, color in COLORS.items() if kind in drawn
+    ]
+    if "ongoing" in drawn:
+        handles.append(
+            Line2D([], [], color="#333333", marker=">", linestyle="", label="ongoing: no end known")
+        )
+    if "finding" in drawn:
+        handles.append(
+            Line2D(
+                [], [], color=FINDING_COLOR, marker="X", linestyle="", label="documented finding"
+            )
+        )
+    if "estimate" in drawn:
+        handles.append(Patch(color="none", label="~ estimated value"))
+    return handles
+
+
+def _credit(timeline: Timeline) -> str:
+    sources = list(
+        dict.fromkeys(
+            source.title or source.source for e in timeline.events for source in e.sources
+        )
+    )
+    shown = "; ".join(sources[:MAX_CREDITED])
+    if len(sources) > MAX_CREDITED:
+        shown += f"; and {len(sources) - MAX_CREDITED} more"
+    origin = timeline.origin
+    return f"Sources: {shown or 'none recorded'}.\n{origin.sentence()}"
 
 
 def lanes_to_draw(events: list[TimelineEvent]) -> list[str]:
@@ -87,8 +143,10 @@ def lanes_to_draw(events: list[TimelineEvent]) -> list[str]:
     return [code for code in order if code in chosen]
 
 
-def _draw(axes: Axes, events: list[TimelineEvent], lanes: list[str]) -> bool:
-    """Draw the lanes; return whether any lane's contracts were summed per year."""
+def _draw(axes: Axes, events: list[TimelineEvent], lanes: list[str], as_of: str) -> set[str]:
+    """Draw the lanes up to the as-of date; return what was drawn (kinds, "ongoing",
+    "finding", "estimate", "summed"), for the legend."""
+    drawn: set[str] = set()
     names = {event.country: f"{event.country_name} ({event.country})" for event in events}
     contracts = Counter(event.country for event in events if event.kind == "contract")
     summed = {code for code in lanes if contracts[code] > MAX_LABELLED}
@@ -96,8 +154,11 @@ def _draw(axes: Axes, events: list[TimelineEvent], lanes: list[str]) -> bool:
         names[code] += f"\n{contracts[code]:,} contracts"
     row = {code: len(lanes) - 1 - index for index, code in enumerate(lanes)}
     first = min(_start(e) for e in events)
-    last = max(_end(e) for e in events)
-    left, right = int(first) - 1, int(last) + 2
+    # The axis ends on the as-of date: an open-ended measure runs to the edge and past it.
+    edge = _year_fraction(PartialDate.parse(as_of).latest() + timedelta(days=1))
+    left, right = int(first) - 1, edge
+    if summed:
+        drawn.update({"summed", "contract"})
     for code in summed:
         _draw_yearly(
             axes, [e for e in events if e.country == code and e.kind == "contract"], row[code]
@@ -108,7 +169,9 @@ def _draw(axes: Axes, events: list[TimelineEvent], lanes: list[str]) -> bool:
         color = COLORS.get(event.kind, "#333333")
         if event.kind == "contract" and event.country in summed:
             continue
+        drawn.add(event.kind)
         if event.kind == "contract":
+            end = min(end, right)
             axes.broken_barh([(start, end - start)], (y - 0.18, 0.36), color=color)
             axes.annotate(
                 _value(event),
@@ -118,12 +181,31 @@ def _draw(axes: Axes, events: list[TimelineEvent], lanes: list[str]) -> bool:
                 fontsize=8,
                 color=color,
             )
+            if event.amount is not None and event.amount_is_estimate:
+                drawn.add("estimate")
+            if event.findings:
+                drawn.add("finding")
+                _draw_findings(axes, event, (start + end) / 2, y)
         else:
-            stop = right if event.date_end is None else end
+            ongoing = event.date_end is None or end > right
+            stop = right if ongoing else end
+            if ongoing:
+                drawn.add("ongoing")
+                # Past the edge, outside the axes: the measure did not end on the as-of date.
+                axes.plot(
+                    [right + (right - left) * 0.012],
+                    [y],
+                    marker=">",
+                    color=color,
+                    markersize=7,
+                    clip_on=False,
+                )
             axes.broken_barh([(start, stop - start)], (y - 0.3, 0.6), color=color, alpha=0.18)
             axes.plot([start, start], [y - 0.3, y + 0.3], color=color, linewidth=2.5)
             axes.axvline(start, color=color, linestyle=":", linewidth=0.8, alpha=0.6)
             period = format_period(event.date, event.date_end)
+            if event.date_end is None:
+                period += ", ongoing"
             # Labels of late measures run leftwards so they stay inside the chart.
             late = start > left + (right - left) * 0.75
             axes.annotate(
@@ -137,17 +219,34 @@ def _draw(axes: Axes, events: list[TimelineEvent], lanes: list[str]) -> bool:
     axes.set_yticks(list(row.values()), [names[code] for code in row])
     axes.set_ylim(-0.8, len(lanes) - 0.2)
     axes.set_xlim(left, right)
+    axes.axvline(right, color="#333333", linewidth=1)
+    axes.annotate(f"as of {as_of}", (right, len(lanes) - 0.2), ha="right", va="top", fontsize=8)
     # Grid lines at 1 January; each year's label sits in the middle of its year.
-    step = 1 if right - left <= 24 else 2
-    axes.set_xticks(range(left, right + 1, step), [""] * len(range(left, right + 1, step)))
-    years = range(left, right, step)
+    last = int(right) if right == int(right) else int(right) + 1
+    step = 1 if last - left <= 24 else 2
+    axes.set_xticks(range(left, last, step), [""] * len(range(left, last, step)))
+    years = [year for year in range(left, last, step) if year + 0.5 <= right]
     axes.set_xticks([year + 0.5 for year in years], [str(year) for year in years], minor=True)
     axes.tick_params(axis="x", which="minor", length=0, labelsize=8)
     axes.grid(axis="x", which="major", color="#eeeeee")
     axes.set_axisbelow(True)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    return bool(summed)
+    return drawn
+
+
+def _draw_findings(axes: Axes, event: TimelineEvent, x: float, y: int) -> None:
+    for finding in event.findings:
+        amount = f" {finding.amount:,} {finding.currency}" if finding.amount is not None else ""
+        axes.plot([x], [y], marker="X", color=FINDING_COLOR, markersize=9, linestyle="")
+        axes.annotate(
+            f"finding: {finding.kind}{amount}",
+            (x, y - 0.22),
+            ha="center",
+            va="top",
+            fontsize=8,
+            color=FINDING_COLOR,
+        )
 
 
 def _draw_yearly(axes: Axes, contracts: list[TimelineEvent], y: int) -> None:

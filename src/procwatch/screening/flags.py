@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, or_, select
 from procwatch import tables
 from procwatch.dates import format_period
 from procwatch.db import chunked
-from procwatch.errors import InvalidInputError
+from procwatch.errors import InvalidValueError
 from procwatch.queries.citations import SourceRef
 from procwatch.queries.contracts import ContractRecord, list_contracts
 from procwatch.queries.measures import MeasureRecord, list_measures
@@ -109,11 +109,11 @@ class ContractFlag:
 
 
 def flag_definition(code: str) -> FlagDefinition:
-    """Return the definition of a flag code (any case), or raise InvalidInputError."""
+    """Return the definition of a flag code (any case), or raise InvalidValueError."""
     for flag in FLAGS:
         if flag.code == code.strip().upper():
             return flag
-    raise InvalidInputError(f"unknown flag {code!r}; expected one of {', '.join(FLAG_CODES)}")
+    raise InvalidValueError(f"unknown flag {code!r}; expected one of {', '.join(FLAG_CODES)}")
 
 
 def noncompetitive_method(contract: ContractRecord) -> str | None:

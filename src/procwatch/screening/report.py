@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from procwatch.queries.measures import MeasureRecord
 from procwatch.queries.vendors import vendor_profile
 from procwatch.resolve import memberships, resolve_country
 from procwatch.screening.flags import ContractFlag, flag_contracts
+from procwatch.screening.origin import ReportOrigin, report_origin
 from procwatch.screening.periods import (
     Certainty,
     MeasureStatus,
@@ -144,7 +145,8 @@ class CheckReport:
     """The due-diligence report on one vendor."""
 
     vendor: VendorIdentity
-    as_of: str | None
+    # The date answered for: the one given, or the day the report was made (never None).
+    as_of: str
     for_country: str | None
     for_country_name: str | None
     level: Level
@@ -152,6 +154,7 @@ class CheckReport:
     nothing_known: bool
     jurisdictions: list[JurisdictionRow]
     flags: list[ContractFlag]
+    origin: ReportOrigin
 
 
 def check_vendor(
@@ -161,13 +164,20 @@ def check_vendor(
     as_of: str | None = None,
     for_country: str | None = None,
     today: date | None = None,
+    generated: datetime | None = None,
 ) -> CheckReport:
     """Return the check report on a vendor as of a date (default today), for a buyer's country.
 
     Only measures and contracts that had (possibly) begun by the date count; a measure whose
     end lies before the date is shown as ended.
     """
-    as_of_date = PartialDate.parse(as_of) if as_of else _day(today or date.today())
+    if as_of is not None:
+        PartialDate.parse(as_of)  # a malformed date fails before anything is read
+    origin = report_origin(
+        session, as_of or (today.isoformat() if today else None), generated=generated
+    )
+    as_of = origin.as_of
+    as_of_date = PartialDate.parse(as_of)
     country = resolve_country(session, for_country) if for_country else None
     profile = vendor_profile(session, name)
     unions_of, members_of = memberships(session)
@@ -230,11 +240,8 @@ def check_vendor(
         nothing_known=nothing_known,
         jurisdictions=rows,
         flags=flags,
+        origin=origin,
     )
-
-
-def _day(value: date) -> PartialDate:
-    return PartialDate(value.year, value.month, value.day)
 
 
 def _buyer_ids(session: Reader, vendor_id: int) -> dict[int, int | None]:
@@ -409,7 +416,7 @@ def _reasons(
     home: str | None,
     home_unions: set[str],
     nothing_known: bool,
-    as_of: str | None,
+    as_of: str,
 ) -> list[Reason]:
     reasons: list[Reason] = []
     for measure in sorted(measures, key=lambda m: (sort_key(m.date), m.country)):
@@ -431,7 +438,7 @@ def _reasons(
         reasons.append(Reason(level, text, measure.sources))
     reasons.extend(_flag_reasons(flags))
     if not reasons:
-        when = f" by {as_of}" if as_of else ""
+        when = f" by {as_of}"
         text = (
             f"nothing known: no contracts and no measures are recorded{when}"
             if nothing_known

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from procwatch.dates import PartialDate
 from procwatch.queries.citations import SourceRef
+from procwatch.queries.contracts import FindingRecord
 from procwatch.queries.vendors import vendor_profile
-from procwatch.screening.periods import sort_key
+from procwatch.screening.origin import ReportOrigin, report_origin
+from procwatch.screening.periods import Certainty, happened_by, sort_key
 
 if TYPE_CHECKING:
     from procwatch.db import Reader
@@ -31,19 +35,27 @@ class TimelineEvent:
     amount_is_estimate: bool
     key: str
     sources: list[SourceRef]
+    # Documented problems with a contract (an audit's overpayment); none for measures.
+    findings: list[FindingRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Timeline:
-    """Everything dated about one vendor, oldest first (undated events last)."""
+    """Everything dated about one vendor by a date, oldest first (undated events last)."""
 
     vendor: str
+    origin: ReportOrigin
     events: list[TimelineEvent]
 
 
-def vendor_timeline(session: Reader, name: str) -> Timeline:
-    """Return a vendor's contracts and measures in date order."""
+def vendor_timeline(
+    session: Reader, name: str, *, as_of: str | None = None, generated: datetime | None = None
+) -> Timeline:
+    """Return a vendor's contracts and measures that (possibly) began by a date, in order."""
+    if as_of is not None:
+        PartialDate.parse(as_of)  # a malformed date fails before anything is read
     profile = vendor_profile(session, name)
+    origin = report_origin(session, as_of, generated=generated)
     events = [
         TimelineEvent(
             date=c.date,
@@ -58,6 +70,7 @@ def vendor_timeline(session: Reader, name: str) -> Timeline:
             amount_is_estimate=c.amount_is_estimate,
             key=c.key,
             sources=c.sources,
+            findings=c.findings,
         )
         for c in profile.contracts
     ]
@@ -79,6 +92,13 @@ def vendor_timeline(session: Reader, name: str) -> Timeline:
         for measures in profile.measures_by_country.values()
         for m in measures
     ]
+    until = PartialDate.parse(origin.as_of)
+    events = [
+        event
+        for event in events
+        if event.date is None
+        or happened_by(PartialDate.parse(event.date), until) is not Certainty.NO
+    ]
     # Contracts before measures of the same date: the question is what a buyer knew.
     events.sort(key=lambda e: (sort_key(e.date), e.kind != "contract", e.country, e.key))
-    return Timeline(vendor=profile.name, events=events)
+    return Timeline(vendor=profile.name, origin=origin, events=events)
