@@ -35,12 +35,18 @@ def open_connection(ctx: typer.Context) -> Iterator["Connection"]:
         yield connection
 
 
+def say_waiting() -> None:
+    """Tell the user that this command waits for another writer to the database to commit."""
+    typer.echo("Waiting for another import to finish...", err=True)
+
+
 @contextmanager
 def _ready_engine(ctx: typer.Context, *, write: bool) -> Iterator["Engine"]:
     from procwatch.migrate import open_database
     from procwatch.settings import database_url
 
-    engine = open_database(database_url(database_option(ctx)), write=write)
+    url = database_url(database_option(ctx))
+    engine = open_database(url, write=write, on_wait=say_waiting if write else None)
     try:
         yield engine
     finally:
