@@ -251,13 +251,24 @@ def _read_only_uri(path: Path) -> str:
     return f"file:{quote(str(path.resolve()))}?{mode}"
 
 
-_CREDENTIALS = re.compile(r"(?<=://)([^/@:]*):[^/@]*@")
+_QUERY_PASSWORD = re.compile(r"((?:^|&)password=)[^&]*", re.IGNORECASE)
 
 
 def masked_url(url: str) -> str:
     """Return a database URL fit to print: its password, if any, shown as ***."""
-    # A regex, not make_url, so that a URL SQLAlchemy cannot parse is masked too.
-    return _CREDENTIALS.sub(r"\1:***@", url)
+    # Plain string work, not make_url, so that a URL SQLAlchemy cannot parse is masked too.
+    # A password may hold '/', ':' or '@': everything from the user's ':' to the last '@'
+    # before the query is the password's, and libpq also takes one as ?password=.
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return url
+    location, mark, query = rest.partition("?")
+    at = location.rfind("@")
+    colon = location.find(":", 0, at)
+    if at > 0 and colon >= 0 and "/" not in location[:colon]:
+        location = f"{location[:colon]}:***{location[at:]}"
+    query = _QUERY_PASSWORD.sub(r"\1***", query)
+    return f"{scheme}://{location}{mark}{query}"
 
 
 def make_engine(
@@ -277,6 +288,12 @@ def make_engine(
         _ = parsed.port
     except (ArgumentError, ValueError):
         raise DatabaseError(f"invalid database URL {shown!r}") from None
+    names_a_file = is_sqlite(url) and parsed.username is None and parsed.host is None
+    if not names_a_file and (url.count("@") > 1 or "@" in url.partition("?")[2]):
+        # SQLAlchemy ends a password at its first '@', and reads a URL whose query holds one
+        # as user:password@host: part of the password would go out as the host's name, and
+        # into the driver's "cannot resolve host" message.
+        raise DatabaseError(f"invalid database URL {shown!r}: write an '@' in a password as %40")
     if is_sqlite(url):
         _check_sqlite_version()
     path = sqlite_path(url)
