@@ -17,7 +17,7 @@ from types import ModuleType
 import pytest
 from sqlalchemy.orm import Session
 
-from procwatch.errors import InvalidInputError
+from procwatch.errors import InvalidInputError, ProcwatchError
 from procwatch.importers.ocds import SPOOL_PREFIX, import_ocds, remove_stale_spools
 
 BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "ocds_import.py"
@@ -169,3 +169,44 @@ def test_only_spools_of_dead_processes_are_removed(temp: Path) -> None:
     finally:
         running.kill()
         running.wait()
+
+
+def test_a_missing_temporary_folder_is_one_error(
+    session: Session, generator: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "gone"
+    monkeypatch.setattr(tempfile, "tempdir", str(missing))
+    package = tmp_path / "small.json"
+    generator.write_package(package, 5)
+    with pytest.raises(ProcwatchError) as raised:
+        import_ocds(session, [package])
+    assert str(raised.value) == (
+        f"cannot keep the releases in the temporary folder {missing}: No such file or "
+        "directory; free some space there or point TMPDIR at another folder"
+    )
+
+
+def test_a_full_temporary_folder_is_one_error_and_stores_nothing(
+    db_path: Path, big_package: Path, temp: Path
+) -> None:
+    mount = f"mount -t tmpfs -o size=256k tmpfs {temp}"
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", mount], capture_output=True, check=False)
+    if os.geteuid() != 0 or probe.returncode != 0:
+        pytest.skip("needs a private mount namespace (unshare -m, as root) for a small tmpfs")
+    before = contracts(db_path)
+    environment = {key: value for key, value in os.environ.items() if key != "PROCWATCH_DB"}
+    environment["TMPDIR"] = str(temp)
+    command = [sys.executable, "-m", "procwatch", "--db", str(db_path), "import", "ocds"]
+    finished = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f'{mount} && exec "$@"', "sh", *command, str(big_package)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+    assert finished.returncode == 1, finished.stderr
+    assert finished.stderr == (
+        f"Error: cannot keep the releases in the temporary folder {temp}: database or disk is "
+        "full; free some space there or point TMPDIR at another folder\n"
+    )
+    assert contracts(db_path) == before

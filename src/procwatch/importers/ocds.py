@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procwatch.db import analyze, chunked, insert_many
-from procwatch.errors import InvalidInputError, NotFoundError
+from procwatch.errors import InvalidInputError, NotFoundError, ProcwatchError
 from procwatch.importers import (
     ImportSummary,
     Outcome,
@@ -207,19 +208,38 @@ def _running(pid: int) -> bool:
     return True
 
 
+@contextmanager
+def _spool_errors() -> Iterator[None]:
+    # A full or missing temporary folder is the user's to fix: one line, not a traceback.
+    try:
+        yield
+    except (OSError, sqlite3.Error) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ProcwatchError(
+            f"cannot keep the releases in the temporary folder {tempfile.gettempdir()}: "
+            f"{reason}; free some space there or point TMPDIR at another folder"
+        ) from None
+
+
 class _Spool:
     """Releases on disk, grouped by ocid: the stages of a process may be anywhere."""
 
     def __enter__(self) -> _Spool:
         remove_stale_spools()
-        self._folder = tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "spool.sqlite")
-        self._db.execute("PRAGMA journal_mode = OFF")
-        self._db.execute("PRAGMA synchronous = OFF")
-        self._db.execute(
-            "CREATE TABLE releases (seq INTEGER PRIMARY KEY, ocid TEXT, file INTEGER,"
-            " position TEXT, release BLOB)"
-        )
+        with _spool_errors():
+            self._folder = tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-")
+        try:
+            with _spool_errors():
+                self._db = sqlite3.connect(Path(self._folder.name) / "spool.sqlite")
+                self._db.execute("PRAGMA journal_mode = OFF")
+                self._db.execute("PRAGMA synchronous = OFF")
+                self._db.execute(
+                    "CREATE TABLE releases (seq INTEGER PRIMARY KEY, ocid TEXT, file INTEGER,"
+                    " position TEXT, release BLOB)"
+                )
+        except BaseException:
+            self._folder.cleanup()
+            raise
         self._indexed = False
         return self
 
@@ -229,6 +249,10 @@ class _Spool:
 
     def add(self, file_index: int, found: FoundRelease) -> None:
         """Keep a release until its process is complete."""
+        with _spool_errors():
+            self._insert(file_index, found)
+
+    def _insert(self, file_index: int, found: FoundRelease) -> None:
         self._db.execute(
             "INSERT INTO releases (ocid, file, position, release) VALUES (?, ?, ?, ?)",
             (
@@ -246,7 +270,8 @@ class _Spool:
     def process_count(self) -> int:
         """Return how many processes (distinct ocids) the spool holds."""
         if not self._indexed:
-            self._db.execute("CREATE INDEX releases_ocid ON releases (ocid, seq)")
+            with _spool_errors():
+                self._db.execute("CREATE INDEX releases_ocid ON releases (ocid, seq)")
             self._indexed = True
         return int(self._db.execute("SELECT COUNT(DISTINCT ocid) FROM releases").fetchone()[0])
 
