@@ -477,6 +477,7 @@ class _Writer:
     def flush(self) -> None:
         """Write the queued contracts and their citations."""
         self.session.flush()
+        self.vendor_index.flush()
         self._cite_subjects()
         if not self.pending and not self.patches:
             return
