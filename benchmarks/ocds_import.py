@@ -19,6 +19,7 @@ import multiprocessing
 import platform
 import resource
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -193,6 +194,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", type=int, nargs="+", default=[20_000, 100_000])
     parser.add_argument("--postgres", help="PostgreSQL server URL (e.g. its postgres database)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="imports per backend, interleaved; medians shown"
+    )
     arguments = parser.parse_args()
     print(f"Machine: {_machine()}\n")
     postgres = " PostgreSQL import s | PostgreSQL / SQLite |" if arguments.postgres else ""
@@ -206,23 +210,35 @@ def main() -> None:
             package = Path(folder) / "bulk.json"
             write_package(package, processes)
             size = package.stat().st_size / 1e6
-            seconds, peak, rows = _isolated(
-                measure_import, str(package), f"sqlite:///{Path(folder) / 'procwatch.db'}"
-            )
-            assert rows == processes, rows
+            runs = []
+            pg_runs = []
+            for attempt in range(arguments.repeat):
+                database = Path(folder) / f"procwatch-{attempt}.db"
+                runs.append(_isolated(measure_import, str(package), f"sqlite:///{database}"))
+                database.unlink()
+                if arguments.postgres:
+                    name = f"procwatch_bench_ocds_{processes}"
+                    url = _postgres_database(arguments.postgres, name)
+                    try:
+                        pg_runs.append(_isolated(measure_import, str(package), url))
+                    finally:
+                        _postgres_database(arguments.postgres, name, drop=True)
+            seconds = statistics.median(run[0] for run in runs)
+            peak = max(run[1] for run in runs)
+            rows = runs[0][2]
+            assert all(run[2] == processes for run in runs + pg_runs), runs + pg_runs
             raw_seconds, raw_peak, _ = _isolated(
                 measure_raw, processes, str(Path(folder) / "raw.db")
             )
             measured = ""
-            if arguments.postgres:
-                name = f"procwatch_bench_ocds_{processes}"
-                url = _postgres_database(arguments.postgres, name)
-                try:
-                    pg_seconds, _, pg_rows = _isolated(measure_import, str(package), url)
-                finally:
-                    _postgres_database(arguments.postgres, name, drop=True)
-                assert pg_rows == processes, pg_rows
+            if pg_runs:
+                pg_seconds = statistics.median(run[0] for run in pg_runs)
                 measured = f" {pg_seconds:,.1f} | {pg_seconds / seconds:,.2f}x |"
+                if arguments.repeat > 1:
+                    each = ", ".join(
+                        f"{lite[0]:.1f}/{pg[0]:.1f}" for lite, pg in zip(runs, pg_runs, strict=True)
+                    )
+                    print(f"runs (SQLite/PostgreSQL s): {each}", file=sys.stderr)
         print(
             f"| {processes:,} | {size:,.0f} | {seconds:,.1f} | {rows / seconds:,.0f} |"
             f" {peak / 1024:,.0f} | {raw_seconds:,.2f} | {processes / raw_seconds:,.0f} |"
