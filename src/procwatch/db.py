@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import codecs
 import gc
+import os
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias, TypeVar
@@ -74,18 +75,54 @@ def _use_wal(cursor: Any) -> None:
             time.sleep(0.1)
 
 
-def _sqlite_read_pragmas(dbapi_connection: Any, record: Any) -> None:
-    # query_only turns any write a read command might attempt into an error.
-    _sqlite_pragmas(dbapi_connection, record)
+def _sqlite_read_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # query_only turns any write a read command might attempt into an error. A reader never
+    # switches the journal mode: procwatch's files are WAL since their creation, and a file
+    # that is not procwatch's must not change by a byte before it is refused.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA query_only = ON")
     cursor.close()
 
 
-def _begin_immediate(connection: Any) -> None:
-    # IMMEDIATE takes the write lock up front, so a second writer waits (busy timeout)
-    # instead of failing when a read transaction cannot be upgraded to a write.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+# Called once when a writer finds another writer at work and starts waiting for its turn.
+OnWait = Callable[[], None]
+
+# A writer waits this long without a word before it says that it waits for another one.
+QUIET_WAIT_MS = 500
+
+
+def _sqlite_turn(on_wait: OnWait | None) -> Callable[[Any], None]:
+    def begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front, so a second writer waits instead of
+        # failing when a read transaction cannot be upgraded to a write. SQLite's busy
+        # timeout alone would give up after it ("database is locked") however near the
+        # first writer is to its commit: a writer asks again until its turn comes.
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {QUIET_WAIT_MS}")
+        try:
+            if _try_begin_immediate(connection):
+                return
+            if on_wait is not None:
+                on_wait()
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            while not _try_begin_immediate(connection):
+                pass
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    return begin
+
+
+def _try_begin_immediate(connection: Any) -> bool:
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except OperationalError as error:
+        if getattr(error.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+            return False
+        raise
+    return True
 
 
 def _begin_deferred(connection: Any) -> None:
@@ -96,10 +133,19 @@ def _begin_deferred(connection: Any) -> None:
 WRITER_LOCK = 0x70726F63
 
 
-def _begin_writer(connection: Any) -> None:
-    # One writer at a time, as on SQLite: a second import waits for the first to commit and
-    # then sees its rows, instead of failing on the same keys or migrating the schema twice.
-    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+def _postgres_turn(on_wait: OnWait | None) -> Callable[[Any], None]:
+    def begin(connection: Any) -> None:
+        # One writer at a time, as on SQLite: a second import waits for the first to commit
+        # and then sees its rows, instead of failing on the same keys or migrating the
+        # schema twice. The lock is the transaction's: a killed writer's ends with it.
+        taken = connection.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({WRITER_LOCK})")
+        if taken.scalar():
+            return
+        if on_wait is not None:
+            on_wait()
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+    return begin
 
 
 def _begin_read_only(connection: Any) -> None:
@@ -184,18 +230,45 @@ def _check_sqlite_version() -> None:
 
 
 def _writable(folder: Path) -> bool:
-    import os
-
     return os.access(folder, os.W_OK | os.X_OK)
 
 
-_CREDENTIALS = re.compile(r"(?<=://)([^/@:]*):[^/@]*@")
+def read_only_place(path: Path) -> bool:
+    """Return whether a SQLite file exists where procwatch cannot write it or its sidecars."""
+    # WAL keeps -wal and -shm files beside the database: a reader needs them too, unless it
+    # opens the file read-only or immutable.
+    return path.exists() and not (os.access(path, os.W_OK) and _writable(path.parent))
+
+
+def _read_only_uri(path: Path) -> str:
+    """Return the URI that opens a SQLite file for reading without creating or changing a file."""
+    from urllib.parse import quote
+
+    # Without a -wal file every committed row is in the database file itself: immutable
+    # then reads it with no lock and no sidecar at all. A -wal file may hold rows not yet
+    # copied back, so it is read as well, read-only.
+    mode = "mode=ro" if Path(f"{path}-wal").exists() else "immutable=1"
+    return f"file:{quote(str(path.resolve()))}?{mode}"
+
+
+_QUERY_PASSWORD = re.compile(r"((?:^|&)password=)[^&]*", re.IGNORECASE)
 
 
 def masked_url(url: str) -> str:
     """Return a database URL fit to print: its password, if any, shown as ***."""
-    # A regex, not make_url, so that a URL SQLAlchemy cannot parse is masked too.
-    return _CREDENTIALS.sub(r"\1:***@", url)
+    # Plain string work, not make_url, so that a URL SQLAlchemy cannot parse is masked too.
+    # A password may hold '/', ':' or '@': everything from the user's ':' to the last '@'
+    # before the query is the password's, and libpq also takes one as ?password=.
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return url
+    location, mark, query = rest.partition("?")
+    at = location.rfind("@")
+    colon = location.find(":", 0, at)
+    if at > 0 and colon >= 0 and "/" not in location[:colon]:
+        location = f"{location[:colon]}:***{location[at:]}"
+    query = _QUERY_PASSWORD.sub(r"\1***", query)
+    return f"{scheme}://{location}{mark}{query}"
 
 
 def database_label(url: str) -> str:
@@ -216,8 +289,16 @@ def database_label(url: str) -> str:
     return f"{server}/{parsed.database or ''}"
 
 
-def make_engine(url: str, *, write: bool = True) -> Engine:
-    """Create an engine for a SQLAlchemy URL; SQLite files get their folder and pragmas."""
+def make_engine(
+    url: str, *, write: bool = True, look_only: bool = False, on_wait: OnWait | None = None
+) -> Engine:
+    """Create an engine for a SQLAlchemy URL; SQLite files get their folder and pragmas.
+
+    A writer takes its turn: it waits for any other procwatch writer to the database to
+    commit, however long that takes, calling `on_wait` once if it has to. A read engine of
+    a SQLite file in a read-only place, or one that only looks (`look_only`), opens it
+    read-only and changes no file.
+    """
     shown = masked_url(url)
     try:
         parsed = make_url(url)
@@ -225,21 +306,35 @@ def make_engine(url: str, *, write: bool = True) -> Engine:
         _ = parsed.port
     except (ArgumentError, ValueError):
         raise DatabaseError(f"invalid database URL {shown!r}") from None
+    names_a_file = is_sqlite(url) and parsed.username is None and parsed.host is None
+    if not names_a_file and (url.count("@") > 1 or "@" in url.partition("?")[2]):
+        # SQLAlchemy ends a password at its first '@', and reads a URL whose query holds one
+        # as user:password@host: part of the password would go out as the host's name, and
+        # into the driver's "cannot resolve host" message.
+        raise DatabaseError(f"invalid database URL {shown!r}: write an '@' in a password as %40")
     if is_sqlite(url):
         _check_sqlite_version()
     path = sqlite_path(url)
+    options: dict[str, Any] = {}
     if path is not None:
         _check_sqlite_file(path)
+        if write and read_only_place(path):
+            raise DatabaseError(
+                f"cannot write to the database {path}: the file or its folder is read-only"
+            )
+        if not write and (look_only or read_only_place(path)):
+            uri = _read_only_uri(path)
+            options["creator"] = lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
     try:
-        engine = create_engine(parsed, future=True, execution_options={WRITER: write})
+        engine = create_engine(parsed, future=True, execution_options={WRITER: write}, **options)
     except (ArgumentError, ImportError, ValueError) as error:
         message = str(error).replace(url, shown).strip().splitlines()[0]
         raise DatabaseError(f"cannot use database URL {shown!r}: {message}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas if write else _sqlite_read_pragmas)
-        event.listen(engine, "begin", _begin_immediate if write else _begin_deferred)
+        event.listen(engine, "begin", _sqlite_turn(on_wait) if write else _begin_deferred)
     elif engine.dialect.name == "postgresql":
-        event.listen(engine, "begin", _begin_writer if write else _begin_read_only)
+        event.listen(engine, "begin", _postgres_turn(on_wait) if write else _begin_read_only)
     return engine
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from procwatch.db import describe, table_names
+from procwatch.db import OnWait, describe, table_names
 from procwatch.errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -114,8 +114,8 @@ def open_status(engine: Engine) -> Status:
         raise DatabaseError(f"cannot open the database: {describe(error)}") from None
 
 
-def initialize(engine: Engine) -> None:
-    """Create the schema and load the seed in one transaction: all of it or nothing."""
+def initialize(engine: Engine) -> bool:
+    """Create the schema and load the seed in one transaction; return False if it was there."""
     from sqlalchemy.orm import Session
 
     from procwatch.seed import load_seed
@@ -123,25 +123,50 @@ def initialize(engine: Engine) -> None:
     with engine.begin() as connection:
         # Another process may have created it while this one waited for the writer's lock.
         if not status(connection).empty:
-            return
+            return False
         upgrade(connection)
         session = Session(bind=connection)
         load_seed(session)
         session.flush()
         session.close()
         refresh_summary(connection)
+    return True
 
 
-def open_database(url: str, *, write: bool = False) -> Engine:
+def identify(url: str) -> None:
+    """Refuse an existing SQLite file that is not procwatch's, after a look that changes nothing.
+
+    A writer's connection switches the file to WAL (header bytes 18-19, -wal and -shm files)
+    before it can read a table: someone else's database, or a newer procwatch's, is looked
+    at read-only first, and refused untouched.
+    """
+    from procwatch.db import make_engine, sqlite_path
+
+    path = sqlite_path(url)
+    if path is None or not path.is_file() or path.stat().st_size == 0:
+        return
+    engine = make_engine(url, write=False, look_only=True)
+    try:
+        found = open_status(engine)
+    finally:
+        engine.dispose()
+    if not found.empty and found.revision not in REVISIONS:
+        require_current(found, _where(url))
+
+
+def open_database(url: str, *, write: bool = False, on_wait: OnWait | None = None) -> Engine:
     """Return an engine for a ready database; a new empty one is created, migrated and seeded.
 
     A read engine (write=False) never migrates and runs read-only transactions. It creates
     only a new SQLite file, the user's own; an empty server database is its owner's to
     create with `procwatch db upgrade`, so that analysts never end up owning the schema.
+    A writer waits for its turn (see make_engine), calling `on_wait` if it has to.
     """
     from procwatch.db import creates_on_first_use, make_engine
 
-    engine = make_engine(url, write=write)
+    if write:
+        identify(url)
+    engine = make_engine(url, write=write, on_wait=on_wait)
     try:
         found = open_status(engine)
         if found.empty:
@@ -150,7 +175,7 @@ def open_database(url: str, *, write: bool = False) -> Engine:
                     f"{_where(url)} is empty: its owner creates the schema with "
                     "'procwatch db upgrade'"
                 )
-            _create(url, engine if write else None)
+            _create(url, engine if write else None, on_wait)
             found = open_status(engine)
         require_current(found, _where(url))
     except BaseException:
@@ -159,10 +184,10 @@ def open_database(url: str, *, write: bool = False) -> Engine:
     return engine
 
 
-def _create(url: str, engine: Engine | None) -> None:
+def _create(url: str, engine: Engine | None, on_wait: OnWait | None) -> None:
     from procwatch.db import make_engine
 
-    creator = engine or make_engine(url, write=True)
+    creator = engine or make_engine(url, write=True, on_wait=on_wait)
     try:
         initialize(creator)
     except SQLAlchemyError as error:
@@ -181,24 +206,31 @@ def _where(url: str) -> str:
     return masked_url(url)
 
 
-def upgrade_database(url: str) -> tuple[str | None, str]:
-    """Create or upgrade a database to the head revision; return the revisions before and after."""
+def upgrade_database(url: str, on_wait: OnWait | None = None) -> tuple[str | None, str]:
+    """Create or upgrade a database to the head revision; return the revisions before and after.
+
+    Of several upgrades at once, one migrates; the others wait for it (calling `on_wait`)
+    and return the revision it left as both before and after.
+    """
     from procwatch.db import make_engine
 
-    engine = make_engine(url, write=True)
+    identify(url)
+    engine = make_engine(url, write=True, on_wait=on_wait)
     try:
         found = open_status(engine)
         if found.empty:
-            initialize(engine)
-            return None, HEAD
+            if initialize(engine):
+                return None, HEAD
+            found = open_status(engine)
         if found.revision is None or found.revision not in REVISIONS:
             require_current(found, _where(url))
         if found.revision != HEAD:
             with engine.begin() as connection:
-                # Alembic reads the revision again inside the writer's lock, so two
-                # upgrades at once run the migrations once.
-                upgrade(connection)
-                refresh_summary(connection)
+                # Read again inside the writer's turn: another upgrade may have run meanwhile.
+                found = status(connection)
+                if found.revision != HEAD:
+                    upgrade(connection)
+                    refresh_summary(connection)
         return found.revision, HEAD
     except SQLAlchemyError as error:
         raise DatabaseError(f"cannot upgrade the database: {describe(error)}") from None

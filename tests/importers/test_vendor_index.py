@@ -12,6 +12,14 @@ def test_matches_a_seeded_vendor_by_alias_and_keeps_the_new_spelling(session: Se
     assert (vendor_id, outcome) == (nuctech.id, Outcome.UNCHANGED)
     vendor_id, outcome = index.upsert(key="x", name="Nuctech", identifiers=[("CN-USCC", "911")])
     assert (vendor_id, outcome) == (nuctech.id, Outcome.UPDATED)
+    # Identifiers and aliases wait for the importer's next batch.
+    assert (
+        session.scalars(
+            select(VendorIdentifier.identifier).where(VendorIdentifier.vendor_id == nuctech.id)
+        ).all()
+        == []
+    )
+    index.flush()
     assert session.scalars(
         select(VendorIdentifier.identifier).where(VendorIdentifier.vendor_id == nuctech.id)
     ).all() == ["911"]
@@ -26,6 +34,7 @@ def test_identifier_wins_over_name_and_a_conflicting_identifier_splits(session: 
     assert same == first
     # Same name, another registration number in the same register: another company.
     assert second != first
+    index.flush()
     keys = session.scalars(select(Vendor.key).where(Vendor.id.in_([first, second]))).all()
     assert sorted(keys) == ["acme", "acme-2"]
     aliases = session.scalars(

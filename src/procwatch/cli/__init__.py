@@ -130,6 +130,18 @@ def root(
     ctx.obj = database
 
 
+def _exit_on(signum: int, _frame: object) -> None:
+    # An exception, unlike the default action, unwinds the stack: transactions roll back and
+    # temporary spools and files are removed. 128 + signal number, as a shell reports it.
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Run the procwatch command line."""
+    import signal
+
+    # Ctrl-C already raises KeyboardInterrupt; `kill` and a closed terminal end the same way.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _exit_on)
     app(prog_name="procwatch")

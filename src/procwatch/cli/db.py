@@ -2,7 +2,7 @@
 
 import typer
 
-from procwatch.cli.session import database_option
+from procwatch.cli.session import database_option, say_waiting
 
 app = typer.Typer(
     help="Manage the database: schema revision and seed data.",
@@ -17,7 +17,7 @@ def upgrade(ctx: typer.Context) -> None:
     from procwatch.migrate import upgrade_database
     from procwatch.settings import database_url
 
-    before, after = upgrade_database(database_url(database_option(ctx)))
+    before, after = upgrade_database(database_url(database_option(ctx)), on_wait=say_waiting())
     if before == after:
         typer.echo(f"Database is at revision {after}: nothing to do.")
     else:

@@ -1,6 +1,6 @@
 """Open the database named by --db / PROCWATCH_DB for one command."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -35,12 +35,27 @@ def open_connection(ctx: typer.Context) -> Iterator["Connection"]:
         yield connection
 
 
+def say_waiting() -> Callable[[], None]:
+    """Return a callback that says once that this command waits for another writer."""
+    said = False
+
+    def say() -> None:
+        # A command's transactions each take a turn: one line however many times it waits.
+        nonlocal said
+        if not said:
+            typer.echo("Waiting for another import to finish...", err=True)
+            said = True
+
+    return say
+
+
 @contextmanager
 def _ready_engine(ctx: typer.Context, *, write: bool) -> Iterator["Engine"]:
     from procwatch.migrate import open_database
     from procwatch.settings import database_url
 
-    engine = open_database(database_url(database_option(ctx)), write=write)
+    url = database_url(database_option(ctx))
+    engine = open_database(url, write=write, on_wait=say_waiting() if write else None)
     try:
         yield engine
     finally:

@@ -469,6 +469,7 @@ class _Writer:
             ids[entry.vendor_key] = vendor_id
             before = outcomes.get(vendor_id, Outcome.UNCHANGED)
             outcomes[vendor_id] = outcome if before is Outcome.UNCHANGED else before
+        vendors.flush()
         for outcome in outcomes.values():
             self.summary.count("vendors", outcome)
         if self.progress is not None:
