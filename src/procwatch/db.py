@@ -41,7 +41,6 @@ BUSY_TIMEOUT_MS = 30_000
 # A transaction that bulk-inserts this many rows refreshes the statistics of those tables.
 ANALYZE_AFTER_ROWS = 10_000
 BULK_LOADED = "procwatch_bulk_loaded"
-WRITER = "procwatch_writer"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -213,7 +212,7 @@ def make_engine(url: str, *, write: bool = True) -> Engine:
     if path is not None:
         _check_sqlite_file(path)
     try:
-        engine = create_engine(parsed, future=True, execution_options={WRITER: write})
+        engine = create_engine(parsed, future=True)
     except (ArgumentError, ImportError, ValueError) as error:
         message = str(error).replace(url, shown).strip().splitlines()[0]
         raise DatabaseError(f"cannot use database URL {shown!r}: {message}") from None
@@ -322,16 +321,6 @@ def analyze(session: Session, tables: Iterable[str]) -> None:
 
 
 def _before_commit(session: Session) -> None:
-    from procwatch import contracts_summary
-
-    # Every write commits through here, so the summary table never lags a procwatch write.
-    # A read engine's session cannot refresh it; its readers group the contracts instead.
-    if session.get_bind().get_execution_options().get(WRITER, False):
-        contracts_summary.refresh(session)
-    _analyze_bulk_loads(session)
-
-
-def _analyze_bulk_loads(session: Session) -> None:
     # Without fresh statistics SQLite's planner took a name search on a million contracts
     # for a scan of them all (0.87 s against 44 ms after ANALYZE), and statistics taken on
     # the seed's four contracts are worse than none. Every bulk path comes through

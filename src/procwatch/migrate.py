@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 # The revisions of alembic/versions in order, oldest first. Kept here so that checking a
 # database needs only its alembic_version row, not Alembic; a test keeps it in step.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
 HEAD = REVISIONS[-1]
 
 
@@ -95,16 +95,6 @@ def downgrade(connection: Connection, revision: str) -> None:
     command.downgrade(alembic_config(connection), revision)
 
 
-def refresh_summary(connection: Connection) -> None:
-    """Rebuild the contracts summary rows that a migration or the seed marked stale."""
-    from sqlalchemy.orm import Session
-
-    from procwatch.contracts_summary import refresh
-
-    with Session(bind=connection) as session:
-        refresh(session)
-
-
 def open_status(engine: Engine) -> Status:
     """Connect and return the schema state, turning connection failures into DatabaseError."""
     try:
@@ -129,7 +119,6 @@ def initialize(engine: Engine) -> None:
         load_seed(session)
         session.flush()
         session.close()
-        refresh_summary(connection)
 
 
 def open_database(url: str, *, write: bool = False) -> Engine:
@@ -198,7 +187,6 @@ def upgrade_database(url: str) -> tuple[str | None, str]:
                 # Alembic reads the revision again inside the writer's lock, so two
                 # upgrades at once run the migrations once.
                 upgrade(connection)
-                refresh_summary(connection)
         return found.revision, HEAD
     except SQLAlchemyError as error:
         raise DatabaseError(f"cannot upgrade the database: {describe(error)}") from None
