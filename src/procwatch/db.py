@@ -102,9 +102,9 @@ def _begin_writer(connection: Any) -> None:
 
 
 def _begin_read_only(connection: Any) -> None:
-    # One snapshot for the whole command, as SQLite gives a read transaction: the contracts
-    # summary checks that its table is current, then reads it, and a commit in between
-    # must not slip into the second statement only.
+    # One snapshot for the whole command, as SQLite gives a read transaction: a command
+    # that runs several statements (a vendor's profile, a check report) reads one state of
+    # the database, and a commit in between must not slip into the later ones only.
     connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
