@@ -150,6 +150,78 @@ def test_0004_computes_years_for_the_contracts_already_there(db_url: str) -> Non
     ]
 
 
+def test_0006_recomputes_name_keys_and_merges_nothing(empty_db_url: str) -> None:
+    engine = create_engine(empty_db_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        migrate.upgrade(connection, "0005")
+        run = connection.execute
+        run(
+            text(
+                "INSERT INTO jurisdictions (id, code, name, kind) VALUES (1, 'US', 'US', 'country')"
+            )
+        )
+        # Keys as 0005 computed them: "Co. Ltd." and "Group" dropped, AG and GmbH alike.
+        for number, name, key in [
+            (1, "Hikvision Digital Technology Co. Ltd.", "hikvision digital technology"),
+            (2, "Deutsche Bank AG", "deutsche bank"),
+            (3, "Deutsche Bank GmbH", "deutsche bank"),
+            (4, "Nanshan Group", "nanshan"),
+        ]:
+            run(
+                text(
+                    "INSERT INTO vendors (id, key, name, name_key) VALUES (:id, :key, :name, :nk)"
+                ),
+                {"id": number, "key": f"v{number}", "name": name, "nk": key},
+            )
+        run(
+            text(
+                "INSERT INTO vendor_aliases (vendor_id, alias, alias_key)"
+                " VALUES (1, 'HIKVISION CO LTD', 'hikvision')"
+            )
+        )
+        for number, key in [
+            (1, "list:hikvision-digital-technology:-"),
+            (2, "list:deutsche-bank:-"),
+        ]:
+            run(
+                text(
+                    "INSERT INTO measures (key, vendor_id, jurisdiction_id, kind)"
+                    " VALUES (:key, :vendor, 1, 'ban')"
+                ),
+                {"key": key, "vendor": number},
+            )
+        migrate.upgrade(connection)
+
+        def keys() -> list[tuple[object, ...]]:
+            return [
+                *run(text("SELECT id, name_key FROM vendors ORDER BY id")).tuples(),
+                *run(text("SELECT vendor_id, alias_key FROM vendor_aliases")).tuples(),
+                *run(text("SELECT vendor_id, key FROM measures ORDER BY vendor_id")).tuples(),
+            ]
+
+        assert keys() == [
+            (1, "hikvision digital technology #limited"),
+            (2, "deutsche bank #stock"),
+            (3, "deutsche bank #limited"),
+            (4, "nanshan group"),
+            (1, "hikvision #limited"),
+            # Importing the list again finds its measure under the key it now builds.
+            (1, "list:hikvision-digital-technology-#limited:-"),
+            (2, "list:deutsche-bank-#stock:-"),
+        ]
+        assert run(text("SELECT count(*) FROM vendors")).scalar() == 4
+        migrate.downgrade(connection, "0005")
+        assert keys() == [
+            (1, "hikvision digital technology"),
+            (2, "deutsche bank"),
+            (3, "deutsche bank"),
+            (4, "nanshan"),
+            (1, "hikvision"),
+            (1, "list:hikvision-digital-technology:-"),
+            (2, "list:deutsche-bank:-"),
+        ]
+
+
 def summary_copy_objects(connection: Connection) -> set[str]:
     """Return the tables, indexes, triggers and functions of migration 0005's summary copy."""
     if connection.dialect.name == "sqlite":
@@ -191,16 +263,16 @@ POSTGRESQL_TRIGGERS = {
 }
 
 
-def test_0006_drops_the_summary_copy_and_its_downgrade_restores_it(
+def test_0007_drops_the_summary_copy_and_its_downgrade_restores_it(
     backend: str, db_url: str
 ) -> None:
     engine = create_engine(db_url, poolclass=NullPool)
     with engine.begin() as connection:
         assert summary_copy_objects(connection) == set()
-        migrate.downgrade(connection, "0005")
+        migrate.downgrade(connection, "0006")
         own = SQLITE_TRIGGERS if backend == "sqlite" else POSTGRESQL_TRIGGERS
         assert summary_copy_objects(connection) == SUMMARY_COPY | own
-        # Every vendor with contracts is marked stale, so procwatch 0005 groups the
+        # Every vendor with contracts is marked stale, so a procwatch that keeps the copy groups the
         # contracts until its next write rebuilds the copy; and the triggers mark writes.
         stale = text("SELECT DISTINCT vendor_id FROM contracts_summary_stale")
         with_contracts = set(connection.execute(text("SELECT vendor_id FROM contracts")).scalars())

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import functools
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -14,169 +11,44 @@ from sqlalchemy import select
 
 from procwatch import tables
 from procwatch.errors import NotFoundError
+from procwatch.names import ALIAS_MARKER, KIND_MARK, FormKind, name_words
 
 if TYPE_CHECKING:
     from procwatch.db import Reader
 
-# Legal forms dropped from names before comparing them (after punctuation is removed and
-# the name is transliterated to ASCII).
-LEGAL_FORMS = frozenset(
-    [
-        "co",
-        "company",
-        "corp",
-        "corporation",
-        "inc",
-        "incorporated",
-        "ltd",
-        "ltda",
-        "limited",
-        "llc",
-        "pllc",
-        "plc",
-        "lp",
-        "llp",
-        "gmbh",
-        "ag",
-        "kg",
-        "sa",
-        "sas",
-        "sarl",
-        "srl",
-        "spa",
-        "bv",
-        "nv",
-        "oy",
-        "oyj",
-        "ab",
-        "as",
-        "asa",
-        "aps",
-        "sro",
-        "zrt",
-        "kft",
-        "ooo",
-        "zao",
-        "oao",
-        "pao",
-        "ao",
-        "tov",
-        "pjsc",
-        "jsc",
-        "ojsc",
-        "cjsc",
-        "pte",
-        "pty",
-        "pvt",
-        "sp",
-        "zoo",
-        "saci",
-        "sac",
-        "cv",
-        "sae",
-        "bhd",
-        "sdn",
-        "kk",
-        "group",
-        "holding",
-        "holdings",
-    ]
-)
-# Legal forms written out in full, as words after transliteration (the Russian OOO in full
-# becomes "obshchestvo s ogranichennoy otvetstvennostyu"; the Chinese for "limited company",
-# "you xian gong si"). Longer phrases come first so that the longest one is removed.
-LEGAL_PHRASES: tuple[tuple[str, ...], ...] = tuple(
-    sorted(
-        (
-            tuple(phrase.split())
-            for phrase in [
-                "obshchestvo s ogranichennoy otvetstvennostyu",
-                "obshchestvo s ogranichennoi otvetstvennostyu",
-                "obshchestvo s ogranichennoi otvetstvennostiu",
-                "tovarystvo z obmezhenoyu vidpovidalnistyu",
-                "aktsionernoe obshchestvo",
-                "publichnoe aktsionernoe obshchestvo",
-                "otkrytoe aktsionernoe obshchestvo",
-                "zakrytoe aktsionernoe obshchestvo",
-                "gesellschaft mit beschrankter haftung",
-                "aktiengesellschaft",
-                "societe anonyme",
-                "societe a responsabilite limitee",
-                "sociedad anonima",
-                "sociedad de responsabilidad limitada",
-                "societa per azioni",
-                "societa a responsabilita limitata",
-                "spolka z ograniczona odpowiedzialnoscia",
-                "spolka akcyjna",
-                "kabushiki kaisha",
-                "limited liability company",
-                "limited liability partnership",
-                "limited partnership",
-                "public limited company",
-                "private limited",
-                "joint stock company",
-                "public joint stock company",
-                "open joint stock company",
-                "closed joint stock company",
-                "gu fen you xian gong si",
-                "you xian ze ren gong si",
-                "you xian gong si",
-                "gong si",
-            ]
-        ),
-        key=len,
-        reverse=True,
-    )
-)
-_NOT_WORD = re.compile(r"[^\w]+")
-_APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
 
-
-@functools.lru_cache(maxsize=65_536)
 def name_key(name: str) -> str:
-    """Return the comparison key of a name: transliterated, no case, punctuation or legal forms."""
-    plain = _ascii(name.casefold())
-    # "Sp. z o.o." and "S.A." lose their dots first so their letters join into one form.
-    plain = re.sub(r"\b(\w)\.(?=\w\b)", r"\1", plain.replace("z o.o.", "zoo"))
-    # Transliterated soft signs become apostrophes ("otvetstvennost'yu"): they join the word.
-    words = _NOT_WORD.sub(" ", _APOSTROPHES.sub("", plain)).split()
-    kept = [word for word in _without_phrases(words) if word not in LEGAL_FORMS]
-    return " ".join(kept or words)
+    """Return the comparison key of a name: transliterated, no case, punctuation or legal forms.
+
+    Only the name itself counts: what follows "a.k.a." or "formerly" is another name.
+    """
+    main = ALIAS_MARKER.split(f" {name.strip()} ")[0].strip(" ,;(")
+    return name_words(main or name).key
 
 
-def _ascii(text: str) -> str:
-    if text.isascii():
-        # Most names; the transliteration tables need not even be imported for them.
-        return text
-    from anyascii import anyascii
-
-    decomposed = unicodedata.normalize("NFKD", text)
-    chars: list[str] = []
-    for char in decomposed:
-        if char.isascii():
-            chars.append(char)
-        elif unicodedata.combining(char):
-            continue
-        elif unicodedata.name(char, "").startswith("CJK "):
-            # Ideographs carry no spaces; one syllable per character keeps words comparable.
-            chars.append(f" {anyascii(char).lower()} ")
-        else:
-            chars.append(anyascii(char).lower())
-    return "".join(chars)
+def key_matches(first: str, second: str) -> bool:
+    """Return whether two name keys look one name up: equal, or one says no kind of entity."""
+    if first == second:
+        return True
+    words, _, kind = first.partition(KIND_MARK)
+    other_words, _, other_kind = second.partition(KIND_MARK)
+    return words == other_words and not (kind and other_kind)
 
 
-def _without_phrases(words: list[str]) -> list[str]:
-    kept: list[str] = []
-    index = 0
-    while index < len(words):
-        for phrase in LEGAL_PHRASES:
-            if tuple(words[index : index + len(phrase)]) == phrase:
-                index += len(phrase)
-                break
-        else:
-            kept.append(words[index])
-            index += 1
-    return kept
+def _words(key: str) -> str:
+    return key.partition(KIND_MARK)[0]
+
+
+def keys_looked_up(key: str) -> list[str]:
+    """Return the stored keys a lookup by `key` finds (key_matches), for an IN list.
+
+    "Deutsche Bank" finds "Deutsche Bank AG" and "Deutsche Bank GmbH"; "Deutsche Bank AG"
+    finds "Deutsche Bank" but not "Deutsche Bank GmbH".
+    """
+    words, _, kind = key.partition(KIND_MARK)
+    if kind:
+        return [key, words]
+    return [key, *(f"{words}{KIND_MARK}{k.value}" for k in FormKind if k is not FormKind.ANY)]
 
 
 @dataclass(frozen=True)
@@ -193,13 +65,20 @@ def find_vendor(session: Reader, name: str) -> VendorName | None:
     key = name_key(name)
     vendor, alias = tables.vendors.c, tables.vendor_aliases.c
     columns = select(vendor.id, vendor.name, vendor.country_id)
-    found = session.execute(columns.where(vendor.name_key == key).limit(1)).first()
-    if found is None:
+    # The exact key first; then one that only adds or leaves out the kind of entity.
+    for keys in ([key], keys_looked_up(key)):
         found = session.execute(
-            columns.join(tables.vendor_aliases, alias.vendor_id == vendor.id)
-            .where(alias.alias_key == key)
-            .limit(1)
+            columns.where(vendor.name_key.in_(keys)).order_by(vendor.id).limit(1)
         ).first()
+        if found is None:
+            found = session.execute(
+                columns.join(tables.vendor_aliases, alias.vendor_id == vendor.id)
+                .where(alias.alias_key.in_(keys))
+                .order_by(vendor.id)
+                .limit(1)
+            ).first()
+        if found is not None:
+            break
     return None if found is None else VendorName(found.id, found.name, found.country_id)
 
 
@@ -208,18 +87,19 @@ def resolve_vendor(session: Reader, name: str) -> VendorName:
     vendor = find_vendor(session, name)
     if vendor is not None:
         return vendor
+    # Suggestions compare the words of keys; the kind of entity they say is no spelling.
     names = {
-        row.name_key: row.name
+        _words(row.name_key): row.name
         for row in session.execute(select(tables.vendors.c.name_key, tables.vendors.c.name))
     }
     aliases = tables.vendor_aliases.c
     names.update(
         {
-            row.alias_key: row.alias
+            _words(row.alias_key): row.alias
             for row in session.execute(select(aliases.alias_key, aliases.alias))
         }
     )
-    close = difflib.get_close_matches(name_key(name), list(names), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(_words(name_key(name)), list(names), n=3, cutoff=0.6)
     hint = f"; did you mean {_or_list([names[key] for key in close])}?" if close else ""
     raise NotFoundError(f"no vendor named {name!r}{hint}")
 

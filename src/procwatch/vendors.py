@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from procwatch.db import chunked
 from procwatch.errors import InvalidInputError, NotFoundError
-from procwatch.matching import DEFAULT_MIN_SCORE
+from procwatch.matching import DEFAULT_MIN_SCORE, VendorNames, find_duplicates
 from procwatch.models import (
     Citation,
     Contract,
@@ -25,8 +25,6 @@ from procwatch.models import (
 )
 from procwatch.resolve import name_key, resolve_vendor
 
-# Rows of the similarity matrix compared at once: bounds memory to CHUNK x number of names.
-CHUNK = 2_000
 # What a merge moves from the merged vendor to the kept one, by model and detail name.
 MOVED: dict[str, Any] = {
     "contracts": Contract,
@@ -48,6 +46,8 @@ class DuplicatePair:
     second: str
     second_country: str | None
     matched: str
+    # The reasons for the score: shared words, and the qualifiers that lowered it.
+    why: str
 
 
 @dataclass(frozen=True)
@@ -69,66 +69,48 @@ def likely_duplicates(
     session: Session, min_score: float = DEFAULT_MIN_SCORE, limit: int | None = None
 ) -> list[DuplicatePair]:
     """Return pairs of vendors with alike names or aliases, most alike first; merge none."""
-    from rapidfuzz import fuzz, process
-
-    names: list[tuple[int, str, str]] = [
-        (row.id, row.name_key, row.name)
-        for row in session.execute(select(Vendor.id, Vendor.name_key, Vendor.name))
-    ]
-    names += [
-        (row.vendor_id, row.alias_key, row.alias)
-        for row in session.execute(
-            select(VendorAlias.vendor_id, VendorAlias.alias_key, VendorAlias.alias)
+    names: dict[int, list[str]] = {}
+    countries: dict[int, str | None] = {}
+    for row in session.execute(
+        select(Vendor.id, Vendor.name, Jurisdiction.code)
+        .outerjoin(Jurisdiction, Vendor.country_id == Jurisdiction.id)
+        .order_by(Vendor.id)
+    ):
+        names[row.id] = [row.name]
+        countries[row.id] = row.code
+    for vendor_id, alias in session.execute(
+        select(VendorAlias.vendor_id, VendorAlias.alias).order_by(VendorAlias.id)
+    ):
+        names[vendor_id].append(alias)
+    identifiers: dict[int, set[tuple[str, str]]] = {}
+    for vendor_id, scheme, identifier in session.execute(
+        select(VendorIdentifier.vendor_id, VendorIdentifier.scheme, VendorIdentifier.identifier)
+    ):
+        identifiers.setdefault(vendor_id, set()).add((scheme, identifier))
+    vendors = {
+        vendor_id: VendorNames(
+            names=tuple(dict.fromkeys(vendor_names)),
+            country=countries[vendor_id],
+            identifiers=frozenset(identifiers.get(vendor_id, ())),
         )
-    ]
-    keys = [key for _, key, _ in names]
-    best: dict[tuple[int, int], tuple[float, str]] = {}
-    for start in range(0, len(keys), CHUNK):
-        scores = process.cdist(
-            keys[start : start + CHUNK],
-            keys,
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=min_score,
-            workers=-1,
-        )
-        for row, column in zip(*scores.nonzero(), strict=True):
-            i, j = start + int(row), int(column)
-            first, second = names[i], names[j]
-            if first[0] >= second[0]:
-                continue
-            score = round(float(scores[row, column]), 1)
-            pair = (first[0], second[0])
-            if pair not in best or score > best[pair][0]:
-                best[pair] = (score, f"{first[2]} ~ {second[2]}")
-    vendors = _vendor_names(session, {vendor_id for pair in best for vendor_id in pair})
+        for vendor_id, vendor_names in names.items()
+    }
+    found = find_duplicates(vendors, min_score)
     pairs = [
         DuplicatePair(
-            score=score,
+            score=score.score,
             first_id=a,
-            first=vendors[a][0],
-            first_country=vendors[a][1],
+            first=vendors[a].names[0],
+            first_country=countries[a],
             second_id=b,
-            second=vendors[b][0],
-            second_country=vendors[b][1],
-            matched=matched,
+            second=vendors[b].names[0],
+            second_country=countries[b],
+            matched=f"{score.first} ~ {score.second}",
+            why=score.why,
         )
-        for (a, b), (score, matched) in best.items()
+        for a, b, score in found
     ]
-    pairs.sort(key=lambda pair: (-pair.score, pair.first_id, pair.second_id))
     return pairs if limit is None else pairs[:limit]
-
-
-def _vendor_names(session: Session, ids: set[int]) -> dict[int, tuple[str, str | None]]:
-    found: dict[int, tuple[str, str | None]] = {}
-    id_list = sorted(ids)
-    for start in range(0, len(id_list), 500):
-        rows = session.execute(
-            select(Vendor.id, Vendor.name, Jurisdiction.code)
-            .outerjoin(Jurisdiction, Vendor.country_id == Jurisdiction.id)
-            .where(Vendor.id.in_(id_list[start : start + 500]))
-        )
-        found.update((row.id, (row.name, row.code)) for row in rows)
-    return found
 
 
 def vendor_by_ref(session: Session, ref: str) -> Vendor:

@@ -98,9 +98,10 @@ def test_duplicates_merge_and_unmerge(procwatch: Procwatch) -> None:
     pairs = procwatch("vendors", "duplicates", "--format", "csv")
     assert pairs.exit_code == 0, pairs.output
     assert pairs.stdout.splitlines() == [
-        "score,first_id,first,first_country,second_id,second,second_country,matched",
-        "98.2,2,Hikvision Digital Technology Co. Ltd.,CN,3,Hikvison Digital Technology,CN,"
-        "Hikvision Digital Technology Co. Ltd. ~ Hikvison Digital Technology",
+        "score,first_id,first,first_country,second_id,second,second_country,matched,why",
+        "96.2,2,Hikvision Digital Technology Co. Ltd.,CN,3,Hikvison Digital Technology,CN,"
+        "Hikvision Digital Technology Co. Ltd. ~ Hikvison Digital Technology,"
+        '"alike letter by letter, spaces aside 96.2"',
     ]
     merged = procwatch("vendors", "merge", "2", "Hikvison Digital Technology")
     assert merged.exit_code == 0, merged.output

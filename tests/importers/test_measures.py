@@ -161,7 +161,7 @@ def test_mapped_csv_with_title_rows_and_options(session: Session) -> None:
     )
     summary = import_measures(session, FIXTURES / "debarred-firms.csv", options)
     assert counts(summary, "measures") == (4, 0, 0)
-    assert measure(session, "debarred-firms:hikvision-digital-technology:-") == {
+    assert measure(session, "debarred-firms:hikvision-digital-technology-#limited:-") == {
         "vendor": "Hikvision Digital Technology Co. Ltd.",
         "country": "US",
         "authority": "World Bank Group",
@@ -236,7 +236,7 @@ def test_xlsx_with_date_cells(session: Session, tmp_path: Path) -> None:
     )
     summary = import_measures(session, path, options)
     assert counts(summary, "measures") == (2, 0, 0)
-    sirius = measure(session, "list:sirius-optics:-")
+    sirius = measure(session, "list:sirius-optics-#stock:-")
     assert (sirius["country"], sirius["date_start"], sirius["date_end"]) == (
         "EU",
         "2022-01-31",

@@ -32,3 +32,17 @@ def test_identifier_wins_over_name_and_a_conflicting_identifier_splits(session: 
         select(VendorAlias.alias).where(VendorAlias.vendor_id == first).order_by(VendorAlias.alias)
     ).all()
     assert aliases == ["Another Name"]
+
+
+def test_a_name_of_another_kind_of_entity_is_another_vendor(session: Session) -> None:
+    index = VendorIndex(session)
+    stock, _ = index.upsert(key="db-ag", name="Deutsche Bank AG")
+    # "Deutsche Bank Aktiengesellschaft" is the same kind; "Deutsche Bank" says no kind.
+    assert index.match("Deutsche Bank Aktiengesellschaft") == stock
+    assert index.match("DEUTSCHE BANK") == stock
+    limited, outcome = index.upsert(key="db-gmbh", name="Deutsche Bank GmbH")
+    assert outcome is Outcome.ADDED
+    assert limited != stock
+    # A key that says no kind finds one that does, and back.
+    plain, _ = index.upsert(key="zenith", name="Zenith Supplies")
+    assert index.match("Zenith Supplies Ltd") == plain

@@ -16,6 +16,7 @@ from procwatch.cli.render import (
     limit_option,
 )
 from procwatch.cli.session import open_connection, open_session
+from procwatch.matching import DEFAULT_MIN_SCORE
 
 
 class DefaultToList(TyperGroup):
@@ -196,6 +197,7 @@ DUPLICATE_COLUMNS = [
     Column("Alike vendor", lambda r: r.second),
     Column("Country", lambda r: r.second_country),
     Column("Matched names", lambda r: r.matched),
+    Column("Why", lambda r: r.why),
 ]
 
 
@@ -207,7 +209,7 @@ def duplicates(
         typer.Option(
             "--min-score", help="Least similarity (0-100) of a pair to list.", min=0, max=100
         ),
-    ] = 85.0,
+    ] = DEFAULT_MIN_SCORE,
     limit: Annotated[
         int | None,
         typer.Option("--limit", help="List at most this many pairs.", min=1),

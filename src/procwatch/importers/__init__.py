@@ -13,6 +13,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from procwatch.models import Jurisdiction, Source, Vendor, VendorAlias, VendorIdentifier
+from procwatch.names import KIND_MARK
 from procwatch.resolve import name_key, resolve_country
 
 
@@ -112,6 +113,8 @@ class VendorIndex:
         # Core statements on the session's connection skip the ORM's per-statement overhead.
         self.connection = session.connection()
         self.by_key: dict[str, int] = {}
+        # The words of keys that say a kind of entity: "Nuctech" finds "Nuctech Co., Ltd."
+        self.by_words: dict[str, int] = {}
         self.keys: dict[int, set[str]] = defaultdict(set)
         self.by_identifier: dict[tuple[str, str], int] = {}
         self.identifiers: dict[int, set[tuple[str, str]]] = defaultdict(set)
@@ -136,6 +139,9 @@ class VendorIndex:
 
     def _add_key(self, vendor_id: int, key: str) -> None:
         self.by_key.setdefault(key, vendor_id)
+        words, mark, _ = key.partition(KIND_MARK)
+        if mark:
+            self.by_words.setdefault(words, vendor_id)
         self.keys[vendor_id].add(key)
 
     def _free(self, key: str) -> str:
@@ -154,7 +160,12 @@ class VendorIndex:
         for pair in identifiers:
             if pair in self.by_identifier:
                 return self.by_identifier[pair]
-        vendor_id = self.by_key.get(name_key(name))
+        key = name_key(name)
+        vendor_id = self.by_key.get(key)
+        if vendor_id is None:
+            # As resolve.key_matches: a key that says no kind finds one that does, and back.
+            words, mark, _ = key.partition(KIND_MARK)
+            vendor_id = self.by_key.get(words) if mark else self.by_words.get(words)
         if vendor_id is None or not identifiers:
             return vendor_id
         known = dict(self.identifiers[vendor_id])

@@ -9,6 +9,7 @@ from enum import StrEnum
 from functools import cache
 
 from procwatch.dates import PartialDate
+from procwatch.names import ALIAS_MARKER
 from procwatch.tables import MeasureKind
 
 Warn = Callable[[str], None]
@@ -276,16 +277,9 @@ def country_code(value: str) -> str | None:
 
 
 # "ACME Ltd a.k.a. Acme Trading", "Beta (f/k/a Old Beta)", "Gamma d/b/a Gamma Stores".
-_ALIAS_MARKER = re.compile(
-    r"[\s,;(]+(?:a\.k\.a\.?|a/k/a|aka|f\.k\.a\.?|f/k/a|fka|d\.b\.a\.?|d/b/a|dba|t/a"
-    r"|also known as|formerly known as|formerly|trading as|doing business as)[\s:,]+",
-    re.IGNORECASE,
-)
-
-
 def names_in(value: str) -> tuple[str, list[str]]:
     """Split a name cell into the name and the aliases written after a.k.a., f/k/a or d/b/a."""
-    parts = _ALIAS_MARKER.split(f" {value.strip()} ")
+    parts = ALIAS_MARKER.split(f" {value.strip()} ")
     name, aliases = _clean_name(parts[0]), [_clean_name(part) for part in parts[1:]]
     return name, [alias for alias in aliases if alias]
 

@@ -1,7 +1,7 @@
 """drop the contracts summary table
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-03 09:30:00.000000
 
 `export contracts-summary` groups the contracts itself again (procwatch.exports), so the
@@ -14,8 +14,8 @@ metadata without migrations reported it current and exported an empty file.
 
 The statements are migration 0005's own, run the other way round: this upgrade is 0005's
 downgrade and this downgrade is 0005's upgrade, so the two cannot drift apart. After a
-downgrade every vendor is marked stale, as after 0005's upgrade: a procwatch of revision
-0005 groups the contracts until its next write rebuilds the table, so its exports stay right.
+downgrade every vendor is marked stale, as after 0005's upgrade: a procwatch that keeps the
+copy groups the contracts until its next write rebuilds the table, so its exports stay right.
 """
 
 from collections.abc import Sequence
@@ -23,8 +23,8 @@ from types import ModuleType
 
 from alembic import context
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
