@@ -57,6 +57,9 @@ def main(name: str = "world") -> None:
 app()
 """
 # The summary as one would first write it on this schema: join the names, then group.
+# procwatch groups the contracts first, on their index, then joins the names, and formats
+# exact decimal totals where the shell prints minor units: within 1.5x of it (issue 12).
+SUMMARY_TARGET = 1.5
 NAIVE_SUMMARY = """
 SELECT v.name AS vendor, j.code AS country, j.name AS country_name, c.years AS year,
   c.currency, count(*) AS contracts, sum(c.amount_minor) AS total_minor,
@@ -424,9 +427,7 @@ def sqlite_benchmarks(workdir: Path, sizes: Sizes, seed: int) -> tuple[list[Resu
     notes.append(
         "Bulk load: the same contract tuples, generated before the clock starts, into copies "
         "of one database holding vendors and buyers; procwatch's time includes the ANALYZE it "
-        "runs after a bulk load and the refresh of the contracts summary table before it "
-        "commits. The triggers that mark the summary stale fire in both. Peak memory "
-        "includes the generated rows in both."
+        "runs after a bulk load. Peak memory includes the generated rows in both."
     )
     notes.append("SQLite: " + exactness(f"sqlite:///{database}", reference_file))
     db = ["--db", str(database)]
@@ -487,8 +488,8 @@ def sqlite_benchmarks(workdir: Path, sizes: Sizes, seed: int) -> tuple[list[Resu
             ),
             ("sqlite3 shell, join then GROUP BY", [shell, str(database)]),
             repeat=5,
-            target=1.0,
-            target_text="<= 1.0x",
+            target=SUMMARY_TARGET,
+            target_text=f"<= {SUMMARY_TARGET}x",
             io={"baseline_in": naive, "baseline_out": workdir / "naive.csv"},
         )
     )
@@ -513,7 +514,6 @@ def sqlite_benchmarks(workdir: Path, sizes: Sizes, seed: int) -> tuple[list[Resu
         f"The summary has {summary_rows:,} rows; the sqlite3 shell prints raw minor units "
         "where procwatch writes exact decimal amounts."
     )
-    notes.append(grouped_summary(database, workdir))
     return results, notes
 
 
@@ -551,21 +551,28 @@ def report_benchmarks(db: Sequence[str], vendor: str) -> list[Result]:
     return results
 
 
-def grouped_summary(database: Path, workdir: Path) -> str:
-    """Time the summary grouped from the contracts, as after another tool's write; compare."""
-    # A mark for a vendor that does not exist: what a write by another tool leaves behind.
-    stale = workdir / "stale.db"
-    shutil.copy(database, stale)
-    with sqlite3.connect(stale) as connection:
-        connection.execute("INSERT INTO contracts_summary_stale (vendor_id) VALUES (0)")
-    output = workdir / "summary-grouped.csv"
-    grouped = run([PROCWATCH, "--db", str(stale), "export", "contracts-summary", "-o", str(output)])
-    same = output.read_bytes() == (workdir / "summary.csv").read_bytes()
+def vacuum(url: str, db: list[str], workdir: Path) -> str:
+    """VACUUM a bulk-loaded database, as autovacuum would soon; say what the summary took before."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    output = workdir / "pg-summary-unvacuumed.csv"
+    before = run([PROCWATCH, *db, "export", "contracts-summary", "-o", str(output)])
+    # Autovacuum (on by default) sets a bulk-loaded table's visibility map within about a
+    # minute, and with it PostgreSQL groups the summary on the contracts' index instead of
+    # sorting them. Left to autovacuum, the figures would depend on when it ran (or, on a
+    # server that has it off, never): the measurements start after one VACUUM instead.
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with engine.connect() as connection:
+        setting = connection.exec_driver_sql("SHOW autovacuum").scalar()
+        connection.exec_driver_sql("VACUUM (ANALYZE)")
+    engine.dispose()
     return (
-        "procwatch reads the summary from contracts_summary, which the bulk load refreshed. "
-        f"Grouped from the contracts instead, as after a write by another tool, it took "
-        f"{grouped.seconds:.2f} s and {grouped.peak_mb:.0f} MB, and the file was "
-        + ("byte for byte the same." if same else "**different**.")
+        f"PostgreSQL: the measurements below start after a VACUUM (ANALYZE) of the loaded "
+        f"database, which autovacuum (here {setting}) runs by itself about a minute after a "
+        f"bulk load. Right after the load, before it, the contracts summary took "
+        f"{before.seconds:.2f} s (one run): until the visibility map is set, PostgreSQL "
+        "cannot read the contracts in group order from their index alone."
     )
 
 
@@ -606,6 +613,7 @@ def postgres_benchmarks(
         notes.append("PostgreSQL: " + exactness(urls[0], reference_file))
         reference = pickle.loads(reference_file.read_bytes())
         db = ["--db", urls[0]]
+        notes.append(vacuum(urls[0], db, workdir))
         results.append(
             compare(
                 "vendor query, PostgreSQL",
@@ -644,8 +652,8 @@ def postgres_benchmarks(
                     [psql, libpq, "-c", f"\\copy ({one_line}) TO STDOUT CSV HEADER"],
                 ),
                 repeat=5,
-                target=1.0,
-                target_text="<= 1.0x",
+                target=SUMMARY_TARGET,
+                target_text=f"<= {SUMMARY_TARGET}x",
                 io={"baseline_out": workdir / "pg-naive.csv"},
             )
         )
@@ -721,6 +729,14 @@ def main() -> None:
             )
             results += more
             notes += more_notes
+            sqlite_file = workdir / "sqlite" / "summary.csv"
+            postgres_file = workdir / "postgresql" / "pg-summary.csv"
+            if sqlite_file.exists() and postgres_file.exists():
+                same = sqlite_file.read_bytes() == postgres_file.read_bytes()
+                notes.append(
+                    "The contracts summary files of SQLite and PostgreSQL are "
+                    + ("byte for byte the same." if same else "**different**.")
+                )
         else:
             notes.append("PostgreSQL not measured in this run (no --postgres URL).")
     write_report(results, notes, sizes, time.perf_counter() - started, command)

@@ -164,3 +164,143 @@ def test_the_summary_groups_by_the_years_a_contract_spans(session: Session) -> N
         ["GE", "Georgia", "", "EUR", "1", "4.00"],
         ["PL", "Poland", "2017", "EUR", "1", "5.00"],
     ]
+
+
+def jurisdiction_ids(session: Session, *codes: str) -> list[int]:
+    query = text("SELECT id FROM jurisdictions WHERE code = :code")
+    return [session.execute(query, {"code": code}).scalar_one() for code in codes]
+
+
+def summary_csv(session: Session) -> list[list[str]]:
+    handle = io.StringIO()
+    EXPORTS["contracts-summary"].write(session, handle)
+    return list(csv.reader(io.StringIO(handle.getvalue())))
+
+
+def test_the_summary_of_awkward_contracts(session: Session) -> None:
+    georgia, poland = jurisdiction_ids(session, "GE", "PL")
+    insert_many(
+        session,
+        "vendors",
+        ("key", "name", "name_key", "country_id"),
+        [
+            ("acme-1", "Acme", "acme", poland),
+            ("acme-2", "Acme", "acme", None),
+            ("zeta", "Zeta", "zeta", None),
+        ],
+    )
+    vendor_ids = dict(session.execute(text("SELECT key, id FROM vendors")).all())
+    acme, other_acme, zeta = vendor_ids["acme-1"], vendor_ids["acme-2"], vendor_ids["zeta"]
+    insert_many(
+        session,
+        "buyers",
+        ("key", "name", "name_key", "jurisdiction_id"),
+        [("b1", "Ministry", "ministry", georgia), ("b2", "Agency", "agency", georgia)],
+    )
+    buyer_ids = dict(session.execute(text("SELECT key, id FROM buyers")).all())
+    big = 9_007_199_254_740_993  # beyond a float's 53 bits: exact only without floats
+    rows = [
+        # One vendor, two buyers: one row. Two vendors named Acme: two rows.
+        ("a1", acme, georgia, 100, "EUR", False, "2021-05", None, buyer_ids["b1"]),
+        ("a2", acme, georgia, 250, "EUR", True, "2021", None, buyer_ids["b2"]),
+        ("a3", other_acme, georgia, None, None, False, "2021-02-03", None, None),
+        ("a4", other_acme, georgia, 5, "EUR", False, "2021", None, None),
+        ("z1", zeta, georgia, 100, "EUR", False, "2019-01", "2019-12-31", None),
+        ("z2", zeta, georgia, -201, "EUR", False, "2019", None, None),
+        ("z3", zeta, georgia, 300, "JPY", False, "2018-06", "2020", None),
+        ("z4", zeta, georgia, 400, "KWD", False, None, None, None),
+        ("z5", zeta, georgia, None, None, False, "2019-03-04", None, None),
+        ("z6", zeta, georgia, None, None, True, "2019", None, None),
+        ("z7", zeta, poland, 12_345, "CLF", False, "2017", "2017", None),
+        ("z8", zeta, poland, 1, "CLF", True, "2017-01", None, None),
+        ("z9", zeta, poland, -7, "KWD", False, "2017", None, None),
+        ("z10", zeta, poland, big, "XTS", False, "2017", None, None),
+        ("z11", zeta, poland, big, "XTS", True, "2017", None, None),
+    ]
+    insert_many(
+        session,
+        "contracts",
+        (*COLUMNS[:4], *COLUMNS[4:], "date_end", "buyer_id"),
+        [(key, vendor, where, "t", *rest) for key, vendor, where, *rest in rows],
+    )
+    found = [row for row in summary_csv(session) if row[0] in ("Acme", "Zeta")]
+    assert found == [
+        ["Acme", "GE", "Georgia", "2021", "EUR", "2", "3.50", "0", "1"],
+        ["Acme", "GE", "Georgia", "2021", "EUR", "1", "0.05", "0", "0"],
+        ["Acme", "GE", "Georgia", "2021", "", "1", "", "1", "0"],
+        ["Zeta", "GE", "Georgia", "2018-2020", "JPY", "1", "300", "0", "0"],
+        ["Zeta", "GE", "Georgia", "2019", "EUR", "2", "-1.01", "0", "0"],
+        ["Zeta", "GE", "Georgia", "2019", "", "2", "", "2", "1"],
+        ["Zeta", "GE", "Georgia", "", "KWD", "1", "0.400", "0", "0"],
+        ["Zeta", "PL", "Poland", "2017", "CLF", "2", "1.2346", "0", "1"],
+        ["Zeta", "PL", "Poland", "2017", "KWD", "1", "-0.007", "0", "0"],
+        ["Zeta", "PL", "Poland", "2017", "XTS", "2", "180143985094819.86", "0", "1"],
+    ]
+    frame = contracts_summary(session)
+    zeta_totals = frame.loc[frame["vendor"] == "Zeta", "total"].tolist()
+    assert zeta_totals[-3:] == [Decimal("1.2346"), Decimal("-0.007"), Decimal(2 * big) / 100]
+    assert zeta_totals[2] is None
+
+
+def test_the_summary_of_a_database_made_from_the_tables(empty_db_url: str) -> None:
+    # Without migrations, without the seed: what a notebook or another tool may build.
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from procwatch import tables
+
+    engine = create_engine(empty_db_url, poolclass=NullPool)
+    tables.metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            tables.jurisdictions.insert(),
+            [{"id": 1, "code": "GE", "name": "Georgia"}, {"id": 2, "code": "PL", "name": "Poland"}],
+        )
+        connection.execute(
+            tables.vendors.insert(),
+            [{"id": 1, "key": "n", "name": "Nuctech", "name_key": "nuctech"}],
+        )
+        contract = {"vendor_id": 1, "title": "t", "amount_is_estimate": False}
+        connection.execute(
+            tables.contracts.insert(),
+            [
+                {
+                    **contract,
+                    "key": "c1",
+                    "jurisdiction_id": 1,
+                    "amount_minor": 587072248,
+                    "currency": "USD",
+                    "date_start": "2018",
+                    "date_end": "2020",
+                },
+                {
+                    **contract,
+                    "key": "c2",
+                    "jurisdiction_id": 2,
+                    "amount_minor": None,
+                    "currency": None,
+                    "date_start": "2024-03",
+                    "date_end": None,
+                },
+                {
+                    **contract,
+                    "key": "c3",
+                    "jurisdiction_id": 2,
+                    "amount_minor": 1,
+                    "currency": "USD",
+                    "date_start": "2024-05-06",
+                    "date_end": None,
+                },
+            ],
+        )
+    with engine.connect() as connection:
+        handle = io.StringIO()
+        EXPORTS["contracts-summary"].write(connection, handle)
+    engine.dispose()
+    assert handle.getvalue() == (
+        "vendor,country,country_name,year,currency,contracts,total,unknown_values,"
+        "estimated_values\n"
+        "Nuctech,GE,Georgia,2018-2020,USD,1,5870722.48,0,0\n"
+        "Nuctech,PL,Poland,2024,USD,1,0.01,0,0\n"
+        "Nuctech,PL,Poland,2024,,1,,1,0\n"
+    )

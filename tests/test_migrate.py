@@ -4,7 +4,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 from procwatch import migrate
@@ -19,15 +19,6 @@ def test_revisions_constant_matches_the_migration_scripts() -> None:
     assert scripts.get_current_head() == migrate.HEAD
 
 
-# SQLAlchemy cannot reflect SQLite's expression indexes, so alembic compares the summary's
-# order index on PostgreSQL only; the test below checks that SQLite has it.
-EXPRESSION_INDEX = pytest.mark.filterwarnings(
-    "ignore:Skipped unsupported reflection of expression-based index",
-    "ignore:autogenerate skipping metadata-specified expression-based index",
-)
-
-
-@EXPRESSION_INDEX
 def test_migrated_blank_database_matches_the_models(empty_db_url: str) -> None:
     engine = create_engine(empty_db_url, poolclass=NullPool)
     with engine.begin() as connection:
@@ -36,20 +27,6 @@ def test_migrated_blank_database_matches_the_models(empty_db_url: str) -> None:
         assert compare_metadata(context, Base.metadata) == []
 
 
-def test_the_summary_order_index_holds_its_expressions(empty_db_url: str) -> None:
-    engine = create_engine(empty_db_url, poolclass=NullPool)
-    with engine.begin() as connection:
-        migrate.upgrade(connection)
-        if connection.dialect.name == "sqlite":
-            query = "SELECT sql FROM sqlite_master WHERE name = 'ix_contracts_summary_order'"
-        else:
-            query = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_contracts_summary_order'"
-        definition = connection.execute(text(query)).scalar_one()
-    assert "(year IS NULL)" in definition
-    assert "(currency IS NULL)" in definition
-
-
-@EXPRESSION_INDEX
 def test_upgrade_downgrade_upgrade(empty_db_url: str) -> None:
     engine = create_engine(empty_db_url, poolclass=NullPool)
     with engine.begin() as connection:
@@ -243,3 +220,69 @@ def test_0006_recomputes_name_keys_and_merges_nothing(empty_db_url: str) -> None
             (1, "list:hikvision-digital-technology:-"),
             (2, "list:deutsche-bank:-"),
         ]
+
+
+def summary_copy_objects(connection: Connection) -> set[str]:
+    """Return the tables, indexes, triggers and functions of migration 0005's summary copy."""
+    if connection.dialect.name == "sqlite":
+        query = (
+            "SELECT type || ' ' || name FROM sqlite_master WHERE name LIKE '%contracts_summary%'"
+        )
+    else:
+        query = (
+            "SELECT 'table ' || tablename FROM pg_tables WHERE tablename LIKE 'contracts_summary%'"
+            " UNION SELECT 'index ' || indexname FROM pg_indexes"
+            " WHERE indexname LIKE 'ix_contracts_summary%'"
+            " UNION SELECT 'trigger ' || tgname FROM pg_trigger WHERE NOT tgisinternal"
+            " UNION SELECT 'function ' || proname FROM pg_proc"
+            " WHERE proname LIKE 'contracts_summary%'"
+        )
+    return set(connection.execute(text(query)).scalars())
+
+
+SUMMARY_COPY = {
+    "table contracts_summary",
+    "table contracts_summary_stale",
+    "index ix_contracts_summary_vendor_id",
+    "index ix_contracts_summary_order",
+    "trigger contracts_summary_jurisdiction_code",
+    "trigger contracts_summary_vendor_name",
+}
+SQLITE_TRIGGERS = {
+    "trigger contracts_summary_insert",
+    "trigger contracts_summary_update",
+    "trigger contracts_summary_delete",
+}
+POSTGRESQL_TRIGGERS = {
+    "trigger contracts_summary_contract",
+    "trigger contracts_summary_truncate",
+    "function contracts_summary_mark_contract",
+    "function contracts_summary_mark_all",
+    "function contracts_summary_mark_vendor",
+    "function contracts_summary_mark_jurisdiction",
+}
+
+
+def test_0007_drops_the_summary_copy_and_its_downgrade_restores_it(
+    backend: str, db_url: str
+) -> None:
+    engine = create_engine(db_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        assert summary_copy_objects(connection) == set()
+        migrate.downgrade(connection, "0006")
+        own = SQLITE_TRIGGERS if backend == "sqlite" else POSTGRESQL_TRIGGERS
+        assert summary_copy_objects(connection) == SUMMARY_COPY | own
+        # Every vendor with contracts is marked stale, so a procwatch that keeps the copy groups the
+        # contracts until its next write rebuilds the copy; and the triggers mark writes.
+        stale = text("SELECT DISTINCT vendor_id FROM contracts_summary_stale")
+        with_contracts = set(connection.execute(text("SELECT vendor_id FROM contracts")).scalars())
+        assert set(connection.execute(stale).scalars()) == with_contracts
+        connection.execute(text("DELETE FROM contracts_summary_stale"))
+        connection.execute(
+            text("UPDATE contracts SET amount_minor = 1 WHERE key = 'pl-2024-03-xray-rzeszow'")
+        )
+        assert len(set(connection.execute(stale).scalars())) == 1
+        migrate.upgrade(connection)
+        assert summary_copy_objects(connection) == set()
+        assert migrate.status(connection).is_current
+    engine.dispose()

@@ -42,7 +42,6 @@ BUSY_TIMEOUT_MS = 30_000
 # A transaction that bulk-inserts this many rows refreshes the statistics of those tables.
 ANALYZE_AFTER_ROWS = 10_000
 BULK_LOADED = "procwatch_bulk_loaded"
-WRITER = "procwatch_writer"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -149,9 +148,9 @@ def _postgres_turn(on_wait: OnWait | None) -> Callable[[Any], None]:
 
 
 def _begin_read_only(connection: Any) -> None:
-    # One snapshot for the whole command, as SQLite gives a read transaction: the contracts
-    # summary checks that its table is current, then reads it, and a commit in between
-    # must not slip into the second statement only.
+    # One snapshot for the whole command, as SQLite gives a read transaction: a command
+    # that runs several statements (a vendor's profile, a check report) reads one state of
+    # the database, and a commit in between must not slip into the later ones only.
     connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
@@ -326,7 +325,7 @@ def make_engine(
             uri = _read_only_uri(path)
             options["creator"] = lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
     try:
-        engine = create_engine(parsed, future=True, execution_options={WRITER: write}, **options)
+        engine = create_engine(parsed, future=True, **options)
     except (ArgumentError, ImportError, ValueError) as error:
         message = str(error).replace(url, shown).strip().splitlines()[0]
         raise DatabaseError(f"cannot use database URL {shown!r}: {message}") from None
@@ -435,16 +434,6 @@ def analyze(session: Session, tables: Iterable[str]) -> None:
 
 
 def _before_commit(session: Session) -> None:
-    from procwatch import contracts_summary
-
-    # Every write commits through here, so the summary table never lags a procwatch write.
-    # A read engine's session cannot refresh it; its readers group the contracts instead.
-    if session.get_bind().get_execution_options().get(WRITER, False):
-        contracts_summary.refresh(session)
-    _analyze_bulk_loads(session)
-
-
-def _analyze_bulk_loads(session: Session) -> None:
     # Without fresh statistics SQLite's planner took a name search on a million contracts
     # for a scan of them all (0.87 s against 44 ms after ANALYZE), and statistics taken on
     # the seed's four contracts are worse than none. Every bulk path comes through

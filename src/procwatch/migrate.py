@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 # The revisions of alembic/versions in order, oldest first. Kept here so that checking a
 # database needs only its alembic_version row, not Alembic; a test keeps it in step.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD = REVISIONS[-1]
 
 
@@ -95,16 +95,6 @@ def downgrade(connection: Connection, revision: str) -> None:
     command.downgrade(alembic_config(connection), revision)
 
 
-def refresh_summary(connection: Connection) -> None:
-    """Rebuild the contracts summary rows that a migration or the seed marked stale."""
-    from sqlalchemy.orm import Session
-
-    from procwatch.contracts_summary import refresh
-
-    with Session(bind=connection) as session:
-        refresh(session)
-
-
 def open_status(engine: Engine) -> Status:
     """Connect and return the schema state, turning connection failures into DatabaseError."""
     try:
@@ -129,7 +119,6 @@ def initialize(engine: Engine) -> bool:
         load_seed(session)
         session.flush()
         session.close()
-        refresh_summary(connection)
     return True
 
 
@@ -230,7 +219,6 @@ def upgrade_database(url: str, on_wait: OnWait | None = None) -> tuple[str | Non
                 found = status(connection)
                 if found.revision != HEAD:
                     upgrade(connection)
-                    refresh_summary(connection)
         return found.revision, HEAD
     except SQLAlchemyError as error:
         raise DatabaseError(f"cannot upgrade the database: {describe(error)}") from None

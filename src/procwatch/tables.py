@@ -21,7 +21,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    text,
 )
 
 # Stable constraint names on SQLite and PostgreSQL, so migrations can name what they drop.
@@ -292,48 +291,4 @@ citations = Table(
         " + CASE WHEN measure_id IS NULL THEN 0 ELSE 1 END) = 1",
         name="one_subject",
     ),
-)
-
-
-# The contracts summary as of the last write, one row per vendor, jurisdiction, years and
-# currency. `export contracts-summary` reads it in index order instead of grouping and
-# sorting a million contracts (contracts_summary.py, migration 0005). The names are copies,
-# so that the index holds the output's order; a rename marks the vendor stale.
-contracts_summary = Table(
-    "contracts_summary",
-    metadata,
-    Column("vendor_id", Integer, nullable=False, index=True),
-    Column("vendor_name", String(500), nullable=False),
-    Column("jurisdiction_id", Integer, nullable=False),
-    Column("jurisdiction_code", String(8), nullable=False),
-    Column("year", String(9)),
-    Column("currency", String(3)),
-    Column("contracts", Integer, nullable=False),
-    Column("total_minor", BigInteger),
-    # total_minor as exact decimal text ("5870722.48"): formatting it in SQL on every read
-    # was a quarter of the export's time.
-    Column("total", String(24)),
-    Column("unknown_values", Integer, nullable=False),
-    Column("estimated_values", Integer, nullable=False),
-    # The export's order, undated years and unknown currencies last: reading this index
-    # needs no sort at all.
-    Index(
-        "ix_contracts_summary_order",
-        "vendor_name",
-        "vendor_id",
-        "jurisdiction_code",
-        text("(year IS NULL)"),
-        "year",
-        text("(currency IS NULL)"),
-        "currency",
-    ),
-)
-
-# Vendors whose rows in contracts_summary may be out of date. Triggers on contracts, vendors
-# and jurisdictions add them on every write, whoever writes; a refresh on commit removes
-# them. A vendor may appear many times: an index to prevent that would slow bulk loads.
-contracts_summary_stale = Table(
-    "contracts_summary_stale",
-    metadata,
-    Column("vendor_id", Integer, nullable=False),
 )
