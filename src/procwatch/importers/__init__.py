@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -49,15 +47,6 @@ class ImportSummary:
     def get(self, table: str, outcome: Outcome) -> int:
         """Return how many records of a table had an outcome."""
         return self.counts[(table, outcome)]
-
-
-def file_sha256(path: Path) -> str:
-    """Return the SHA-256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def register_source(

@@ -99,7 +99,7 @@ def find_input(path: Path, *, folders: bool = False) -> Input | None:
         found = path.stat()
     except FileNotFoundError:
         raise InvalidInputError(
-            f"{path}: no such file or folder" if folders else f"{path}: no such file"
+            f"{path}: no such file or folder" if folders else f"cannot read {path}: no such file"
         ) from None
     except OSError as error:
         raise InvalidInputError(f"cannot read {path}: {error.strerror or error}") from None

@@ -204,7 +204,7 @@ class _Utf8Stream:
             self._offset += len(chunk)
             if self._offset - self.mark > self._guard:
                 raise InvalidInputError(
-                    f"{self._name}: the JSON value at byte {self.mark:,} is "
+                    f"{self._name}: a single JSON value near byte {self.mark:,} is "
                     f"{self._source.limits.item_too_large()}"
                 )
             if self._progress is not None:
@@ -441,7 +441,7 @@ class _Reader:
         try:
             return self._build(event, value, base, start)
         except _Refused as refused:
-            yield Problem(where, f"{refused.message} (from byte {max(start, 0):,})")
+            yield Problem(where, refused.message)
             self._discard(refused.depth)
             return _REFUSED
 
