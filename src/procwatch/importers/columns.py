@@ -169,6 +169,7 @@ class _CheckedLines:
         self._limits = limits
         self._number = 0
         self._row = 0
+        self._cells = 0
 
     def __iter__(self) -> _CheckedLines:
         return self
@@ -185,7 +186,8 @@ class _CheckedLines:
                 f"first on line {self._number})"
             )
         self._row += len(line)
-        if self._row > limit:
+        self._cells += line.count(",") + line.count(";") + line.count("\t")
+        if self._row > limit or self._cells > self._limits.max_item_values:
             raise InvalidInputError(
                 f"{self._name} line {self._number}: a row {self._limits.item_too_large()}"
             )
@@ -194,6 +196,7 @@ class _CheckedLines:
     def row_read(self) -> None:
         """Start counting the next row's size."""
         self._row = 0
+        self._cells = 0
 
 
 def _dialect(path: Path, sample: str) -> type[csv.Dialect] | csv.Dialect:

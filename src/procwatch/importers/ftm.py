@@ -99,7 +99,7 @@ def _entities(
             number += 1
             if number % 1000 == 0:
                 progress(stream.raw_offset)
-            if len(line) > limit:
+            if len(line) > limit or limits.too_many_values(line):
                 raise InvalidInputError(f"{path.name} line {number}: {limits.item_too_large()}")
             if line.strip():
                 yield number, _entity(path, number, line, limits)

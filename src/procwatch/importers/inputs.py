@@ -51,9 +51,30 @@ class InputLimits:
         if self.max_item_bytes < 1 or self.max_depth < 1 or self.max_ratio < 1:
             raise InvalidInputError("input limits must be positive numbers")
 
+    @property
+    def max_item_values(self) -> int:
+        """Return how many JSON values (or CSV cells) one item may hold.
+
+        Memory follows the number of values more than the bytes: 16 MB of `{},{},...`
+        took 702 MB as Python objects, 16 MB of `0,0,...` 231 MB. One value per 16 bytes
+        is more than real data has (about one per 20-40 bytes) and caps the worst case.
+        """
+        return max(self.max_item_bytes // 16, 1)
+
     def item_too_large(self) -> str:
         """Return why an item over the size limit is refused."""
-        return f"larger than the limit of {_megabytes(self.max_item_bytes)} of data per item"
+        return (
+            f"larger than the limit of {_megabytes(self.max_item_bytes)} "
+            f"(or {self.max_item_values:,} values) per item"
+        )
+
+    def too_many_values(self, data: bytes | str, separators: str = ",{[") -> bool:
+        """Return whether text may hold more values than one item may (counted by separators)."""
+        if len(data) <= self.max_item_values:
+            return False
+        if isinstance(data, bytes):
+            return sum(data.count(mark.encode()) for mark in separators) > self.max_item_values
+        return sum(data.count(mark) for mark in separators) > self.max_item_values
 
     def too_deep(self) -> str:
         """Return why an item nested too deeply is refused."""

@@ -96,7 +96,7 @@ def import_ocds(
                 message = f"{where} (ocid {latest.release['ocid']}): {error}"
                 if not skip_invalid:
                     raise InvalidInputError(message) from None
-                summary.rejected.append(message)
+                summary.reject(message)
             if progress is not None and (done % 100 == 0 or done == total):
                 progress("processes", done, total)
         writer.flush()
@@ -135,7 +135,7 @@ def _spool_file(
                 message = f"{_where(name, found.position)}: {problem}"
                 if not reading.skip_invalid:
                     raise InvalidInputError(message)
-                summary.rejected.append(message)
+                summary.reject(message)
         except MemoryError:
             raise InvalidInputError(f"{name}: not enough memory to read it") from None
         except RecursionError:
@@ -145,7 +145,7 @@ def _spool_file(
             raise
         # A file that is not JSON cannot be trusted in part: none of it is imported.
         spool.discard(index)
-        summary.rejected.append(f"{error} (file skipped)")
+        summary.reject(f"{error} (file skipped)")
         return None
     assert info.sha256 is not None
     source_row = register_source(

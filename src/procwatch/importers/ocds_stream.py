@@ -315,8 +315,8 @@ class _Reader:
         if not line.strip():
             return
         where = f"line {number}"
-        if len(line) > self.limits.max_item_bytes:
-            yield self._too_large(where, self.stream.position - len(line))
+        if len(line) > self.limits.max_item_bytes or self.limits.too_many_values(line):
+            yield Problem(where, self.limits.item_too_large())
             return
         try:
             value = json.loads(line, parse_float=Decimal)
@@ -441,7 +441,7 @@ class _Reader:
         try:
             return self._build(event, value, base, start)
         except _Refused as refused:
-            yield Problem(where, refused.message)
+            yield Problem(where or "the top-level value", refused.message)
             self._discard(refused.depth)
             return _REFUSED
 
@@ -451,6 +451,8 @@ class _Reader:
         if event not in _STARTS:
             return builder.value
         stream, limit = self.stream, self.limits.max_item_bytes
+        # Every value is about two events (a key and a value, or a start and an end).
+        values = 2 * self.limits.max_item_values
         room = self.limits.max_depth - base
         if room < 1:
             raise _Refused(self.limits.too_deep(), 1)
@@ -466,7 +468,9 @@ class _Reader:
                 depth -= 1
                 if depth == 0:
                     break
-            if count % _SIZE_CHECK_EVERY == 0 and stream.position - start > limit:
+            if count % _SIZE_CHECK_EVERY == 0 and (
+                stream.position - start > limit or count > values
+            ):
                 raise _Refused(self.limits.item_too_large(), depth)
         return builder.value
 
