@@ -261,3 +261,43 @@ def test_a_full_temporary_folder_is_one_error(
         assert _counts(db_url) == before
     finally:
         subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_decoding_errors_are_one_line(procwatch: Procwatch, db_url: str) -> None:
+    before = _counts(db_url)
+    cases = (
+        (
+            ("ocds", "-", "--encoding", "utf-16"),
+            '{"a": 1}\n',
+            "Error: stdin: not utf-16 text "
+            "(UTF-16 stream does not start with BOM): check the --encoding\n",
+        ),
+        (
+            ("measures", "-", "--encoding", "utf-16"),
+            "k,v\n",
+            "Error: stdin is not utf-16 text (UTF-16 stream does not start with BOM)\n",
+        ),
+        (
+            ("measures", "-", "--encoding", "nope"),
+            "k,v\n",
+            "Error: unknown encoding 'nope', e.g. utf-8, iso-8859-1, cp1252\n",
+        ),
+    )
+    for args, data, message in cases:
+        result = procwatch("import", *args, input=data)
+        assert (result.exit_code, result.stderr) == (5, message)
+    assert _counts(db_url) == before
+
+
+def test_a_workbook_bomb_is_refused(procwatch: Procwatch, db_url: str, tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (20 * MB))
+    result = procwatch("import", "measures", str(path), "--map", "name=1")
+    assert result.exit_code == 5
+    assert result.stderr.startswith(
+        "Error: bomb.xlsx: the workbook expands more than 200 times (to 20,971,520 bytes from "
+    )
+    assert result.stderr.endswith("): refused as a possible decompression bomb\n")

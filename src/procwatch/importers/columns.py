@@ -138,6 +138,8 @@ def _csv_rows(
             sample = text.read(64 * 1024)
         except UnicodeDecodeError as error:
             raise _not_encoded(path, encoding, error) from None
+        except UnicodeError as error:
+            raise InvalidInputError(f"{path.name} is not {encoding} text ({error})") from None
         dialect = _dialect(path, sample)
         text.seek(0)
         lines = _CheckedLines(text, path.name, layout.limits)
@@ -150,6 +152,8 @@ def _csv_rows(
                 yield reader.line_num, cells
         except UnicodeDecodeError as error:
             raise _not_encoded(path, encoding, error) from None
+        except UnicodeError as error:
+            raise InvalidInputError(f"{path.name} is not {encoding} text ({error})") from None
         except csv.Error as error:
             raise InvalidInputError(f"{path.name} line {reader.line_num}: {error}") from None
     if progress is not None:

@@ -308,6 +308,18 @@ def local_copy(source: Input, limits: InputLimits) -> Iterator[tuple[Path, str]]
         yield copy, sha
 
 
+def check_encoding(encoding: str) -> None:
+    """Refuse an encoding name Python does not know."""
+    import codecs
+
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InvalidInputError(
+            f"unknown encoding {encoding!r}, e.g. utf-8, iso-8859-1, cp1252"
+        ) from None
+
+
 def zip_ratio_check(path: Path, name: str, limits: InputLimits) -> None:
     """Refuse a zip file (an XLSX workbook) whose members expand beyond the ratio bound."""
     import zipfile

@@ -38,7 +38,13 @@ from procwatch.importers.columns import (
     read_table,
 )
 from procwatch.importers.ftm import is_ftm, read_ftm
-from procwatch.importers.inputs import InputKind, InputLimits, find_input, local_copy
+from procwatch.importers.inputs import (
+    InputKind,
+    InputLimits,
+    check_encoding,
+    find_input,
+    local_copy,
+)
 from procwatch.models import Citation, Jurisdiction, Measure
 from procwatch.resolve import name_key
 from procwatch.tables import MeasureKind
@@ -168,6 +174,7 @@ def import_measures(
     readers read a file more than once.
     """
     options = options or MeasureImportOptions()
+    check_encoding(options.encoding)
     named = find_input(path)
     assert named is not None
     summary = ImportSummary()

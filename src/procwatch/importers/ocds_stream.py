@@ -25,6 +25,7 @@ from procwatch.importers.inputs import (
     InputKind,
     InputLimits,
     InputStream,
+    check_encoding,
     deeper_than,
     find_input,
     open_input,
@@ -102,7 +103,7 @@ def read_releases(
     cannot be decoded or are not JSON: then nothing of the file can be trusted. Once every
     value is read, `info.sha256` is the hash of the input's bytes.
     """
-    _check_encoding(encoding)
+    check_encoding(encoding)
     limits = limits or InputLimits()
     with open_input(source, limits) as raw:
         stream = _Utf8Stream(raw, encoding, source.name, progress)
@@ -118,15 +119,6 @@ def read_releases(
         else:
             yield from reader.json_document()
         info.sha256 = raw.sha256()
-
-
-def _check_encoding(encoding: str) -> None:
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise InvalidInputError(
-            f"unknown encoding {encoding!r}, e.g. utf-8, iso-8859-1, cp1252"
-        ) from None
 
 
 class _Utf8Stream:
@@ -200,6 +192,11 @@ class _Utf8Stream:
                 text = self._decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as error:
                 raise self._undecodable(chunk, error) from None
+            except UnicodeError as error:
+                # Raised by some decoders (UTF-16 without a byte-order mark) for the whole file.
+                raise InvalidInputError(
+                    f"{self._name}: not {self._encoding} text ({error}): check the --encoding"
+                ) from None
             self._lines += chunk.count(b"\n")
             self._offset += len(chunk)
             if self._offset - self.mark > self._guard:
