@@ -52,3 +52,7 @@ class OutputError(ProcwatchError):
     """An output file cannot be written."""
 
     exit_code = ExitCode.OUTPUT
+
+
+class SpoolError(ProcwatchError):
+    """The temporary folder an import works in is full or cannot be written."""

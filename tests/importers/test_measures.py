@@ -372,7 +372,11 @@ def test_us_csl_sample(session: Session, shared_data: Path) -> None:
             "latin1.csv is not UTF-8 text (byte 42 of a block cannot be decoded);"
             " give its encoding with --encoding, e.g. --encoding cp1252",
         ),
-        ("nul-bytes.csv", None, "nul-bytes.csv is not a text CSV file (it contains NUL bytes)"),
+        (
+            "nul-bytes.csv",
+            None,
+            "nul-bytes.csv is not a text CSV file (it contains NUL bytes, first on line 2)",
+        ),
         ("empty.csv", None, "empty.csv is empty"),
         (
             "unknown-layout.csv",

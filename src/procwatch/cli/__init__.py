@@ -18,7 +18,7 @@ from procwatch.cli import (
     timeline,
     vendors,
 )
-from procwatch.errors import ProcwatchError
+from procwatch.errors import ExitCode, ProcwatchError
 
 
 class ProcwatchGroup(TyperGroup):
@@ -30,6 +30,12 @@ class ProcwatchGroup(TyperGroup):
         except ProcwatchError as error:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(int(error.exit_code)) from None
+        except (MemoryError, RecursionError) as error:
+            # Importers name the file when reading runs out; this is the last resort, after
+            # the session has rolled back, so that no Python exception name reaches the user.
+            what = "memory" if isinstance(error, MemoryError) else "stack (data nested too deeply)"
+            typer.echo(f"Error: procwatch ran out of {what}; nothing was changed", err=True)
+            raise typer.Exit(int(ExitCode.ERROR)) from None
         except BrokenPipeError:
             # The reader went away (`procwatch export contracts | head`): end quietly with 0,
             # as other Unix tools do (click would exit 1). Python's docs advise pointing stdout

@@ -6,6 +6,15 @@ from typing import Annotated
 
 import typer
 
+from procwatch.cli.import_limits import (
+    MAX_DEPTH,
+    MAX_ITEM_MB,
+    MAX_RATIO,
+    MaxDepth,
+    MaxRatio,
+    input_limits,
+    max_item_option,
+)
 from procwatch.cli.import_report import ProgressBar, print_summary
 from procwatch.cli.session import open_session
 
@@ -30,7 +39,8 @@ def measures(
     path: Annotated[
         Path,
         typer.Argument(
-            help="The list: procwatch CSV, FollowTheMoney JSON lines (.json, .gz), CSV or XLSX.",
+            help="The list: procwatch CSV, FollowTheMoney JSON lines (.json, .gz), CSV or XLSX; "
+            "'-' reads stdin.",
             dir_okay=False,
             metavar="PATH",
         ),
@@ -102,6 +112,14 @@ def measures(
             case_sensitive=False,
         ),
     ] = None,
+    max_item_mb: Annotated[
+        int,
+        max_item_option(
+            "Largest row (or FollowTheMoney entity) accepted, in MB; a larger one is refused."
+        ),
+    ] = MAX_ITEM_MB,
+    max_depth: MaxDepth = MAX_DEPTH,
+    max_ratio: MaxRatio = MAX_RATIO,
 ) -> None:
     """Import a sanctions or debarment list as measures against vendors; safe to repeat."""
     from procwatch.importers.cleaning import DateOrder
@@ -121,7 +139,9 @@ def measures(
         authority=authority,
         country=country,
         list_name=list_name,
+        limits=input_limits(max_item_mb, max_depth, max_ratio),
     )
     with ProgressBar() as progress, open_session(ctx, write=True) as session:
         summary = import_measures(session, path, options, progress)
-    print_summary(summary, ("vendors", "measures", "citations"), f"Imported {path.name}")
+    name = "stdin" if str(path) == "-" else path.name
+    print_summary(summary, ("vendors", "measures", "citations"), f"Imported {name}")

@@ -5,6 +5,15 @@ from typing import Annotated
 
 import typer
 
+from procwatch.cli.import_limits import (
+    MAX_DEPTH,
+    MAX_ITEM_MB,
+    MAX_RATIO,
+    MaxDepth,
+    MaxRatio,
+    input_limits,
+    max_item_option,
+)
 from procwatch.cli.import_report import ProgressBar, print_summary
 from procwatch.cli.session import open_session
 
@@ -15,7 +24,7 @@ def ocds(
         list[Path],
         typer.Argument(
             help="OCDS files or folders: packages, records, releases, JSON arrays, JSON lines, "
-            "gzip-compressed or not.",
+            "gzip-compressed or not; '-' reads stdin.",
             metavar="PATH",
         ),
     ],
@@ -38,6 +47,15 @@ def ocds(
             "JSON) instead of importing nothing.",
         ),
     ] = False,
+    max_item_mb: Annotated[
+        int,
+        max_item_option(
+            "Largest release, record or package header accepted, in MB of JSON; a larger "
+            "one is refused (skipped with --skip-invalid)."
+        ),
+    ] = MAX_ITEM_MB,
+    max_depth: MaxDepth = MAX_DEPTH,
+    max_ratio: MaxRatio = MAX_RATIO,
 ) -> None:
     """Import OCDS data: merge each process's releases, then add vendors, buyers, contracts.
 
@@ -54,5 +72,6 @@ def ocds(
             encoding=encoding,
             skip_invalid=skip_invalid,
             progress=progress,
+            limits=input_limits(max_item_mb, max_depth, max_ratio),
         )
     print_summary(summary, ("vendors", "buyers", "contracts"), "Imported")

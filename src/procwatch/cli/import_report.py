@@ -65,6 +65,8 @@ def print_summary(summary: "ImportSummary", tables: tuple[str, ...], title: str)
             warnings.add_row(str(count), message)
         console.print(warnings)
     if summary.rejected:
-        console.print(f"Rejected {len(summary.rejected)}:", markup=False)
+        console.print(f"Rejected {summary.rejections}:", markup=False)
         for message in summary.rejected:
             console.print(f"  {message}", markup=False, soft_wrap=True)
+        if summary.unlisted:
+            console.print(f"  ... and {summary.unlisted} more", markup=False)

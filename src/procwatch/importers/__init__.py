@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -25,6 +23,11 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
 
 
+# How many rejected records are kept with their reasons; beyond it they are only counted, so
+# that a file of millions of bad values (--skip-invalid) cannot fill memory with messages.
+REJECTED_KEPT = 1000
+
+
 @dataclass
 class ImportSummary:
     """Counts per table and outcome, counted warnings, and rejected records with reasons."""
@@ -32,6 +35,20 @@ class ImportSummary:
     counts: Counter[tuple[str, Outcome]] = field(default_factory=Counter)
     warnings: Counter[str] = field(default_factory=Counter)
     rejected: list[str] = field(default_factory=list)
+    # Rejected records beyond the first REJECTED_KEPT: counted, their reasons not kept.
+    unlisted: int = 0
+
+    def reject(self, message: str) -> None:
+        """Count a rejected record, keeping its reason while fewer than REJECTED_KEPT are."""
+        if len(self.rejected) < REJECTED_KEPT:
+            self.rejected.append(message)
+        else:
+            self.unlisted += 1
+
+    @property
+    def rejections(self) -> int:
+        """Return how many records were rejected, listed or not."""
+        return len(self.rejected) + self.unlisted
 
     def count(self, table: str, outcome: Outcome) -> None:
         """Count one record of a table with its outcome."""
@@ -45,20 +62,13 @@ class ImportSummary:
         """Add another summary's counts to this one."""
         self.counts.update(other.counts)
         self.warnings.update(other.warnings)
-        self.rejected.extend(other.rejected)
+        for message in other.rejected:
+            self.reject(message)
+        self.unlisted += other.unlisted
 
     def get(self, table: str, outcome: Outcome) -> int:
         """Return how many records of a table had an outcome."""
         return self.counts[(table, outcome)]
-
-
-def file_sha256(path: Path) -> str:
-    """Return the SHA-256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def register_source(

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from procwatch.errors import InvalidInputError
+from procwatch.importers.inputs import InputLimits, zip_ratio_check
 
 # The fields a column can be mapped to (--map FIELD=COLUMN); see docs/import-measures.md.
 FIELDS = (
@@ -38,13 +39,14 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class TableLayout:
-    """Where a table's data starts and which column holds each field."""
+    """Where a table's data starts, which column holds each field, and how large a row may be."""
 
     mapping: Mapping[str, str]
     skip_rows: int = 0
     header: bool = True
     encoding: str = "utf-8-sig"
     sheet: str | None = None
+    limits: InputLimits = field(default_factory=InputLimits)
 
 
 @dataclass
@@ -69,9 +71,9 @@ def read_table(
 ) -> Iterator[RawEntry]:
     """Yield the mapped rows of a CSV, TSV or XLSX file; a broken file raises InvalidInputError."""
     if is_xlsx(path):
-        rows = _xlsx_rows(path, layout.sheet, progress)
+        rows = _xlsx_rows(path, layout, progress)
     else:
-        rows = _csv_rows(path, layout.encoding, progress)
+        rows = _csv_rows(path, layout, progress)
     lines = iter(rows)
     for _ in range(layout.skip_rows):
         next(lines, None)
@@ -126,34 +128,82 @@ def _column_index(path: Path, column: str, header: Sequence[str] | None) -> int:
 
 
 def _csv_rows(
-    path: Path, encoding: str, progress: Progress | None
+    path: Path, layout: TableLayout, progress: Progress | None
 ) -> Generator[tuple[int, list[Any]]]:
     total = path.stat().st_size
+    encoding = layout.encoding
     with path.open("rb") as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, newline="")
         try:
             sample = text.read(64 * 1024)
         except UnicodeDecodeError as error:
             raise _not_encoded(path, encoding, error) from None
+        except UnicodeError as error:
+            raise InvalidInputError(f"{path.name} is not {encoding} text ({error})") from None
         dialect = _dialect(path, sample)
         text.seek(0)
-        reader = csv.reader(text, dialect)
+        lines = _CheckedLines(text, path.name, layout.limits)
+        reader = csv.reader(lines, dialect)
         try:
             for cells in reader:
+                lines.row_read()
                 if progress is not None and reader.line_num % 1000 == 0:
                     progress(min(raw.tell(), total), total)
                 yield reader.line_num, cells
         except UnicodeDecodeError as error:
             raise _not_encoded(path, encoding, error) from None
+        except UnicodeError as error:
+            raise InvalidInputError(f"{path.name} is not {encoding} text ({error})") from None
         except csv.Error as error:
             raise InvalidInputError(f"{path.name} line {reader.line_num}: {error}") from None
     if progress is not None:
         progress(total, total)
 
 
+class _CheckedLines:
+    """A text file's lines for csv.reader, refusing NUL bytes and rows over the size limit.
+
+    csv.reader keeps NUL bytes as data since Python 3.11, and holds a row whole however
+    long its line or quoted cells; both are checked here, line by line, before it sees them.
+    """
+
+    def __init__(self, text: io.TextIOWrapper, name: str, limits: InputLimits) -> None:
+        self._text = text
+        self._name = name
+        self._limits = limits
+        self._number = 0
+        self._row = 0
+        self._cells = 0
+
+    def __iter__(self) -> _CheckedLines:
+        return self
+
+    def __next__(self) -> str:
+        limit = self._limits.max_item_bytes
+        line = self._text.readline(limit + 1)
+        if not line:
+            raise StopIteration
+        self._number += 1
+        if "\x00" in line:
+            raise InvalidInputError(
+                f"{self._name} is not a text CSV file (it contains NUL bytes, "
+                f"first on line {self._number})"
+            )
+        self._row += len(line)
+        self._cells += line.count(",") + line.count(";") + line.count("\t")
+        if self._row > limit or self._cells > self._limits.max_item_values:
+            raise InvalidInputError(
+                f"{self._name} line {self._number}: a row {self._limits.item_too_large()}"
+            )
+        return line
+
+    def row_read(self) -> None:
+        """Start counting the next row's size."""
+        self._row = 0
+        self._cells = 0
+
+
 def _dialect(path: Path, sample: str) -> type[csv.Dialect] | csv.Dialect:
-    if "\x00" in sample:
-        raise InvalidInputError(f"{path.name} is not a text CSV file (it contains NUL bytes)")
     if path.suffix.lower() == ".tsv":
         return csv.excel_tab
     first_line = sample.splitlines()[0] if sample else ""
@@ -177,12 +227,14 @@ def _not_encoded(path: Path, encoding: str, error: UnicodeDecodeError) -> Invali
 
 
 def _xlsx_rows(
-    path: Path, sheet: str | None, progress: Progress | None
+    path: Path, layout: TableLayout, progress: Progress | None
 ) -> Generator[tuple[int, list[Any]]]:
     import zipfile
 
     from openpyxl import load_workbook
 
+    sheet = layout.sheet
+    zip_ratio_check(path, path.name, layout.limits)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -229,11 +281,7 @@ class Preset:
 
 def header_of(path: Path, layout: TableLayout) -> list[str]:
     """Return the stripped header cells of a table file (after the rows to skip)."""
-    rows = (
-        _xlsx_rows(path, layout.sheet, None)
-        if is_xlsx(path)
-        else _csv_rows(path, layout.encoding, None)
-    )
+    rows = _xlsx_rows(path, layout, None) if is_xlsx(path) else _csv_rows(path, layout, None)
     try:
         for index, (_, cells) in enumerate(rows):
             if index == layout.skip_rows:

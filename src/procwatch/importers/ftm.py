@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any
 
 from procwatch.errors import InvalidInputError
 from procwatch.importers.cleaning import measure_kind
 from procwatch.importers.columns import Progress, RawEntry
+from procwatch.importers.inputs import (
+    Input,
+    InputKind,
+    InputLimits,
+    InputStream,
+    deeper_than,
+    open_input,
+)
 
 # Schemas of parties that can be vendors; vessels and aircraft are not.
 PARTY_SCHEMAS = frozenset(["Company", "Organization", "LegalEntity", "Person", "PublicBody"])
@@ -26,35 +33,32 @@ IDENTIFIER_SCHEMES = {
 }
 
 
-def is_ftm(path: Path) -> bool:
+def is_ftm(path: Path, limits: InputLimits | None = None) -> bool:
     """Return whether a file looks like JSON lines (by name, else by its first byte)."""
     name = path.name.lower().removesuffix(".gz")
     if name.endswith((".json", ".jsonl", ".ndjson", ".ftm")):
         return True
-    with _lines(path) as (handle, _):
-        return handle.read(64).lstrip()[:1] == b"{"
+    with _lines(path, limits or InputLimits()) as stream:
+        return stream.read(64).lstrip()[:1] == b"{"
 
 
-@contextmanager
-def _lines(path: Path) -> Iterator[tuple[IO[bytes], IO[bytes]]]:
-    # Yields the (maybe gunzipped) stream and the raw file, whose position is the progress.
-    with path.open("rb") as raw:
-        gzipped = raw.read(2) == b"\x1f\x8b"
-        raw.seek(0)
-        if not gzipped:
-            yield raw, raw
-            return
-        with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
-            yield cast(IO[bytes], unzipped), raw
+def _lines(path: Path, limits: InputLimits) -> AbstractContextManager[InputStream]:
+    # The (maybe gunzipped) stream; its raw offset is the progress.
+    return open_input(Input(path, path.name, InputKind.FILE, 0), limits)
 
 
 def read_ftm(
-    path: Path, warn: Callable[[str], None], progress: Progress | None = None
+    path: Path,
+    warn: Callable[[str], None],
+    progress: Progress | None = None,
+    limits: InputLimits | None = None,
 ) -> Iterator[RawEntry]:
     """Yield one entry per sanction of a party; two passes keep only sanctions in memory."""
+    limits = limits or InputLimits()
     total = path.stat().st_size
     sanctions: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
-    for number, entity in _entities(path, lambda done: _report(progress, done, 2 * total)):
+    first_pass = _entities(path, limits, lambda done: _report(progress, done, 2 * total))
+    for number, entity in first_pass:
         if entity["schema"] == "Sanction":
             for target in _values(entity, "entity"):
                 sanctions[_ref(target)].append((number, entity))
@@ -62,7 +66,8 @@ def read_ftm(
             if isinstance(nested, dict):
                 sanctions[entity["id"]].append((number, nested))
     found: set[str] = set()
-    for number, entity in _entities(path, lambda done: _report(progress, total + done, 2 * total)):
+    second_pass = _entities(path, limits, lambda done: _report(progress, total + done, 2 * total))
+    for number, entity in second_pass:
         listed = sanctions.get(entity.get("id", ""))
         if not listed or entity["schema"] == "Sanction":
             continue
@@ -83,19 +88,24 @@ def _report(progress: Progress | None, done: int, total: int) -> None:
         progress(min(done, total), total)
 
 
-def _entities(path: Path, progress: Callable[[int], None]) -> Iterator[tuple[int, dict[str, Any]]]:
-    with _lines(path) as (handle, raw):
-        try:
-            for number, line in enumerate(handle, start=1):
-                if number % 1000 == 0:
-                    progress(raw.tell())
-                if line.strip():
-                    yield number, _entity(path, number, line)
-        except (OSError, EOFError) as error:
-            raise InvalidInputError(f"{path.name}: cannot read it ({error})") from None
+def _entities(
+    path: Path, limits: InputLimits, progress: Callable[[int], None]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    limit = limits.max_item_bytes
+    with _lines(path, limits) as stream:
+        number = 0
+        # A line is read at most one byte past the limit: a longer one is refused unread.
+        while line := stream.readline(limit + 1):
+            number += 1
+            if number % 1000 == 0:
+                progress(stream.raw_offset)
+            if len(line) > limit or limits.too_many_values(line):
+                raise InvalidInputError(f"{path.name} line {number}: {limits.item_too_large()}")
+            if line.strip():
+                yield number, _entity(path, number, line, limits)
 
 
-def _entity(path: Path, number: int, line: bytes) -> dict[str, Any]:
+def _entity(path: Path, number: int, line: bytes, limits: InputLimits) -> dict[str, Any]:
     try:
         entity = json.loads(line)
     except UnicodeDecodeError:
@@ -104,6 +114,12 @@ def _entity(path: Path, number: int, line: bytes) -> dict[str, Any]:
         raise InvalidInputError(
             f"{path.name} line {number}: not JSON ({error.msg} at column {error.colno})"
         ) from None
+    except RecursionError:
+        raise InvalidInputError(f"{path.name} line {number}: {limits.too_deep()}") from None
+    if line.count(b"{") + line.count(b"[") > limits.max_depth and deeper_than(
+        entity, limits.max_depth
+    ):
+        raise InvalidInputError(f"{path.name} line {number}: {limits.too_deep()}")
     if (
         not isinstance(entity, dict)
         or not isinstance(entity.get("schema"), str)

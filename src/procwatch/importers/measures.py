@@ -17,7 +17,6 @@ from procwatch.importers import (
     ImportSummary,
     Outcome,
     VendorIndex,
-    file_sha256,
     jurisdiction_for,
     register_source,
 )
@@ -39,6 +38,13 @@ from procwatch.importers.columns import (
     read_table,
 )
 from procwatch.importers.ftm import is_ftm, read_ftm
+from procwatch.importers.inputs import (
+    InputKind,
+    InputLimits,
+    check_encoding,
+    find_input,
+    local_copy,
+)
 from procwatch.models import Citation, Jurisdiction, Measure
 from procwatch.resolve import name_key
 from procwatch.tables import MeasureKind
@@ -89,6 +95,7 @@ class MeasureImportOptions:
     authority: str | None = None
     country: str | None = None
     list_name: str | None = None
+    limits: InputLimits = field(default_factory=InputLimits)
 
 
 @dataclass
@@ -161,20 +168,31 @@ def import_measures(
     options: MeasureImportOptions | None = None,
     progress: Stage | None = None,
 ) -> ImportSummary:
-    """Import one list file as measures, all or nothing; return what was added and warned."""
+    """Import one list file as measures, all or nothing; return what was added and warned.
+
+    A path of '-' is stdin; stdin and FIFOs are copied to a temporary file first, as the
+    readers read a file more than once.
+    """
     options = options or MeasureImportOptions()
-    if not path.is_file():
-        raise InvalidInputError(f"cannot read {path}: no such file")
+    check_encoding(options.encoding)
+    named = find_input(path)
+    assert named is not None
     summary = ImportSummary()
     fixed_country = _fixed_country(session, options.country)
     preset = _preset(options.preset)
-    raw_entries, publisher = _reader(path, options, preset, summary.warn, progress)
-    entries = _collect(raw_entries, path, options, fixed_country, summary)
+    with local_copy(named, options.limits) as (local, sha):
+        try:
+            raw_entries, publisher = _reader(local, options, preset, summary.warn, progress)
+            entries = _collect(raw_entries, local, options, fixed_country, summary)
+        except MemoryError:
+            raise InvalidInputError(f"{named.name}: not enough memory to read it") from None
+        except RecursionError:
+            raise InvalidInputError(f"{named.name}: {options.limits.too_deep()}") from None
     source = register_source(
         session,
-        key=f"file:{path.name}:{(sha := file_sha256(path))[:12]}",
-        title=path.name,
-        path=str(path.resolve()),
+        key=f"file:{named.name}:{sha[:12]}",
+        title=named.name,
+        path=None if named.kind is InputKind.STDIN else str(path.resolve()),
         sha256=sha,
         publisher=publisher,
     )
@@ -211,6 +229,7 @@ def _reader(
             skip_rows=options.skip_rows,
             encoding=options.encoding,
             sheet=options.sheet,
+            limits=options.limits,
         )
         rows = read_table(path, layout, warn, reading)
         return (entry for row in rows if (entry := preset.adapt(row, warn))), preset.publisher
@@ -223,12 +242,17 @@ def _reader(
             header=options.header,
             encoding=options.encoding,
             sheet=options.sheet,
+            limits=options.limits,
         )
         return read_table(path, layout, warn, reading), None
-    if is_ftm(path):
-        return read_ftm(path, warn, reading), None
+    if is_ftm(path, options.limits):
+        return read_ftm(path, warn, reading, options.limits), None
     layout = TableLayout(
-        mapping={}, skip_rows=options.skip_rows, encoding=options.encoding, sheet=options.sheet
+        mapping={},
+        skip_rows=options.skip_rows,
+        encoding=options.encoding,
+        sheet=options.sheet,
+        limits=options.limits,
     )
     header = header_of(path, layout)
     if all(column in header for column in PROCWATCH_REQUIRED):

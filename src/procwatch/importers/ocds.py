@@ -27,10 +27,10 @@ from procwatch.importers import (
     ImportSummary,
     Outcome,
     VendorIndex,
-    file_sha256,
     jurisdiction_for,
     register_source,
 )
+from procwatch.importers.inputs import Input, InputKind, InputLimits, spool_errors
 from procwatch.importers.ocds_mapping import ContractFacts, Party, ProcessFacts, map_process
 from procwatch.importers.ocds_merge import compile_releases
 from procwatch.importers.ocds_stream import FileInfo, FoundRelease, ocds_files, read_releases
@@ -77,15 +77,20 @@ def import_ocds(
     encoding: str = "utf-8",
     skip_invalid: bool = False,
     progress: Progress | None = None,
+    limits: InputLimits | None = None,
 ) -> ImportSummary:
-    """Import OCDS files and folders; all or nothing unless skip_invalid skips bad releases."""
+    """Import OCDS files and folders; all or nothing unless skip_invalid skips bad releases.
+
+    A path of '-' is stdin. Releases over the limits are invalid releases.
+    """
     files = ocds_files(list(paths))
     summary = ImportSummary()
     forced = jurisdiction_for(session, country) if country else None
-    with _Spool() as spool:
+    reading = _Reading(encoding, skip_invalid, limits or InputLimits(), progress)
+    with spool_errors(), _Spool() as spool:
         source_ids = [
-            _spool_file(session, spool, index, path, encoding, skip_invalid, summary, progress)
-            for index, path in enumerate(files)
+            _spool_file(session, spool, index, source, reading, summary)
+            for index, source in enumerate(files)
         ]
         writer = _Writer(session, summary, forced, source_ids)
         total = spool.process_count()
@@ -94,62 +99,76 @@ def import_ocds(
                 writer.add(releases)
             except InvalidInputError as error:
                 latest = max(releases, key=lambda item: str(item.release.get("date")))
-                where = _where(files[latest.file_index], latest.position)
+                where = _where(files[latest.file_index].name, latest.position)
                 message = f"{where} (ocid {latest.release['ocid']}): {error}"
                 if not skip_invalid:
                     raise InvalidInputError(message) from None
-                summary.rejected.append(message)
+                summary.reject(message)
             if progress is not None and (done % 100 == 0 or done == total):
                 progress("processes", done, total)
         writer.flush()
     return summary
 
 
+@dataclass(frozen=True)
+class _Reading:
+    encoding: str
+    skip_invalid: bool
+    limits: InputLimits
+    progress: Progress | None
+
+
 def _spool_file(
     session: Session,
     spool: _Spool,
     index: int,
-    path: Path,
-    encoding: str,
-    skip_invalid: bool,
+    source: Input,
+    reading: _Reading,
     summary: ImportSummary,
-    progress: Progress | None,
 ) -> int | None:
     info = FileInfo()
-    size = path.stat().st_size
-    report = (lambda done: progress(path.name, done, size)) if progress is not None else None
+    name, size, progress = source.name, source.size, reading.progress
+    report = (lambda done: progress(name, done, size)) if progress is not None else None
     try:
-        for found in read_releases(path, info, encoding=encoding, progress=report):
-            problem = found.message if not isinstance(found, FoundRelease) else _invalid(found)
-            if problem is None:
-                assert isinstance(found, FoundRelease)
-                spool.add(index, found)
-                continue
-            message = f"{_where(path, found.position)}: {problem}"
-            if not skip_invalid:
-                raise InvalidInputError(message)
-            summary.rejected.append(message)
+        try:
+            for found in read_releases(
+                source, info, encoding=reading.encoding, limits=reading.limits, progress=report
+            ):
+                problem = found.message if not isinstance(found, FoundRelease) else _invalid(found)
+                if problem is None:
+                    assert isinstance(found, FoundRelease)
+                    spool.add(index, found)
+                    continue
+                message = f"{_where(name, found.position)}: {problem}"
+                if not reading.skip_invalid:
+                    raise InvalidInputError(message)
+                summary.reject(message)
+        except MemoryError:
+            raise InvalidInputError(f"{name}: not enough memory to read it") from None
+        except RecursionError:
+            raise InvalidInputError(f"{name}: {reading.limits.too_deep()}") from None
     except InvalidInputError as error:
-        if not skip_invalid or not str(error).startswith(path.name):
+        if not reading.skip_invalid or not str(error).startswith(name):
             raise
         # A file that is not JSON cannot be trusted in part: none of it is imported.
         spool.discard(index)
-        summary.rejected.append(f"{error} (file skipped)")
+        summary.reject(f"{error} (file skipped)")
         return None
-    source = register_source(
+    assert info.sha256 is not None
+    source_row = register_source(
         session,
-        key=f"ocds:{file_sha256(path)}",
-        title=path.name,
-        path=str(path),
-        sha256=file_sha256(path),
+        key=f"ocds:{info.sha256}",
+        title=name,
+        path=None if source.kind is InputKind.STDIN else str(source.path),
+        sha256=info.sha256,
         publisher=info.publisher,
         published=info.published,
     )
-    return source.id
+    return source_row.id
 
 
-def _where(path: Path, position: str) -> str:
-    return f"{path.name}: {position}" if position else path.name
+def _where(name: str, position: str) -> str:
+    return f"{name}: {position}" if position else name
 
 
 def _invalid(found: FoundRelease) -> str | None:
