@@ -254,9 +254,8 @@ def test_a_full_temporary_folder_is_one_error(
         result = procwatch("import", "ocds", str(path))
         assert result.exit_code == 1, result.output
         assert result.stderr == (
-            f"Error: cannot write the temporary files of the import in {folder} (database or "
-            "disk is full): free some space there or point TMPDIR at a larger folder; "
-            "nothing was imported\n"
+            f"Error: cannot keep the releases in the temporary folder {folder}: database or "
+            "disk is full; free some space there or point TMPDIR at another folder\n"
         )
         assert _counts(db_url) == before
     finally:
