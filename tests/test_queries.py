@@ -4,21 +4,21 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
 
-from procwatch.db import insert_many
+from procwatch import tables
+from procwatch.domain import MeasureKind
 from procwatch.errors import InvalidValueError
-from procwatch.models import Buyer
 from procwatch.queries.contracts import list_contracts
 from procwatch.queries.jurisdictions import list_jurisdictions
 from procwatch.queries.measures import list_measures
 from procwatch.queries.vendors import CurrencyTotal, currency_totals, list_vendors, vendor_profile
 from procwatch.resolve import resolve_vendor
-from procwatch.tables import MeasureKind
+from procwatch.store import Store
+from tests.conftest import insert_rows
 
 
-def test_contracts_of_nuctech(session: Session) -> None:
-    records = list_contracts(session, vendor="Nuotech")
+def test_contracts_of_nuctech(store: Store) -> None:
+    records = list_contracts(store.connection, vendor="Nuotech")
     assert [(r.country, r.date, r.date_end, r.amount, r.currency) for r in records] == [
         ("GE", "2008", None, None, None),
         ("GE", "2012", None, None, None),
@@ -38,8 +38,8 @@ def test_contracts_of_nuctech(session: Session) -> None:
     assert all(r.sources and r.sources[0].quote for r in records)
 
 
-def test_contract_filters(session: Session) -> None:
-    keys = lambda **kw: [r.key for r in list_contracts(session, **kw)]  # noqa: E731
+def test_contract_filters(store: Store) -> None:
+    keys = lambda **kw: [r.key for r in list_contracts(store.connection, **kw)]  # noqa: E731
     assert keys(country="PL") == ["pl-2024-03-xray-rzeszow"]
     assert keys(country="EU") == ["pl-2024-03-xray-rzeszow"]
     assert keys(buyer="revenue service") == [
@@ -53,9 +53,9 @@ def test_contract_filters(session: Session) -> None:
     assert keys(country="France") == []
 
 
-def test_since_after_until_is_refused(session: Session) -> None:
+def test_since_after_until_is_refused(store: Store) -> None:
     with pytest.raises(InvalidValueError, match=r"^--since 2024 is after --until 2020$"):
-        list_contracts(session, since=2024, until=2020)
+        list_contracts(store.connection, since=2024, until=2020)
 
 
 @pytest.mark.parametrize(
@@ -74,34 +74,35 @@ def test_since_after_until_is_refused(session: Session) -> None:
         ("Georgia", []),
     ],
 )
-def test_measures_by_country(
-    session: Session, country: str, expected: list[tuple[str, ...]]
-) -> None:
-    records = list_measures(session, country=country)
+def test_measures_by_country(store: Store, country: str, expected: list[tuple[str, ...]]) -> None:
+    records = list_measures(store.connection, country=country)
     assert [(r.country, r.kind, r.date) for r in records] == expected
 
 
-def test_eu_measure_details(session: Session) -> None:
-    (raid,) = list_measures(session, country="EU", kind=MeasureKind.INVESTIGATION)
+def test_eu_measure_details(store: Store) -> None:
+    (raid,) = list_measures(store.connection, country="EU", kind=MeasureKind.INVESTIGATION)
     assert raid.authority == "European Commission"
     assert raid.legal_basis == "Foreign Subsidies Regulation"
     assert raid.places == "Rotterdam, Netherlands; Warsaw, Poland"
     assert len(raid.sources) == 3
 
 
-def test_measures_by_kind(session: Session) -> None:
-    assert [r.country for r in list_measures(session, kind=MeasureKind.RESTRICTION)] == ["US", "CA"]
+def test_measures_by_kind(store: Store) -> None:
+    assert [r.country for r in list_measures(store.connection, kind=MeasureKind.RESTRICTION)] == [
+        "US",
+        "CA",
+    ]
 
 
-def test_vendor_search_matches_aliases(session: Session) -> None:
-    assert [v.name for v in list_vendors(session, "nuo")] == ["Nuctech Company Limited"]
-    assert list_vendors(session, "acme") == []
-    (nuctech,) = list_vendors(session)
+def test_vendor_search_matches_aliases(store: Store) -> None:
+    assert [v.name for v in list_vendors(store.connection, "nuo")] == ["Nuctech Company Limited"]
+    assert list_vendors(store.connection, "acme") == []
+    (nuctech,) = list_vendors(store.connection)
     assert (nuctech.country, nuctech.contracts, nuctech.measures) == ("CN", 4, 5)
 
 
-def test_vendor_profile_totals_are_exact(session: Session) -> None:
-    profile = vendor_profile(session, "nuctech")
+def test_vendor_profile_totals_are_exact(store: Store) -> None:
+    profile = vendor_profile(store.connection, "nuctech")
     assert profile.aliases == ["Nuctech", "Nuotech", "Nuotech Company Limited"]
     assert profile.country == "CN"
     assert profile.totals == [
@@ -112,32 +113,32 @@ def test_vendor_profile_totals_are_exact(session: Session) -> None:
     assert list(profile.measures_by_country) == ["BE", "CA", "EU", "LT", "US"]
 
 
-def test_jurisdictions_know_eu_membership(session: Session) -> None:
-    records = {r.code: r for r in list_jurisdictions(session)}
+def test_jurisdictions_know_eu_membership(store: Store) -> None:
+    records = {r.code: r for r in list_jurisdictions(store.connection)}
     assert records["PL"].part_of == ["EU"]
     assert len(records["EU"].members) == 27
     assert (records["GE"].contracts, records["EU"].measures) == (3, 1)
 
 
-def test_database_sums_of_many_amounts_are_exact(session: Session) -> None:
+def test_database_sums_of_many_amounts_are_exact(store: Store) -> None:
     # 200,000 amounts like 5,870,722.48 (and the seed's one): summed as binary floats they
     # come to ...722.4795; as integer minor units SQLite and PostgreSQL add them exactly.
     count = 200_000
-    vendor = resolve_vendor(session, "Nuctech").id
+    vendor = resolve_vendor(store.connection, "Nuctech").id
     rows = (
         (f"many-{n}", vendor, 15, "generated", 587_072_248 + n % 1000, "USD", False, "2021")
         for n in range(count)
     )
     columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_minor", "currency")
-    insert_many(session, "contracts", (*columns, "amount_is_estimate", "date_start"), rows)
+    insert_rows(store, tables.contracts, (*columns, "amount_is_estimate", "date_start"), rows)
     exact = count * 587_072_248 + (count // 1000) * sum(range(1000)) + 587_072_248
-    totals = {total.currency: total for total in currency_totals(session, vendor)}
+    totals = {total.currency: total for total in currency_totals(store.connection, vendor)}
     assert totals["USD"].contracts == count + 1
     assert totals["USD"].total == Decimal(exact).scaleb(-2)
     assert str(totals["USD"].total) == "1174151365722.48"
 
 
-def _plans(session: Session, run: Callable[[], object]) -> list[str]:
+def _plans(store: Store, run: Callable[[], object]) -> list[str]:
     """Run a query function; return SQLite's plan lines for every SELECT it sent."""
     statements: list[tuple[str, Any]] = []
 
@@ -145,17 +146,16 @@ def _plans(session: Session, run: Callable[[], object]) -> list[str]:
         if statement.startswith("SELECT"):
             statements.append((statement, parameters))
 
-    engine = session.get_bind()
+    engine = store.connection.engine
     event.listen(engine, "before_cursor_execute", capture)
     try:
         run()
     finally:
         event.remove(engine, "before_cursor_execute", capture)
-    connection = session.connection()
     return [
         row[-1]
         for statement, parameters in statements
-        for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        for row in store.connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
     ]
 
 
@@ -178,37 +178,38 @@ def _plans(session: Session, run: Callable[[], object]) -> list[str]:
     ids=lambda value: ",".join(value) if isinstance(value, dict) else "",
 )
 def test_contract_filters_use_an_index_after_a_bulk_load(
-    session: Session, filters: dict[str, Any], expected: str
+    store: Store, filters: dict[str, Any], expected: str
 ) -> None:
     # 20,000 contracts of one vendor with 1,000 buyers in Georgia across 2000-2019, then
     # the ANALYZE that follows a bulk load: each filter must reach its contracts by an index.
     buyers = [(f"plan-buyer-{n}", f"Agency {n}", f"agency {n}", 15) for n in range(1000)]
-    insert_many(session, "buyers", ("key", "name", "name_key", "jurisdiction_id"), buyers)
-    ids = session.scalars(select(Buyer.id).where(Buyer.key.startswith("plan-"))).all()
+    insert_rows(store, tables.buyers, ("key", "name", "name_key", "jurisdiction_id"), buyers)
+    ids = store.scalars(
+        select(tables.buyers.c.id).where(tables.buyers.c.key.startswith("plan-"))
+    ).all()
     rows = (
         (f"plan-{n}", 1, ids[n % 1000], 15, "generated", False, f"{2000 + n % 20}")
         for n in range(20_000)
     )
     columns = ("key", "vendor_id", "buyer_id", "jurisdiction_id", "title")
-    insert_many(session, "contracts", (*columns, "amount_is_estimate", "date_start"), rows)
-    session.commit()
-    plans = _plans(session, lambda: list_contracts(session, **filters))
+    insert_rows(store, tables.contracts, (*columns, "amount_is_estimate", "date_start"), rows)
+    store.commit()
+    plans = _plans(store, lambda: list_contracts(store.connection, **filters))
     assert expected in plans
     assert not [line for line in plans if line.startswith("SCAN contracts")]
 
 
-def test_listings_stay_under_the_bound_value_limit(session: Session) -> None:
+def test_listings_stay_under_the_bound_value_limit(store: Store) -> None:
     # SQLite refuses statements with more values than its limit (32,766 by default, more in
     # some builds): findings and sources of a long listing are fetched in chunks.
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
+    if store.connection.dialect.name == "sqlite":
         import sqlite3
 
-        driver = connection.connection.dbapi_connection
+        driver = store.connection.connection.dbapi_connection
         driver.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 6_000)  # type: ignore[union-attr]
     rows = ((f"many-{n}", 1, 15, "generated", False, "2021") for n in range(7_000))
     columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_is_estimate", "date_start")
-    insert_many(session, "contracts", columns, rows)
-    records = list_contracts(session, vendor="Nuctech")
+    insert_rows(store, tables.contracts, columns, rows)
+    records = list_contracts(store.connection, vendor="Nuctech")
     assert len(records) == 7_004
     assert [f.kind for r in records for f in r.findings] == ["overpayment"]

@@ -9,8 +9,8 @@ from enum import StrEnum
 from functools import cache
 
 from procwatch.dates import PartialDate
+from procwatch.domain import MeasureKind
 from procwatch.names import ALIAS_MARKER
-from procwatch.tables import MeasureKind
 
 Warn = Callable[[str], None]
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from procwatch.dates import PartialDate
+from procwatch.domain import ProcurementMethod
 from procwatch.errors import InvalidInputError
 from procwatch.money import check_currency, parse_amount, to_minor_units
-from procwatch.tables import ProcurementMethod
 
 KEY_LENGTH = 300
 METHODS = frozenset(method.value for method in ProcurementMethod)

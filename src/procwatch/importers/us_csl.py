@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from procwatch.domain import MeasureKind
 from procwatch.importers.columns import Preset, RawEntry, TableLayout
-from procwatch.tables import MeasureKind
 
 BIS = "Bureau of Industry and Security, US Department of Commerce"
 STATE_ISN = "Bureau of International Security and Nonproliferation, US Department of State"

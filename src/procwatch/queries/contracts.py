@@ -13,14 +13,14 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from procwatch import tables
 from procwatch.dates import PartialDate
-from procwatch.db import chunked
 from procwatch.errors import InvalidValueError
 from procwatch.money import from_minor_units
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.resolve import name_key, resolve_country, resolve_vendor
+from procwatch.store import chunked
 
 if TYPE_CHECKING:
-    from procwatch.db import Reader
+    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class ContractRecord:
 
 
 def list_contracts(
-    session: Reader,
+    connection: Connection,
     *,
     vendor: str | None = None,
     country: str | None = None,
@@ -81,9 +81,9 @@ def list_contracts(
     contract = tables.contracts.c
     conditions: list[ColumnElement[bool]] = list(where)
     if vendor is not None:
-        conditions.append(contract.vendor_id == resolve_vendor(session, vendor).id)
+        conditions.append(contract.vendor_id == resolve_vendor(connection, vendor).id)
     if country is not None:
-        codes = resolve_country(session, country).related_codes
+        codes = resolve_country(connection, country).related_codes
         conditions.append(tables.jurisdictions.c.code.in_(codes))
     if buyer is not None:
         # A subquery, so the planner matches names in buyers and then follows buyer_id's
@@ -100,7 +100,7 @@ def list_contracts(
         # Before the next year, month or day after `until`, at its own precision.
         after = (last.latest() + timedelta(days=1)).isoformat()
         conditions.append(contract.date_start < after[: len(str(last))])
-    found = contracts_where(session, conditions)
+    found = contracts_where(connection, conditions)
     if first is not None and first.month is not None:
         found = [c for c in found if _reaches(c, first.earliest())]
     return found
@@ -143,18 +143,18 @@ def _contract_select() -> Select[Any]:
 
 
 def contracts_where(
-    session: Reader, conditions: Sequence[ColumnElement[bool]]
+    connection: Connection, conditions: Sequence[ColumnElement[bool]]
 ) -> list[ContractRecord]:
     """Return the contracts meeting every condition, oldest first."""
     contract = tables.contracts.c
-    rows = session.execute(
+    rows = connection.execute(
         _contract_select()
         .where(and_(True, *conditions))
         .order_by(contract.date_start.is_(None), contract.date_start, contract.id)
     ).all()
     ids = [row.id for row in rows]
-    sources = citations(session, tables.citations.c.contract_id, ids)
-    findings = _findings(session, ids)
+    sources = citations(connection, tables.citations.c.contract_id, ids)
+    findings = _findings(connection, ids)
     return [
         ContractRecord(
             id=row.id,
@@ -188,16 +188,16 @@ def exact_amount(minor: int | None, currency: str | None) -> Decimal | None:
     return from_minor_units(minor, currency)
 
 
-def _findings(session: Reader, contract_ids: list[int]) -> dict[int, list[FindingRecord]]:
+def _findings(connection: Connection, contract_ids: list[int]) -> dict[int, list[FindingRecord]]:
     finding = tables.findings.c
     rows = [
         row
         for chunk in chunked(contract_ids)
-        for row in session.execute(
+        for row in connection.execute(
             select(tables.findings).where(finding.contract_id.in_(chunk)).order_by(finding.id)
         )
     ]
-    sources = citations(session, tables.citations.c.finding_id, [row.id for row in rows])
+    sources = citations(connection, tables.citations.c.finding_id, [row.id for row in rows])
     found: dict[int, list[FindingRecord]] = defaultdict(list)
     for row in rows:
         found[row.contract_id].append(
