@@ -38,7 +38,8 @@ def _in(column: str, values: type[Enum]) -> str:
     return f"{column} IN ({quoted})"
 
 
-# A country (ISO 3166-1 alpha-2 code) or a supranational body such as the EU.
+# An issuer: a country (ISO 3166-1 alpha-2 code), a supranational body such as the EU, or an
+# international organisation such as the World Bank Group (code WBG).
 jurisdictions = Table(
     "jurisdictions",
     metadata,
@@ -49,7 +50,8 @@ jurisdictions = Table(
     CheckConstraint(_in("kind", JurisdictionKind), name="kind"),
 )
 
-# A member state of a supranational body.
+# A jurisdiction bound by another's decisions: a member state by its union's, and each party
+# to the development banks' 2010 mutual enforcement agreement by every other party's.
 jurisdiction_memberships = Table(
     "jurisdiction_memberships",
     metadata,
@@ -245,6 +247,12 @@ measures = Table(
     Column("date_start", String(10)),
     Column("date_end", String(10)),
     Column("places", Text),
+    # Whose decision a cross-debarment enforces (the EBRD enforcing a World Bank debarment);
+    # NULL when the measure is the issuer's own decision.
+    Column("origin_id", Integer, ForeignKey("jurisdictions.id"), index=True),
+    # When the list published the measure, at the precision it gives ("Notice Effective At
+    # EBRD", FtM listingDate); the decision's own dates are date_start and date_end.
+    Column("listed_on", String(10)),
     CheckConstraint(_in("kind", MeasureKind), name="kind"),
     Index("ix_measures_jurisdiction_kind", "jurisdiction_id", "kind"),
 )

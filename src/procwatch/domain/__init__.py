@@ -21,10 +21,12 @@ class ProcurementMethod(StrEnum):
 
 
 class JurisdictionKind(StrEnum):
-    """Whether a jurisdiction is one country or a union of them (the EU)."""
+    """Who issues a measure or a contract: a country, a union of states, an international body."""
 
     COUNTRY = "country"
     UNION = "union"
+    # A development bank or the UN Security Council: it decides measures but has no territory.
+    INTERNATIONAL = "international"
 
 
 class Outcome(StrEnum):

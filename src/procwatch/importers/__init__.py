@@ -89,7 +89,11 @@ def jurisdiction_for(store: Store, country: str) -> Jurisdiction:
     resolved = resolve_country(store.connection, country)
     found = store.find(tables.jurisdictions, code=resolved.code)
     if found is None:
-        row = {"code": resolved.code, "name": resolved.name, "kind": JurisdictionKind.COUNTRY}
+        from procwatch.issuers import INTERNATIONAL_ISSUERS
+
+        international = resolved.code in {issuer.code for issuer in INTERNATIONAL_ISSUERS}
+        kind = JurisdictionKind.INTERNATIONAL if international else JurisdictionKind.COUNTRY
+        row = {"code": resolved.code, "name": resolved.name, "kind": kind.value}
         return Jurisdiction(id=store.insert(tables.jurisdictions, row), **row)
     return Jurisdiction(id=found.id, code=found.code, name=found.name, kind=found.kind)
 

@@ -67,6 +67,8 @@ PROCWATCH_LAYOUT = {
     "end": "date_end",
     "places": "places",
     "quote": "quote",
+    "origin": "origin",
+    "listed": "listed_on",
 }
 PROCWATCH_REQUIRED = ("key", "vendor_name")
 
@@ -118,6 +120,9 @@ class ListEntry:
     places: str | None
     quote: str | None
     locators: list[str]
+    # The issuer code whose decision this measure enforces (None: the issuer's own).
+    origin: str | None = None
+    listed: PartialDate | None = None
 
     def measure_values(self) -> dict[str, str | None]:
         """Return the measure columns this entry sets, by name."""
@@ -130,6 +135,7 @@ class ListEntry:
             "date_start": None if self.start is None else str(self.start),
             "date_end": None if self.end is None else str(self.end),
             "places": self.places,
+            "listed_on": None if self.listed is None else str(self.listed),
         }
 
 
@@ -307,6 +313,10 @@ def _clean(
     if start is not None and end is not None and end.latest() < start.earliest():
         warn("end dates before their start; end left empty")
         end = None
+    listed = parse_list_date(
+        raw.values.get("listed"), field="listing date", warn=warn, order=options.date_order
+    )
+    origin = _country(text("origin"), warn, "originating issuer") if text("origin") else None
     list_name = options.list_name or text("list") or default_list
     entity = text("id") or name_key(name).replace(" ", "-")
     vendor_country = text("vendor_country")
@@ -332,6 +342,9 @@ def _clean(
             places=text("places") or None,
             quote=text("quote") or None,
             locators=[raw.locator],
+            # The issuer's own decision is no cross-debarment.
+            origin=None if origin == country else origin,
+            listed=listed,
         )
         for program in sorted(set(programs))
     ]
@@ -431,8 +444,10 @@ class _Writer:
             jurisdiction_id = self._jurisdiction(entry.country)
             if jurisdiction_id is None:
                 continue
+            origin = None if entry.origin is None else self._jurisdiction(entry.origin)
             row = {"key": entry.key, "vendor_id": vendor_ids[entry.vendor_key]}
-            rows.append(row | {"jurisdiction_id": jurisdiction_id, **entry.measure_values()})
+            row |= {"jurisdiction_id": jurisdiction_id, "origin_id": origin}
+            rows.append(row | entry.measure_values())
         for outcome in self.store.upsert_many(tables.measures, rows, key="key").values():
             self.summary.count("measures", outcome)
         keys = [entry.key for entry in entries]
