@@ -8,7 +8,7 @@ from sqlalchemy import text
 from procwatch import tables
 from procwatch.exports import EXPORTS, contracts_summary, write_contracts
 from procwatch.store import Store
-from tests.conftest import insert_rows
+from tests.conftest import id_of, insert_rows
 
 COLUMNS = (
     "key",
@@ -24,8 +24,11 @@ COLUMNS = (
 
 def add_contracts(store: Store, prefix: str, count: int) -> None:
     """Add contracts of the seed's vendor in Georgia: 0.005 KWD and up, in 2021."""
+    nuctech = id_of(store, tables.vendors, "nuctech")
+    georgia = id_of(store, tables.jurisdictions, "GE")
     rows = (
-        (f"{prefix}-{n}", 1, 15, "generated", 5 + n, "KWD", False, "2021") for n in range(count)
+        (f"{prefix}-{n}", nuctech, georgia, "generated", 5 + n, "KWD", False, "2021")
+        for n in range(count)
     )
     insert_rows(store, tables.contracts, COLUMNS, rows)
 
@@ -72,15 +75,17 @@ def test_the_contracts_export_writes_exact_amounts(store: Store) -> None:
 
 
 def test_the_database_formats_every_currency_exponent_and_sign(store: Store) -> None:
+    nuctech = id_of(store, tables.vendors, "nuctech")
+    georgia = id_of(store, tables.jurisdictions, "GE")
     rows = [
-        ("jpy", 1, 15, "t", 1500, "JPY", False, "2021"),
-        ("usd-negative", 1, 15, "t", -1205, "USD", False, "2021"),
-        ("eur-cents", 1, 15, "t", 7, "EUR", True, "2021"),
-        ("clf", 1, 15, "t", 12345, "CLF", False, "2021"),
-        ("none", 1, 15, "t", None, None, False, "2021"),
-        ("kwd-small-negative", 1, 15, "t", -7, "KWD", False, "2021"),
-        ("usd-zero", 1, 15, "t", 0, "USD", False, "2021"),
-        ("unlisted-currency", 1, 15, "t", 9_007_199_254_740_993, "XTS", False, "2021"),
+        ("jpy", nuctech, georgia, "t", 1500, "JPY", False, "2021"),
+        ("usd-negative", nuctech, georgia, "t", -1205, "USD", False, "2021"),
+        ("eur-cents", nuctech, georgia, "t", 7, "EUR", True, "2021"),
+        ("clf", nuctech, georgia, "t", 12345, "CLF", False, "2021"),
+        ("none", nuctech, georgia, "t", None, None, False, "2021"),
+        ("kwd-small-negative", nuctech, georgia, "t", -7, "KWD", False, "2021"),
+        ("usd-zero", nuctech, georgia, "t", 0, "USD", False, "2021"),
+        ("unlisted-currency", nuctech, georgia, "t", 9_007_199_254_740_993, "XTS", False, "2021"),
     ]
     insert_rows(store, tables.contracts, COLUMNS, rows)
     handle = io.StringIO()
@@ -119,6 +124,7 @@ def test_the_summary_totals_are_exact_in_csv_and_dataframe(store: Store) -> None
 
 
 def test_the_summary_keeps_two_vendors_of_one_name_apart(store: Store) -> None:
+    georgia = id_of(store, tables.jurisdictions, "GE")
     insert_rows(
         store,
         tables.vendors,
@@ -127,9 +133,9 @@ def test_the_summary_keeps_two_vendors_of_one_name_apart(store: Store) -> None:
     )
     acme = [row.id for row in store.execute(text("SELECT id FROM vendors WHERE name = 'Acme'"))]
     rows = [
-        ("a1", acme[0], 15, "t", 100, "EUR", False, "2021-05"),
-        ("a2", acme[1], 15, "t", 250, "EUR", True, "2021"),
-        ("a3", acme[1], 15, "t", None, None, False, "2021-02-03"),
+        ("a1", acme[0], georgia, "t", 100, "EUR", False, "2021-05"),
+        ("a2", acme[1], georgia, "t", 250, "EUR", True, "2021"),
+        ("a3", acme[1], georgia, "t", None, None, False, "2021-02-03"),
     ]
     insert_rows(store, tables.contracts, COLUMNS, rows)
     handle = io.StringIO()
@@ -143,15 +149,17 @@ def test_the_summary_keeps_two_vendors_of_one_name_apart(store: Store) -> None:
 
 
 def test_the_summary_groups_by_the_years_a_contract_spans(store: Store) -> None:
+    georgia = id_of(store, tables.jurisdictions, "GE")
+    poland = id_of(store, tables.jurisdictions, "PL")
     insert_rows(store, tables.vendors, ("key", "name", "name_key"), [("zeta", "Zeta", "zeta")])
     zeta = store.execute(text("SELECT id FROM vendors WHERE key = 'zeta'")).scalar_one()
     rows = [
-        ("z1", zeta, 15, "t", 100, "EUR", False, "2019-01", "2019-12-31"),
-        ("z2", zeta, 15, "t", 200, "EUR", False, "2019", None),
-        ("z3", zeta, 15, "t", 300, "EUR", False, "2018-06", "2020"),
-        ("z4", zeta, 15, "t", 400, "EUR", False, None, None),
-        ("z5", zeta, 15, "t", None, None, False, "2019-03-04", None),
-        ("z6", zeta, 26, "t", 500, "EUR", False, "2017", "2017"),
+        ("z1", zeta, georgia, "t", 100, "EUR", False, "2019-01", "2019-12-31"),
+        ("z2", zeta, georgia, "t", 200, "EUR", False, "2019", None),
+        ("z3", zeta, georgia, "t", 300, "EUR", False, "2018-06", "2020"),
+        ("z4", zeta, georgia, "t", 400, "EUR", False, None, None),
+        ("z5", zeta, georgia, "t", None, None, False, "2019-03-04", None),
+        ("z6", zeta, poland, "t", 500, "EUR", False, "2017", "2017"),
     ]
     insert_rows(store, tables.contracts, (*COLUMNS, "date_end"), rows)
     handle = io.StringIO()

@@ -10,7 +10,7 @@ from procwatch import tables
 from procwatch.resolve import name_key
 from procwatch.screening.report import LEVEL_RULE
 from procwatch.store import Store
-from tests.conftest import Procwatch
+from tests.conftest import Procwatch, id_of
 from tests.golden import assert_golden
 
 # Golden reports say when they were made: the fixed clock keeps them the same each day.
@@ -133,11 +133,15 @@ def test_cli_start_up_does_not_load_the_screening_stack() -> None:
 def test_a_terminal_report_summarises_thousands_of_contracts(
     procwatch: Procwatch, store: Store
 ) -> None:
+    nuctech = id_of(store, tables.vendors, "nuctech")
+    georgia = id_of(store, tables.jurisdictions, "GE")
     from procwatch.cli.check import TERMINAL_CONTRACTS
     from tests.conftest import insert_rows
 
     columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_is_estimate", "date_start")
-    rows = [(f"lot-{n}", 1, 15, f"Lot {n:03d}", False, f"{2021 + n % 2}") for n in range(30)]
+    rows = [
+        (f"lot-{n}", nuctech, georgia, f"Lot {n:03d}", False, f"{2021 + n % 2}") for n in range(30)
+    ]
     insert_rows(store, tables.contracts, columns, rows)
     store.commit()
     result = procwatch("check", "Nuctech")

@@ -100,13 +100,14 @@ def test_since_after_until(procwatch: Procwatch) -> None:
 
 
 def test_table_prints_names_literally_not_as_markup(procwatch: Procwatch, store: Store) -> None:
+    georgia = id_of(store, tables.jurisdictions, "GE")
     name = "[bold]Acme[/bold] :warning: Ltd"
     insert_rows(
         store, tables.vendors, ("key", "name", "name_key"), [("acme", name, name_key(name))]
     )
     vendor_id = store.scalar(select(tables.vendors.c.id).where(tables.vendors.c.key == "acme"))
     columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_is_estimate")
-    rows = [(f"acme-{n}", vendor_id, 15, f"[red]Lot {n}[/red]", False) for n in range(2)]
+    rows = [(f"acme-{n}", vendor_id, georgia, f"[red]Lot {n}[/red]", False) for n in range(2)]
     insert_rows(store, tables.contracts, columns, rows)
     store.commit()
     result = procwatch("contracts", "--vendor", name)

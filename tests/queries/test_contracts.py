@@ -6,13 +6,8 @@ import pytest
 from sqlalchemy import event, select
 
 from procwatch import tables
-from procwatch.domain import MeasureKind
 from procwatch.errors import InvalidValueError
 from procwatch.queries.contracts import list_contracts
-from procwatch.queries.jurisdictions import list_jurisdictions
-from procwatch.queries.measures import list_measures
-from procwatch.queries.vendors import CurrencyTotal, currency_totals, list_vendors, vendor_profile
-from procwatch.resolve import resolve_vendor
 from procwatch.store import Store
 from tests.conftest import insert_rows
 
@@ -56,86 +51,6 @@ def test_contract_filters(store: Store) -> None:
 def test_since_after_until_is_refused(store: Store) -> None:
     with pytest.raises(InvalidValueError, match=r"^--since 2024 is after --until 2020$"):
         list_contracts(store.connection, since=2024, until=2020)
-
-
-@pytest.mark.parametrize(
-    ("country", "expected"),
-    [
-        # A member state's list carries the EU-level investigation too.
-        ("Lithuania", [("LT", "ban", "2021"), ("EU", "investigation", "2024-04-23")]),
-        ("BE", [("BE", "ban", "2023"), ("EU", "investigation", "2024-04-23")]),
-        ("United States", [("US", "restriction", "2020")]),
-        ("CA", [("CA", "restriction", "2020")]),
-        ("PL", [("EU", "investigation", "2024-04-23")]),
-        (
-            "EU",
-            [("LT", "ban", "2021"), ("BE", "ban", "2023"), ("EU", "investigation", "2024-04-23")],
-        ),
-        ("Georgia", []),
-    ],
-)
-def test_measures_by_country(store: Store, country: str, expected: list[tuple[str, ...]]) -> None:
-    records = list_measures(store.connection, country=country)
-    assert [(r.country, r.kind, r.date) for r in records] == expected
-
-
-def test_eu_measure_details(store: Store) -> None:
-    (raid,) = list_measures(store.connection, country="EU", kind=MeasureKind.INVESTIGATION)
-    assert raid.authority == "European Commission"
-    assert raid.legal_basis == "Foreign Subsidies Regulation"
-    assert raid.places == "Rotterdam, Netherlands; Warsaw, Poland"
-    assert len(raid.sources) == 3
-
-
-def test_measures_by_kind(store: Store) -> None:
-    assert [r.country for r in list_measures(store.connection, kind=MeasureKind.RESTRICTION)] == [
-        "US",
-        "CA",
-    ]
-
-
-def test_vendor_search_matches_aliases(store: Store) -> None:
-    assert [v.name for v in list_vendors(store.connection, "nuo")] == ["Nuctech Company Limited"]
-    assert list_vendors(store.connection, "acme") == []
-    (nuctech,) = list_vendors(store.connection)
-    assert (nuctech.country, nuctech.contracts, nuctech.measures) == ("CN", 4, 5)
-
-
-def test_vendor_profile_totals_are_exact(store: Store) -> None:
-    profile = vendor_profile(store.connection, "nuctech")
-    assert profile.aliases == ["Nuctech", "Nuotech", "Nuotech Company Limited"]
-    assert profile.country == "CN"
-    assert profile.totals == [
-        CurrencyTotal("EUR", 1, Decimal("3500000.00"), 1),
-        CurrencyTotal("USD", 1, Decimal("5870722.48"), 0),
-        CurrencyTotal(None, 2, None, 0),
-    ]
-    assert list(profile.measures_by_country) == ["BE", "CA", "EU", "LT", "US"]
-
-
-def test_jurisdictions_know_eu_membership(store: Store) -> None:
-    records = {r.code: r for r in list_jurisdictions(store.connection)}
-    assert records["PL"].part_of == ["EU"]
-    assert len(records["EU"].members) == 27
-    assert (records["GE"].contracts, records["EU"].measures) == (3, 1)
-
-
-def test_database_sums_of_many_amounts_are_exact(store: Store) -> None:
-    # 200,000 amounts like 5,870,722.48 (and the seed's one): summed as binary floats they
-    # come to ...722.4795; as integer minor units SQLite and PostgreSQL add them exactly.
-    count = 200_000
-    vendor = resolve_vendor(store.connection, "Nuctech").id
-    rows = (
-        (f"many-{n}", vendor, 15, "generated", 587_072_248 + n % 1000, "USD", False, "2021")
-        for n in range(count)
-    )
-    columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_minor", "currency")
-    insert_rows(store, tables.contracts, (*columns, "amount_is_estimate", "date_start"), rows)
-    exact = count * 587_072_248 + (count // 1000) * sum(range(1000)) + 587_072_248
-    totals = {total.currency: total for total in currency_totals(store.connection, vendor)}
-    assert totals["USD"].contracts == count + 1
-    assert totals["USD"].total == Decimal(exact).scaleb(-2)
-    assert str(totals["USD"].total) == "1174151365722.48"
 
 
 def _plans(store: Store, run: Callable[[], object]) -> list[str]:
