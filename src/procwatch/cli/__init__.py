@@ -38,7 +38,7 @@ class ProcwatchGroup(TyperGroup):
             raise typer.Exit(int(error.exit_code)) from None
         except (MemoryError, RecursionError) as error:
             # Importers name the file when reading runs out; this is the last resort, after
-            # the session has rolled back, so that no Python exception name reaches the user.
+            # the store has rolled back, so that no Python exception name reaches the user.
             what = "memory" if isinstance(error, MemoryError) else "stack (data nested too deeply)"
             typer.echo(f"Error: procwatch ran out of {what}; nothing was changed", err=True)
             raise typer.Exit(int(ExitCode.ERROR)) from None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from procwatch import tables
 from procwatch.dates import PartialDate
 from procwatch.domain import MeasureKind
-from procwatch.domain.records import Jurisdiction, Progress
+from procwatch.domain.records import Jurisdiction, Progress, Warn
 from procwatch.errors import InvalidInputError, NotFoundError
 from procwatch.importers import (
     ImportSummary,
@@ -212,7 +212,7 @@ def _reader(
     path: Path,
     options: MeasureImportOptions,
     preset: Preset | None,
-    warn: Callable[[str], None],
+    warn: Warn,
     progress: Progress | None,
 ) -> tuple[Iterator[RawEntry], str | None]:
     reading = None if progress is None else (lambda done, total: progress("reading", done, total))
@@ -291,7 +291,7 @@ def _clean(
     options: MeasureImportOptions,
     default_list: str,
     fixed_country: str | None,
-    warn: Callable[[str], None],
+    warn: Warn,
 ) -> list[ListEntry]:
     text = raw.text
     name, name_aliases = names_in(text("name"))
@@ -365,9 +365,7 @@ def _name_and_aliases(text: str) -> list[str]:
     return [name, *aliases] if name else aliases
 
 
-def _identifiers(
-    raw: RawEntry, list_name: str, warn: Callable[[str], None]
-) -> list[tuple[str, str]]:
+def _identifiers(raw: RawEntry, list_name: str, warn: Warn) -> list[tuple[str, str]]:
     given = raw.values.get("identifiers")
     pairs = (
         list(given) if isinstance(given, list) else split_identifiers(raw.text("identifiers"), warn)
@@ -378,9 +376,7 @@ def _identifiers(
     return list(dict.fromkeys(pairs))
 
 
-def _kind(
-    raw: RawEntry, options: MeasureImportOptions, warn: Callable[[str], None]
-) -> MeasureKind | None:
+def _kind(raw: RawEntry, options: MeasureImportOptions, warn: Warn) -> MeasureKind | None:
     if options.kind is not None:
         return options.kind
     text = raw.text("kind")
@@ -393,7 +389,7 @@ def _kind(
     return kind
 
 
-def _country(text: str, warn: Callable[[str], None], what: str) -> str | None:
+def _country(text: str, warn: Warn, what: str) -> str | None:
     if not text:
         if what == "measure country":
             warn("rows without a country; skipped (give --country)")
@@ -405,7 +401,7 @@ def _country(text: str, warn: Callable[[str], None], what: str) -> str | None:
     return code
 
 
-def _combine(known: ListEntry, entry: ListEntry, warn: Callable[[str], None]) -> None:
+def _combine(known: ListEntry, entry: ListEntry, warn: Warn) -> None:
     # A list repeats an entity once per address (the CSL's Entity List does): one measure,
     # every name and every row cited, the earliest start and the latest end.
     warn("rows repeating an entity's measure merged into it")
