@@ -9,6 +9,7 @@ import typer
 from procwatch.cli.options import SinceOption, UntilOption
 from procwatch.cli.render import (
     Column,
+    CsvSafeOption,
     FormatOption,
     LimitOption,
     OutputFormat,
@@ -62,6 +63,7 @@ def contracts(
     since: SinceOption = None,
     until: UntilOption = None,
     fmt: FormatOption = OutputFormat.table,
+    csv_safe: CsvSafeOption = False,
     output: OutputOption = None,
     limit: LimitOption = None,
 ) -> None:
@@ -84,6 +86,7 @@ def contracts(
         columns_for(vendor),
         fmt,
         output,
+        csv_safe=csv_safe,
         title=title,
         record_type=ContractRecord,
         limit=limit,
