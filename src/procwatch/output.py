@@ -56,8 +56,8 @@ def open_binary_output(path: Path | None) -> Iterator[BinaryIO]:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
-    target, mode = _target(path)
-    if mode is not None and not stat.S_ISREG(mode):
+    target, mode, in_place = _target(path)
+    if in_place:
         with _failing_as_output_error(path):
             handle = open(target, "wb")  # noqa: SIM115 (closed below, after the body ran)
         with _failing_as_output_error(path), handle:
@@ -83,10 +83,15 @@ def open_binary_output(path: Path | None) -> Iterator[BinaryIO]:
         raise
 
 
-def _target(path: Path) -> tuple[Path, int | None]:
-    """Return the file to write (a link's target) and its mode, None when it does not exist."""
+def _target(path: Path) -> tuple[Path, int | None, bool]:
+    """Return the file to write (a link's target), its mode (None when it does not exist),
+    and whether to write it in place rather than replace it."""
     absolute = os.path.abspath(path)
     real = Path(os.path.realpath(absolute))
+    if absolute.startswith(_IN_PLACE_TREES) or str(real).startswith(_IN_PLACE_TREES):
+        # Whatever the kernel's link resolves to (/dev/stdout to a regular file when stdout
+        # is redirected to one, or to "pipe:[42]"): the path as given, written in place.
+        return Path(absolute), None, True
     try:
         mode: int | None = real.stat().st_mode
     except FileNotFoundError:
@@ -95,10 +100,7 @@ def _target(path: Path) -> tuple[Path, int | None]:
         raise OutputError(f"cannot write {path}: {error.strerror}") from None
     if mode is not None and stat.S_ISDIR(mode):
         raise OutputError(f"cannot write {path}: it is a directory")
-    if absolute.startswith(_IN_PLACE_TREES) or str(real).startswith(_IN_PLACE_TREES):
-        # Written in place even when the kernel's link names no file (a pipe's "pipe:[42]").
-        return Path(absolute), mode if mode is not None else stat.S_IFCHR
-    return real, mode
+    return real, mode, mode is not None and not stat.S_ISREG(mode)
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:

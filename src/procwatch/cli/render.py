@@ -197,6 +197,8 @@ def render(
     so while stdout keeps its empty table, `[]` or header-only CSV. Records may be an
     iterator: every format but the table writes them as they come, holding one at a time.
     """
+    from rich.text import Text
+
     from procwatch.output import open_output
 
     if fmt is not OutputFormat.table:
@@ -217,7 +219,7 @@ def render(
         print_shown(console, len(rows), len(every))
         if caption:
             # One line however narrow the terminal: the terminal wraps it, not Rich.
-            console.print(caption, markup=False, highlight=False, soft_wrap=True)
+            console.print(Text(caption), soft_wrap=True)
 
 
 # Rows per CSV batch: csvtext joins a batch's columns at once; more only holds more memory.

@@ -144,10 +144,10 @@ def _print_profile(profile: Any, output: Path | None, limit: int | None) -> None
             totals.add_column(title, justify="left" if title == "Currency" else "right")
         for row in profile.totals:
             totals.add_row(
-                row.currency or "(value unknown)",
-                str(row.contracts),
-                "" if row.total is None else f"{row.total:,}",
-                str(row.estimated),
+                Text(row.currency or "(value unknown)"),
+                Text(str(row.contracts)),
+                Text("" if row.total is None else f"{row.total:,}"),
+                Text(str(row.estimated)),
             )
         console.print(totals)
         console.print(_jurisdiction_tallies(profile.contracts))
@@ -193,7 +193,7 @@ def _jurisdiction_tallies(contracts: Any) -> Any:
     for name, rows in sorted(by_country.items(), key=lambda item: -len(item[1])):
         counted = tally(rows)
         table.add_row(
-            Text(name), f"{counted.contracts:,}", Text(counted.by_year), Text(counted.totals)
+            Text(name), Text(f"{counted.contracts:,}"), Text(counted.by_year), Text(counted.totals)
         )
     return table
 
