@@ -126,9 +126,11 @@ def test_a_full_device_is_one_error(no_renames: None) -> None:
     # /dev/full stands for any device: the write fails as it does in a shell, nothing renamed.
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")
-    with pytest.raises(OutputError, match=r"^cannot write /dev/full: No space left on device$"):
-        with open_output(Path("/dev/full")) as handle:
-            handle.write("x" * 100_000)
+    with (
+        pytest.raises(OutputError, match=r"^cannot write /dev/full: No space left on device$"),
+        open_output(Path("/dev/full")) as handle,
+    ):
+        handle.write("x" * 100_000)
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
@@ -159,9 +161,11 @@ def test_dash_is_stdout_for_bytes_too(capfdbinary: pytest.CaptureFixture[bytes])
 def test_a_directory_is_refused_and_left_alone(tmp_path: Path) -> None:
     folder = tmp_path / "reports"
     folder.mkdir()
-    with pytest.raises(OutputError, match=r"^cannot write .*reports: it is a directory$"):
-        with open_output(folder):
-            pass
+    with (
+        pytest.raises(OutputError, match=r"^cannot write .*reports: it is a directory$"),
+        open_output(folder),
+    ):
+        pass
     assert list(folder.iterdir()) == []
 
 
@@ -173,9 +177,11 @@ def test_a_read_only_folder_is_one_error_and_the_old_file_stays(tmp_path: Path) 
     target.write_text("old\n", encoding="utf-8")
     folder.chmod(0o555)
     try:
-        with pytest.raises(OutputError, match=r"^cannot write .*report.csv: Permission denied$"):
-            with open_output(target) as handle:
-                handle.write("new\n")
+        with (
+            pytest.raises(OutputError, match=r"^cannot write .*report.csv: Permission denied$"),
+            open_output(target) as handle,
+        ):
+            handle.write("new\n")
         assert target.read_text(encoding="utf-8") == "old\n"
     finally:
         folder.chmod(0o755)
@@ -244,8 +250,10 @@ def test_an_unwritable_folder_is_one_error_and_the_old_file_stays(
         return real_open(path, flags, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "open", read_only_folder)
-    with pytest.raises(OutputError, match=r"^cannot write .*report.csv: Permission denied$"):
-        with open_output(target) as handle:
-            handle.write("new\n")
+    with (
+        pytest.raises(OutputError, match=r"^cannot write .*report.csv: Permission denied$"),
+        open_output(target) as handle,
+    ):
+        handle.write("new\n")
     assert target.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.csv"]
