@@ -15,11 +15,15 @@ from procwatch.screening.report import CheckReport
 from procwatch.screening.view import report_view
 
 # Markdown's inline syntax that data could open: emphasis, code, links and images, tables,
-# strike-through, and the backslash itself. HTML is escaped as entities (below).
-_INLINE = re.compile(r"([\\`*_\[\]|~])")
+# strike-through, math (GitHub reads `$x$`), and the backslash itself. HTML is escaped as
+# entities (below).
+_INLINE = re.compile(r"([\\`*_\[\]|~$])")
 # What opens a block when it starts a line: headings, quotes, lists, rules, setext lines.
 _BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
+# Controls a terminal would obey when the report is read with cat, and bidirectional
+# overrides that reorder what a reader sees: dropped, as the terminal tables drop them.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
 # The citation markers report_view appends (` [3]`): left as they are, escaped or not.
 _CITATION = re.compile(r"\\\[(\d+)\\\]")
 
@@ -28,7 +32,7 @@ def md(text: str | None) -> str:
     """Return data as Markdown text that renders as exactly that text, on one line."""
     if not text:
         return ""
-    text = _LINE_BREAKS.sub(" ", text)
+    text = _CONTROLS.sub("", _LINE_BREAKS.sub(" ", text))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE.sub(r"\\\1", text)
     return _BLOCK_START.sub(r"\1\\\2", text)
@@ -41,7 +45,7 @@ def _cited(text: str) -> str:
 
 def code(text: str) -> str:
     """Return data as a Markdown code span, fenced by more backticks than it holds."""
-    text = _LINE_BREAKS.sub(" ", text)
+    text = _CONTROLS.sub("", _LINE_BREAKS.sub(" ", text))
     longest = max((len(run) for run in re.findall("`+", text)), default=0)
     fence = "`" * (longest + 1)
     padding = " " if text.startswith("`") or text.endswith("`") else ""
@@ -83,9 +87,10 @@ def report_markdown(report: CheckReport) -> str:
             for f in view.flags
         ]
         lines += ["", "Flag definitions:", ""]
-        lines += [f"- `{code}`: {md(text)}" for code, text in view.flag_definitions]
+        # The program's own words, not data: written as they are.
+        lines += [f"- `{code}`: {text}" for code, text in view.flag_definitions]
     lines += ["", "## How the level is set", ""]
-    lines += [f"- **{level}**: {md(rule)}" for level, rule in view.level_rule]
+    lines += [f"- **{level}**: {rule}" for level, rule in view.level_rule]
     if view.sources:
         lines += ["", "## Sources", ""]
         lines += [f"{number}. {source_text(source)}" for number, source in view.sources]
