@@ -19,7 +19,8 @@ from procwatch.screening.view import report_view
 # entities (below).
 _INLINE = re.compile(r"([\\`*_\[\]|~$])")
 # What opens a block when it starts a line: headings, quotes, lists, rules, setext lines.
-_BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+# (A backslash escapes punctuation only: `1.` becomes `1\.`, not `\1.`.)
+_BLOCK_START = re.compile(r"^(\s*)([#>+=-])|^(\s*\d+)([.)])")
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
 # Controls a terminal would obey when the report is read with cat, and bidirectional
 # overrides that reorder what a reader sees: dropped, as the terminal tables drop them.
@@ -32,10 +33,13 @@ def md(text: str | None) -> str:
     """Return data as Markdown text that renders as exactly that text, on one line."""
     if not text:
         return ""
+    text = _INLINE.sub(r"\\\1", _html(text))
+    return _BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}", text)
+
+
+def _html(text: str) -> str:
     text = _CONTROLS.sub("", _LINE_BREAKS.sub(" ", text))
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _INLINE.sub(r"\\\1", text)
-    return _BLOCK_START.sub(r"\1\\\2", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _cited(text: str) -> str:
@@ -56,7 +60,10 @@ def report_markdown(report: CheckReport) -> str:
     """Render a check report as Markdown with numbered citations and its origin."""
     view = report_view(report)
     lines = [f"# {md(view.title)}", "", f"**Level: {view.level}** ({md(view.scope)})."]
-    lines += ["", md(view.origin), ""]
+    # The origin is procwatch's sentence around the database's name: HTML and lines escaped,
+    # the name's underscores (PostgreSQL's pw_test) left as they are, since intraword `_`
+    # never starts emphasis.
+    lines += ["", _html(view.origin), ""]
     lines += [f"- {_cited(fact)}" for fact in view.facts]
     lines += ["", "## Why this level", ""]
     lines += [f"- **{level}**: {_cited(text)}" for level, text in view.reasons]
