@@ -301,6 +301,8 @@ def print_shown(console: "Console", shown: int, total: int) -> None:
 
 def say_nothing_matched(title: str) -> None:
     """Say on stderr that a query matched nothing, naming the query by its title."""
+    # Not through Rich, so its control filter: the title may hold a stored name.
+    title = TERMINAL_CONTROLS.sub("", title)
     typer.echo(f"Nothing matched: {title[0].lower()}{title[1:]}.", err=True)
 
 

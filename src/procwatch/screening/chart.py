@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -103,10 +104,14 @@ def timeline_figure(timeline: Timeline) -> Figure:
     return figure
 
 
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def literal(text: str) -> str:
     """Return data as matplotlib text that prints as written: two `$` would start mathtext
-    ("Price $5 and $10 Ltd" lost its dollars, and `$x$` crashed the chart or set x in italics)."""
-    return text.replace("$", r"\$")
+    ("Price $5 and $10 Ltd" lost its dollars, and `$x$` crashed the chart or set x in italics),
+    without the control characters no font draws (ESC came out as a missing-glyph box)."""
+    return _CONTROLS.sub("", text).replace("$", r"\$")
 
 
 def legend_handles(drawn: set[str]) -> list[Artist]:
