@@ -55,8 +55,10 @@ def peak(src: Path, database: Path, fmt: str, output: Path) -> tuple[float, floa
         capture_output=True,
         text=True,
     )
-    if finished.returncode != 0:
+    if finished.returncode != 0 and "Invalid value for '--format'" in finished.stderr:
         return None
+    if finished.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} -f {fmt} failed:\n{finished.stderr}")
     kilobytes, seconds = finished.stdout.split()
     return int(kilobytes) / 1024, float(seconds)
 
