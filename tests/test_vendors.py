@@ -231,7 +231,7 @@ def test_importing_again_after_a_merge_keeps_it(store: Store) -> None:
 def test_vendors_sharing_a_key_stay_apart_and_are_listed_with_why(store: Store) -> None:
     from procwatch.importers import VendorIndex
 
-    index = VendorIndex(store)
+    index = VendorIndex(store, [].append)
     stock, _ = index.upsert(key="db-ag", name="Deutsche Bank AG")
     limited, _ = index.upsert(key="db-gmbh", name="Deutsche Bank GmbH")
     index.upsert(key="db-ch", name="Deutsche Bank (Schweiz) AG")

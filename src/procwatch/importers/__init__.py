@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from procwatch import tables
 from procwatch.domain import JurisdictionKind, Outcome
-from procwatch.domain.records import Jurisdiction
+from procwatch.domain.records import Jurisdiction, Warn
+from procwatch.importers.cleaning import clean_name
 from procwatch.names import KIND_MARK
 from procwatch.resolve import name_key, resolve_country
 from procwatch.store import Store
@@ -108,8 +109,10 @@ class VendorIndex:
     PostgreSQL a round trip each cost a millisecond or more, twice per new vendor.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, warn: Warn) -> None:
         self.store = store
+        # Every importer's names pass here: where control characters are removed, counted.
+        self.warn = warn
         self.by_key: dict[str, int] = {}
         # The words of keys that say a kind of entity: "Nuctech" finds "Nuctech Co., Ltd."
         self.by_words: dict[str, int] = {}
@@ -188,6 +191,8 @@ class VendorIndex:
         country: Jurisdiction | None = None,
     ) -> tuple[int, Outcome]:
         """Match a vendor or add it under `key` (suffixed if taken); keep new aliases and ids."""
+        name = clean_name(name, self.warn, "vendor name")
+        aliases = [clean_name(alias, self.warn, "vendor alias") for alias in aliases]
         country_id = country.id if country is not None else None
         vendor_id = self.match(name, identifiers)
         outcome = Outcome.UNCHANGED
