@@ -33,8 +33,8 @@ def build(path: Path, contracts: int) -> None:
     """Create a procwatch database of `contracts` generated contracts at `path`."""
     from benchmarks.generate import Sizes, load
 
-    from procwatch.store import store_scope
     from procwatch.migrate import open_database
+    from procwatch.store import store_scope
 
     engine = open_database(f"sqlite:///{path}", write=True)
     with store_scope(engine) as store:

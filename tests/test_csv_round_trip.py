@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import update
-from sqlalchemy import Connection
+from sqlalchemy import Connection, update
 
 from procwatch import tables
 from procwatch.cli.render import OutputFormat, write_records
