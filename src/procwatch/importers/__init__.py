@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from procwatch.models import Jurisdiction, Source, Vendor, VendorAlias, VendorIdentifier
 from procwatch.names import KIND_MARK
 from procwatch.resolve import name_key, resolve_country
-from procwatch.tables import JurisdictionKind
 
 
 class Outcome(StrEnum):
@@ -99,15 +98,11 @@ def register_source(
 
 
 def jurisdiction_for(session: Session, country: str) -> Jurisdiction:
-    """Return the jurisdiction for an ISO code or country name, adding the country if new."""
+    """Return the jurisdiction for a code or name (resolve_country), adding it if new."""
     resolved = resolve_country(session, country)
     found = session.scalars(select(Jurisdiction).where(Jurisdiction.code == resolved.code)).first()
     if found is None:
-        from procwatch.issuers import INTERNATIONAL_ISSUERS
-
-        international = resolved.code in {issuer.code for issuer in INTERNATIONAL_ISSUERS}
-        kind = JurisdictionKind.INTERNATIONAL if international else JurisdictionKind.COUNTRY
-        found = Jurisdiction(code=resolved.code, name=resolved.name, kind=kind.value)
+        found = Jurisdiction(code=resolved.code, name=resolved.name, kind=resolved.kind.value)
         session.add(found)
         session.flush()
     return found

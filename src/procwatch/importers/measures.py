@@ -22,7 +22,6 @@ from procwatch.importers import (
 )
 from procwatch.importers.cleaning import (
     DateOrder,
-    country_code,
     measure_kind,
     names_in,
     parse_list_date,
@@ -45,8 +44,9 @@ from procwatch.importers.inputs import (
     find_input,
     local_copy,
 )
+from procwatch.issuers import is_international
 from procwatch.models import Citation, Jurisdiction, Measure
-from procwatch.resolve import name_key
+from procwatch.resolve import country_code, name_key
 from procwatch.tables import MeasureKind
 
 # The procwatch CSV layout: the seed's measures.csv with the vendor named, not keyed.
@@ -416,6 +416,9 @@ def _country(text: str, warn: Callable[[str], None], what: str) -> str | None:
     if code is None:
         suffix = "rows skipped (give --country)" if what == "measure country" else "left empty"
         warn(f"{what} {text!r} not recognised; {suffix}")
+    elif what == "vendor country" and is_international(code):
+        warn(f"vendor country {text!r} is an international issuer, not a country; left empty")
+        return None
     return code
 
 
