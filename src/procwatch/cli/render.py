@@ -127,6 +127,9 @@ def _csv_cell(value: Any) -> Any:
         return "yes" if value else "no"
     if isinstance(value, list):
         return "; ".join(dict.fromkeys(_source_text(item) for item in value))
+    if isinstance(value, dict) and set(value) == {"code", "name", "kind"}:
+        # An issuer: a CSV cell says its code and kind, "WBG (international)".
+        return f"{value['code']} ({value['kind']})"
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return "" if value is None else value

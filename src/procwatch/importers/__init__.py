@@ -124,9 +124,10 @@ class VendorIndex:
         self.session = session
         # Core statements on the session's connection skip the ORM's per-statement overhead.
         self.connection = session.connection()
-        self.by_key: dict[str, int] = {}
+        # Every vendor a key names, oldest first: one name may be firms of several countries.
+        self.by_key: dict[str, list[int]] = defaultdict(list)
         # The words of keys that say a kind of entity: "Nuctech" finds "Nuctech Co., Ltd."
-        self.by_words: dict[str, int] = {}
+        self.by_words: dict[str, list[int]] = defaultdict(list)
         self.keys: dict[int, set[str]] = defaultdict(set)
         self.by_identifier: dict[tuple[str, str], int] = {}
         self.identifiers: dict[int, set[tuple[str, str]]] = defaultdict(set)
@@ -152,10 +153,11 @@ class VendorIndex:
             self.identifiers[vendor_id].add((scheme, identifier))
 
     def _add_key(self, vendor_id: int, key: str) -> None:
-        self.by_key.setdefault(key, vendor_id)
+        if vendor_id not in self.by_key[key]:
+            self.by_key[key].append(vendor_id)
         words, mark, _ = key.partition(KIND_MARK)
-        if mark:
-            self.by_words.setdefault(words, vendor_id)
+        if mark and vendor_id not in self.by_words[words]:
+            self.by_words[words].append(vendor_id)
         self.keys[vendor_id].add(key)
 
     def _free(self, key: str) -> str:
@@ -165,27 +167,35 @@ class VendorIndex:
             candidate = f"{key}-{number}"
         return candidate
 
-    def match(self, name: str, identifiers: Sequence[tuple[str, str]] = ()) -> int | None:
+    def match(
+        self,
+        name: str,
+        identifiers: Sequence[tuple[str, str]] = (),
+        country_id: int | None = None,
+    ) -> int | None:
         """Return the vendor with one of these identifiers, else with this normalized name.
 
         A name match is refused when both sides have an identifier of the same scheme and
-        they differ: two registered companies that share a name are two vendors.
+        they differ, or both have a home country and they differ: two registered companies,
+        or two firms of two countries, that share a name are two vendors.
         """
         for pair in identifiers:
             if pair in self.by_identifier:
                 return self.by_identifier[pair]
         key = name_key(name)
-        vendor_id = self.by_key.get(key)
-        if vendor_id is None:
+        candidates = self.by_key.get(key, [])
+        if not candidates:
             # As resolve.key_matches: a key that says no kind finds one that does, and back.
             words, mark, _ = key.partition(KIND_MARK)
-            vendor_id = self.by_key.get(words) if mark else self.by_words.get(words)
-        if vendor_id is None or not identifiers:
-            return vendor_id
-        known = dict(self.identifiers[vendor_id])
-        if any(scheme in known and known[scheme] != value for scheme, value in identifiers):
-            return None
-        return vendor_id
+            candidates = self.by_key.get(words, []) if mark else self.by_words.get(words, [])
+        for vendor_id in candidates:
+            known_country = self.country.get(vendor_id)
+            if None not in (country_id, known_country) and known_country != country_id:
+                continue
+            known = dict(self.identifiers[vendor_id])
+            if not any(scheme in known and known[scheme] != value for scheme, value in identifiers):
+                return vendor_id
+        return None
 
     def upsert(
         self,
@@ -198,7 +208,7 @@ class VendorIndex:
     ) -> tuple[int, Outcome]:
         """Match a vendor or add it under `key` (suffixed if taken); keep new aliases and ids."""
         country_id = country.id if country is not None else None
-        vendor_id = self.match(name, identifiers)
+        vendor_id = self.match(name, identifiers, country_id)
         outcome = Outcome.UNCHANGED
         if vendor_id is None:
             key = self._free(key)
