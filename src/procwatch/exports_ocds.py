@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from procwatch.dates import PartialDate
 from procwatch.errors import InvalidValueError, NotFoundError
 from procwatch.models import Buyer, Contract, Jurisdiction, Vendor, VendorIdentifier
-from procwatch.money import from_minor_units
+from procwatch.money import from_units
 from procwatch.resolve import resolve_country, resolve_vendor
 
 OCDS_VERSION = "1.1"
@@ -42,6 +42,7 @@ class _Row:
     procurement_method: str | None
     procurement_method_details: str | None
     amount_minor: int | None
+    amount_fraction: int
     currency: str | None
     amount_is_estimate: bool
     date_start: str | None
@@ -135,6 +136,7 @@ def _query(session: Session, vendor: str | None, country: str | None) -> Select[
         Contract.procurement_method,
         Contract.procurement_method_details,
         Contract.amount_minor,
+        Contract.amount_fraction,
         Contract.currency,
         Contract.amount_is_estimate,
         Contract.date_start,
@@ -289,5 +291,5 @@ def _award_id(ocid: str, key: str) -> str:
 def _value(row: _Row) -> dict[str, Any] | None:
     if row.amount_minor is None or row.currency is None:
         return None
-    amount: Decimal = from_minor_units(row.amount_minor, row.currency)
+    amount: Decimal = from_units(row.amount_minor, row.amount_fraction, row.currency)
     return {"amount": amount, "currency": row.currency}

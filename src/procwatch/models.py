@@ -154,6 +154,7 @@ class Contract(Base):
     procurement_method: Mapped[str | None]
     procurement_method_details: Mapped[str | None]
     amount_minor: Mapped[int | None]
+    amount_fraction: Mapped[int]
     currency: Mapped[str | None]
     amount_is_estimate: Mapped[bool]
     date_start: Mapped[str | None]
@@ -162,6 +163,7 @@ class Contract(Base):
     status: Mapped[str | None]
     ocid: Mapped[str | None]
     released: Mapped[str | None]
+    shares_value_of: Mapped[str | None]
     years: Mapped[str | None]
 
     vendor: Mapped[Vendor] = relationship()

@@ -195,8 +195,10 @@ contracts = Table(
     Column("description", Text),
     Column("procurement_method", String(16)),
     Column("procurement_method_details", Text),
-    # Integer minor units of `currency` (money.to_minor_units): SUM stays exact in SQL.
+    # Whole minor units of `currency`, rounded down, and the digits finer than a minor unit
+    # in billionths of it (money.to_units): both SUM exactly in SQL.
     Column("amount_minor", BigInteger),
+    Column("amount_fraction", Integer, nullable=False, default=0, server_default="0"),
     Column("currency", String(3)),
     Column("amount_is_estimate", Boolean, nullable=False, default=False),
     # ISO 8601 at the source's precision ("2012", "2024-03", "2024-04-23"); a range has an end.
@@ -207,6 +209,9 @@ contracts = Table(
     Column("ocid", String(200), index=True),
     # The date-time of the newest OCDS release this row reflects: an older one never wins.
     Column("released", String(40)),
+    # A consortium member's row: the key of the row of the same award that carries the
+    # award's value, counted there once (importers/ocds_mapping.py).
+    Column("shares_value_of", String(300)),
     # The years the contract spans, as summaries group them ("2019", "2018-2020"): computed
     # by the database on every write, so it never disagrees with the dates. Stored on
     # PostgreSQL, virtual on SQLite (migration 0004 says why); either way the index holds it.
@@ -226,6 +231,7 @@ contracts = Table(
         "years",
         "currency",
         "amount_minor",
+        "amount_fraction",
         "amount_is_estimate",
     ),
 )

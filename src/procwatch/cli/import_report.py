@@ -62,7 +62,8 @@ def print_summary(summary: "ImportSummary", tables: tuple[str, ...], title: str)
         warnings.add_column("Rows", justify="right")
         warnings.add_column("Warning")
         for message, count in summary.warnings.most_common():
-            warnings.add_row(str(count), message)
+            where = summary.first_at.get(message)
+            warnings.add_row(str(count), f"{message} (first: {where})" if where else message)
         console.print(warnings)
     if summary.rejected:
         console.print(f"Rejected {summary.rejections}:", markup=False)

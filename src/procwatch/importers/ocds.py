@@ -35,7 +35,7 @@ from procwatch.importers.ocds_mapping import ContractFacts, Party, ProcessFacts,
 from procwatch.importers.ocds_merge import compile_releases
 from procwatch.importers.ocds_stream import FileInfo, FoundRelease, ocds_files, read_releases
 from procwatch.models import Buyer, Citation, Contract, Jurisdiction
-from procwatch.money import to_minor_units
+from procwatch.money import to_units
 from procwatch.resolve import name_key
 
 # Called with what is being done, how much of it is done, and the total (bytes or processes).
@@ -56,6 +56,7 @@ CONTRACT_COLUMNS = (
     "procurement_method",
     "procurement_method_details",
     "amount_minor",
+    "amount_fraction",
     "currency",
     "amount_is_estimate",
     "date_start",
@@ -63,8 +64,10 @@ CONTRACT_COLUMNS = (
     "status",
     "ocid",
     "released",
+    "shares_value_of",
 )
 RELEASED = CONTRACT_COLUMNS.index("released")
+ESTIMATE = CONTRACT_COLUMNS.index("amount_is_estimate")
 CITATION_COLUMNS = ("source_id", "vendor_id", "buyer_id", "contract_id", "locator")
 SUBJECTS = ("vendor_id", "buyer_id")
 
@@ -351,7 +354,9 @@ class _Writer:
         compiled = compile_releases(_unique([item.release for item in releases]))
         facts = map_process(compiled, self.summary.warn)
         if facts.buyer is None and not facts.contracts:
-            self.summary.warn("process with neither a buyer nor awards: nothing to import")
+            self.summary.warn(
+                "process with neither a buyer nor awards: nothing to import", f"ocid {facts.ocid}"
+            )
             return
         # Contracts of awards imported before keep their row's country: they need none.
         needs_country = facts.buyer is not None or any(c.supplier for c in facts.contracts)
@@ -371,10 +376,10 @@ class _Writer:
             vendor_id = None
             if contract.supplier is not None:
                 vendor_id = self._vendor(contract.supplier, citations[0])
-            amount = (
-                to_minor_units(contract.amount, contract.currency)
+            minor, fraction = (
+                to_units(contract.amount, contract.currency)
                 if contract.amount is not None and contract.currency is not None
-                else None
+                else (None, 0)
             )
             values = (
                 contract.key,
@@ -385,14 +390,16 @@ class _Writer:
                 contract.description,
                 contract.procurement_method,
                 contract.procurement_method_details,
-                amount,
-                contract.currency if amount is not None else None,
+                minor,
+                fraction,
+                contract.currency if minor is not None else None,
                 contract.amount_is_estimate,
                 contract.date_start,
                 contract.date_end,
                 (contract.status or "")[:50] or None,
                 facts.ocid,
                 str(latest.release["date"]),
+                contract.shares_value_of,
             )
             rows.append(_Row(contract, facts.ocid, values, citations))
         for row in rows:
@@ -437,9 +444,14 @@ class _Writer:
         else:
             country = self._country(party.country) if party.country else None
             if party.country and country is None:
-                self.summary.warn("supplier address with an unknown country: country not stored")
+                self.summary.warn(
+                    "supplier address with an unknown country: country not stored",
+                    f"release {citation[1]}",
+                )
             if party.bare_identifier:
-                self.summary.warn("supplier identifier without a scheme: not stored")
+                self.summary.warn(
+                    "supplier identifier without a scheme: not stored", f"release {citation[1]}"
+                )
             first = party.identifiers[0] if party.identifiers else ("name", name_key(party.name))
             vendor_id, outcome = self.vendor_index.upsert(
                 key=_vendor_key(first),
@@ -520,7 +532,10 @@ class _Writer:
         for key, row in patches.items():
             before = existing.get(key)
             if before is None:
-                self.summary.warn("contract whose award and supplier are unknown: not imported")
+                self.summary.warn(
+                    "contract whose award and supplier are unknown: not imported",
+                    f"ocid {row.ocid}",
+                )
                 continue
             if _older(row.values, before[1:]):
                 self._keep_newer()
@@ -583,7 +598,14 @@ def _existing(session: Session, keys: list[str]) -> dict[str, tuple[Any, ...]]:
     for chunk in chunked(keys):
         for row in session.execute(select(Contract.id, *columns).where(Contract.key.in_(chunk))):
             values = tuple(row)
-            found[values[1]] = (values[0], *values[1:11], bool(values[11]), *values[12:])
+            # The +1 is the id in front.
+            estimate = ESTIMATE + 1
+            found[values[1]] = (
+                values[0],
+                *values[1:estimate],
+                bool(values[estimate]),
+                *values[estimate + 1 :],
+            )
     return found
 
 
@@ -608,7 +630,7 @@ def _patched(before: tuple[Any, ...], patch: tuple[Any, ...]) -> tuple[Any, ...]
     # Keep the row's vendor, buyer and country; take every other value the patch knows.
     keep = {"key", "vendor_id", "buyer_id", "jurisdiction_id", "title"}
     if patch[CONTRACT_COLUMNS.index("amount_minor")] is None:
-        keep |= {"amount_is_estimate"}
+        keep |= {"amount_fraction", "amount_is_estimate"}
     return tuple(
         old if name in keep or new is None else new
         for name, old, new in zip(CONTRACT_COLUMNS, before, patch, strict=True)

@@ -15,7 +15,7 @@ from procwatch import tables
 from procwatch.dates import PartialDate
 from procwatch.db import chunked
 from procwatch.errors import InvalidValueError
-from procwatch.money import from_minor_units
+from procwatch.money import from_units
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.resolve import name_key, resolve_country, resolve_vendor
 
@@ -127,6 +127,7 @@ def _contract_select() -> Select[Any]:
             contract.procurement_method,
             contract.procurement_method_details,
             contract.amount_minor,
+            contract.amount_fraction,
             contract.currency,
             contract.amount_is_estimate,
             contract.date_start,
@@ -166,7 +167,7 @@ def contracts_where(
             title=row.title,
             procurement_method=row.procurement_method,
             procurement_method_details=row.procurement_method_details,
-            amount=exact_amount(row.amount_minor, row.currency),
+            amount=exact_amount(row.amount_minor, row.currency, row.amount_fraction),
             currency=row.currency,
             amount_is_estimate=row.amount_is_estimate,
             date=row.date_start,
@@ -181,11 +182,12 @@ def contracts_where(
     ]
 
 
-def exact_amount(minor: int | None, currency: str | None) -> Decimal | None:
-    """Return an exact amount from minor units, or None when either part is unknown."""
+def exact_amount(minor: int | None, currency: str | None, fraction: int = 0) -> Decimal | None:
+    """Return an exact amount from stored units, or None when either part is unknown."""
     if minor is None or currency is None:
         return None
-    return from_minor_units(minor, currency)
+    # PostgreSQL sums a bigint as numeric: back to an integer.
+    return from_units(int(minor), fraction, currency)
 
 
 def _findings(session: Reader, contract_ids: list[int]) -> dict[int, list[FindingRecord]]:
