@@ -74,12 +74,14 @@ def _table_sizes(session: Session) -> dict[str, int]:
 
 
 def test_moldova_records_need_a_country(engine: Engine, shared_data: Path) -> None:
-    with pytest.raises(InvalidInputError) as raised:
-        _import(engine, shared_data / "ocds" / "moldova-records")
-    assert str(raised.value) == (
+    # Files of a folder are refused one by one, each saying what to do.
+    summary = _import(engine, shared_data / "ocds" / "moldova-records")
+    assert len(summary.refused_files) == 5
+    assert summary.refused_files[0] == (
         "ocds-ngfbwp-16949496.json: releases[0] (ocid ocds-ngfbwp-16949496): cannot tell its "
-        "country: the buyer has no address with a country; give it with --country"
+        "country: the buyer has no address with a country; give it with --country (file refused)"
     )
+    assert _counts(summary, "contracts") == (0, 0, 0)
 
 
 def test_moldova_records(engine: Engine, shared_data: Path) -> None:
@@ -393,14 +395,27 @@ def test_tender_value_is_an_estimate_for_a_single_contract(engine: Engine, tmp_p
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("malformed.json", "malformed.json: invalid JSON at line 2, column 40: unexpected ','"),
-        ("truncated.json", "truncated.json: invalid JSON: the file ends in the middle of a value"),
+        (
+            "malformed.json",
+            "malformed.json: invalid JSON at line 2, column 40: unexpected ','"
+            "; --skip-invalid imports the rest",
+        ),
+        (
+            "truncated.json",
+            "truncated.json: invalid JSON: the file ends in the middle of a value"
+            "; --skip-invalid imports the rest",
+        ),
         (
             "not-ocds.json",
             "not-ocds.json: not OCDS: expected a release (with 'ocid'), a record (with 'ocid' "
-            "and 'releases') or a package (with 'releases' or 'records')",
+            "and 'releases') or a package (with 'releases' or 'records')"
+            "; --skip-invalid imports the rest",
         ),
-        ("mixed.json", "mixed.json: releases[2]: not an OCDS release: it has no 'ocid'"),
+        (
+            "mixed.json",
+            "mixed.json: releases[2]: not an OCDS release: it has no 'ocid'"
+            "; --skip-invalid imports the rest",
+        ),
         (
             "no-country.json",
             "no-country.json (ocid ocds-fixture-7): cannot tell its country: the buyer has no "
@@ -426,7 +441,7 @@ def test_json_lines_errors_name_the_line(engine: Engine, tmp_path: Path) -> None
         _import(engine, path)
     assert str(raised.value) == (
         "bad.jsonl: invalid JSON at line 2, column 24: "
-        "expecting property name enclosed in double quotes"
+        "expecting property name enclosed in double quotes; --skip-invalid imports the rest"
     )
 
 
@@ -438,7 +453,8 @@ def test_an_invalid_amount_names_the_release(engine: Engine, tmp_path: Path) -> 
     with pytest.raises(InvalidInputError) as raised:
         _import(engine, path)
     assert str(raised.value) == (
-        "amount.json: releases[1] (ocid ocds-fixture-6): invalid amount '12,5': expected a number"
+        "amount.json: releases[1] (ocid ocds-fixture-6): invalid amount '12,5': expected a "
+        "number; --skip-invalid imports the rest"
     )
 
 
@@ -494,4 +510,7 @@ def test_unknown_encoding_and_missing_path(engine: Engine, tmp_path: Path) -> No
     (tmp_path / "empty.json").write_text("  \n")
     with pytest.raises(InvalidInputError) as empty:
         _import(engine, tmp_path / "empty.json")
-    assert str(empty.value) == "empty.json: the file is empty: no OCDS data"
+    assert (
+        str(empty.value)
+        == "empty.json: the file is empty: no OCDS data; --skip-invalid imports the rest"
+    )

@@ -71,3 +71,11 @@ def print_summary(summary: "ImportSummary", tables: tuple[str, ...], title: str)
             console.print(f"  {message}", markup=False, soft_wrap=True)
         if summary.unlisted:
             console.print(f"  ... and {summary.unlisted} more", markup=False)
+    if summary.refused_files:
+        count = len(summary.refused_files)
+        console.print(
+            f"Refused {count} file{'s' if count > 1 else ''}, nothing of them imported:",
+            markup=False,
+        )
+        for message in summary.refused_files:
+            console.print(f"  {message}", markup=False, soft_wrap=True)

@@ -39,6 +39,12 @@ class ImportSummary:
     rejected: list[str] = field(default_factory=list)
     # Rejected records beyond the first REJECTED_KEPT: counted, their reasons not kept.
     unlisted: int = 0
+    # Files of a folder refused whole (all or nothing per file), each with its reason.
+    refused_files: list[str] = field(default_factory=list)
+
+    def refuse_file(self, message: str) -> None:
+        """Count a file refused whole, with its name, the position and the reason."""
+        self.refused_files.append(message)
 
     def reject(self, message: str) -> None:
         """Count a rejected record, keeping its reason while fewer than REJECTED_KEPT are."""
@@ -71,6 +77,7 @@ class ImportSummary:
         for message in other.rejected:
             self.reject(message)
         self.unlisted += other.unlisted
+        self.refused_files.extend(other.refused_files)
 
     def get(self, table: str, outcome: Outcome) -> int:
         """Return how many records of a table had an outcome."""

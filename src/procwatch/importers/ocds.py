@@ -33,7 +33,13 @@ from procwatch.importers import (
 from procwatch.importers.inputs import Input, InputKind, InputLimits, spool_errors
 from procwatch.importers.ocds_mapping import ContractFacts, Party, ProcessFacts, map_process
 from procwatch.importers.ocds_merge import compile_releases
-from procwatch.importers.ocds_stream import FileInfo, FoundRelease, ocds_files, read_releases
+from procwatch.importers.ocds_stream import (
+    FileInfo,
+    FoundRelease,
+    OcdsFile,
+    ocds_files,
+    read_releases,
+)
 from procwatch.models import Buyer, Citation, Contract, Jurisdiction
 from procwatch.money import to_units
 from procwatch.resolve import name_key
@@ -82,35 +88,90 @@ def import_ocds(
     progress: Progress | None = None,
     limits: InputLimits | None = None,
 ) -> ImportSummary:
-    """Import OCDS files and folders; all or nothing unless skip_invalid skips bad releases.
+    """Import OCDS files and folders; all or nothing per file unless skip_invalid is given.
 
-    A path of '-' is stdin. Releases over the limits are invalid releases.
+    A file named on the command line that holds a bad release, or is not JSON, refuses the
+    whole command. A file found in a named folder is refused alone: every other file of the
+    folder is imported, and the summary lists the refused ones. skip_invalid imports the good
+    releases of every file and lists the bad ones. A path of '-' is stdin. Releases over the
+    limits are invalid releases.
     """
     files = ocds_files(list(paths))
     summary = ImportSummary()
     forced = jurisdiction_for(session, country) if country else None
     reading = _Reading(encoding, skip_invalid, limits or InputLimits(), progress)
     with spool_errors(), _Spool() as spool:
-        source_ids = [
-            _spool_file(session, spool, index, source, reading, summary)
-            for index, source in enumerate(files)
+        infos = [
+            _spool_file(spool, index, found, reading, summary) for index, found in enumerate(files)
         ]
-        writer = _Writer(session, summary, forced, source_ids)
-        total = spool.process_count()
-        for done, releases in enumerate(spool.processes(), start=1):
+        while True:
+            # A bad process refuses the folder files that hold it; the others are written
+            # again without them (rare, so the good path pays nothing for it).
+            attempt = ImportSummary()
+            savepoint = session.begin_nested()
             try:
-                writer.add(releases)
-            except InvalidInputError as error:
-                latest = max(releases, key=lambda item: str(item.release.get("date")))
-                where = _where(files[latest.file_index].name, latest.position)
-                message = f"{where} (ocid {latest.release['ocid']}): {error}"
-                if not skip_invalid:
-                    raise InvalidInputError(message) from None
-                summary.reject(message)
-            if progress is not None and (done % 100 == 0 or done == total):
-                progress("processes", done, total)
-        writer.flush()
+                refused = _write(session, spool, files, infos, forced, attempt, reading)
+            except BaseException:
+                savepoint.rollback()
+                raise
+            if not refused:
+                savepoint.commit()
+                break
+            savepoint.rollback()
+            for index, message in refused.items():
+                spool.discard(index)
+                infos[index] = None
+                summary.refuse_file(f"{files[index].source.name}: {message} (file refused)")
+        summary.merge(attempt)
     return summary
+
+
+# What an error says when --skip-invalid would import the rest.
+SKIP_HINT = "; --skip-invalid imports the rest"
+
+
+def _write(
+    session: Session,
+    spool: _Spool,
+    files: list[OcdsFile],
+    infos: list[FileInfo | None],
+    forced: Jurisdiction | None,
+    summary: ImportSummary,
+    reading: _Reading,
+) -> dict[int, str]:
+    """Write every spooled process; return the folder files a bad process refuses, and why."""
+    source_ids = [
+        _register(session, found.source, info) if info is not None else None
+        for found, info in zip(files, infos, strict=True)
+    ]
+    writer = _Writer(session, summary, forced, source_ids)
+    refused: dict[int, str] = {}
+    total = spool.process_count()
+    for done, releases in enumerate(spool.processes(), start=1):
+        try:
+            writer.add(releases)
+        except InvalidInputError as error:
+            latest = max(releases, key=lambda item: str(item.release.get("date")))
+            where = _where(files[latest.file_index].source.name, latest.position)
+            message = f"{where} (ocid {latest.release['ocid']}): {error}"
+            if reading.skip_invalid:
+                summary.reject(message)
+            elif all(files[item.file_index].in_folder for item in releases):
+                reason = f"{latest.position} (ocid {latest.release['ocid']}): {error}"
+                for item in releases:
+                    refused.setdefault(item.file_index, reason)
+            else:
+                raise InvalidInputError(_hinted(message)) from None
+        if reading.progress is not None and (done % 100 == 0 or done == total):
+            reading.progress("processes", done, total)
+    writer.flush()
+    return refused
+
+
+def _hinted(message: str) -> str:
+    # A message that names its fix (--country, --encoding, a limit) says what to do already:
+    # skipping would lose data that the option imports.
+    return message if " --" in message else message + SKIP_HINT
 
 
 @dataclass(frozen=True)
@@ -122,13 +183,14 @@ class _Reading:
 
 
 def _spool_file(
-    session: Session,
     spool: _Spool,
     index: int,
-    source: Input,
+    found_file: OcdsFile,
     reading: _Reading,
     summary: ImportSummary,
-) -> int | None:
+) -> FileInfo | None:
+    """Spool a file's releases; return what it says of itself, or None if it is refused."""
+    source = found_file.source
     info = FileInfo()
     name, size, progress = source.name, source.size, reading.progress
     report = (lambda done: progress(name, done, size)) if progress is not None else None
@@ -151,17 +213,27 @@ def _spool_file(
         except RecursionError:
             raise InvalidInputError(f"{name}: {reading.limits.too_deep()}") from None
     except InvalidInputError as error:
-        if not reading.skip_invalid or not str(error).startswith(name):
+        if not str(error).startswith(name):
             raise
         # A file that is not JSON cannot be trusted in part: none of it is imported.
-        spool.discard(index)
-        summary.reject(f"{error} (file skipped)")
-        return None
+        if reading.skip_invalid:
+            spool.discard(index)
+            summary.reject(f"{error} (file skipped)")
+            return None
+        if found_file.in_folder:
+            spool.discard(index)
+            summary.refuse_file(f"{error} (file refused)")
+            return None
+        raise InvalidInputError(_hinted(str(error))) from None
+    return info
+
+
+def _register(session: Session, source: Input, info: FileInfo) -> int:
     assert info.sha256 is not None
     source_row = register_source(
         session,
         key=f"ocds:{info.sha256}",
-        title=name,
+        title=source.name,
         path=None if source.kind is InputKind.STDIN else str(source.path),
         sha256=info.sha256,
         publisher=info.publisher,

@@ -25,7 +25,7 @@ from procwatch.money import (
     parse_amount,
     storable,
 )
-from procwatch.resolve import name_key
+from procwatch.resolve import key_matches, name_key
 from procwatch.tables import ProcurementMethod
 
 KEY_LENGTH = 300
@@ -109,8 +109,9 @@ def _map(ocid: str, compiled: dict[str, Any], warn: _Note) -> ProcessFacts:
     }
     tender = _object(compiled.get("tender"))
     buyer_org = _buyer(compiled, tender, parties)
-    buyer = _party(buyer_org, parties, warn) if buyer_org else None
+    # The process's country is the buyer's, looked for in more places than its own address.
     country = _clean(_process_country(compiled, parties), warn, "a country name")
+    buyer = _party(buyer_org, parties, warn, country=country) if buyer_org else None
     process = ProcessFacts(ocid=ocid, buyer=buyer, country=country)
     method, details = _method(tender, warn)
     common: dict[str, Any] = {
@@ -223,7 +224,7 @@ def _same_party(first: Party, second: Party) -> bool:
     schemes = dict(first.identifiers)
     if any(schemes.get(scheme, text) != text for scheme, text in second.identifiers):
         return False
-    return name_key(first.name) == name_key(second.name)
+    return key_matches(name_key(first.name), name_key(second.name))
 
 
 def _combined(first: Party, second: Party) -> Party:
@@ -339,7 +340,11 @@ def _process_country(compiled: dict[str, Any], parties: dict[str, dict[str, Any]
 
 
 def _party(
-    reference: dict[str, Any], parties: dict[str, dict[str, Any]], warn: _Note
+    reference: dict[str, Any],
+    parties: dict[str, dict[str, Any]],
+    warn: _Note,
+    *,
+    country: str | None = None,
 ) -> Party | None:
     """Return the organization a reference names, completed from the parties section."""
     ref = _text(reference.get("id"))
@@ -365,7 +370,8 @@ def _party(
         name=name,
         identifiers=tuple(identifiers),
         bare_identifier=None if identifiers else bare,
-        country=_clean(
+        country=country
+        or _clean(
             _text(_object(organization.get("address")).get("countryName")), warn, "a country name"
         ),
         ref=ref,

@@ -1,0 +1,214 @@
+"""OCDS imports give the numbers the data says: every digit, each award's value counted once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import Procwatch
+
+BUYER = {
+    "id": "b",
+    "name": "Gobierno de Jalisco",
+    "roles": ["buyer"],
+    "address": {"countryName": "Mexico"},
+}
+
+
+def _release(ocid: str, release_id: str, awards: Any, **more: Any) -> dict[str, Any]:
+    return {
+        "ocid": ocid,
+        "id": release_id,
+        "date": "2024-01-01T00:00:00Z",
+        "tag": ["award"],
+        "buyer": {"id": "b", "name": BUYER["name"]},
+        "parties": [BUYER, *more.pop("parties", [])],
+        "awards": awards,
+        **more,
+    }
+
+
+def _write(path: Path, *releases: dict[str, Any]) -> Path:
+    package = {"uri": "x", "publishedDate": "2024-02-01T00:00:00Z", "releases": list(releases)}
+    path.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _contracts_csv(procwatch: Procwatch) -> list[dict[str, str]]:
+    result = procwatch("export", "contracts")
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def _summary_csv(procwatch: Procwatch) -> list[dict[str, str]]:
+    result = procwatch("export", "contracts-summary")
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def test_three_decimals_in_pesos_are_kept_and_summed_exactly(
+    procwatch: Procwatch, tmp_path: Path
+) -> None:
+    # Jalisco publishes amounts finer than a centavo; they were refused.
+    path = _write(
+        tmp_path / "jalisco.json",
+        _release(
+            "ocds-j-1",
+            "r1",
+            [
+                {
+                    "id": "a1",
+                    "value": {"amount": 55463.776, "currency": "MXN"},
+                    "suppliers": [{"name": "Papelera"}],
+                },
+                {
+                    "id": "a2",
+                    "value": {"amount": 100.004, "currency": "MXN"},
+                    "suppliers": [{"name": "Papelera"}],
+                },
+            ],
+        ),
+    )
+    result = procwatch("import", "ocds", str(path))
+    assert result.exit_code == 0, result.output
+    amounts = sorted(row["amount"] for row in _contracts_csv(procwatch) if row["currency"] == "MXN")
+    assert amounts == ["100.004", "55463.776"]
+    json_result = procwatch("contracts", "--vendor", "Papelera", "--format", "json")
+    assert sorted(row["amount"] for row in json.loads(json_result.stdout)) == [
+        "100.004",
+        "55463.776",
+    ]
+    [total] = [row for row in _summary_csv(procwatch) if row["vendor"] == "Papelera"]
+    assert Decimal(total["total"]) == Decimal("55463.776") + Decimal("100.004")
+    assert total["total"] == "55563.78"
+
+
+def test_a_consortium_award_is_counted_once_for_the_buyer(
+    procwatch: Procwatch, tmp_path: Path
+) -> None:
+    award = {
+        "id": "a1",
+        "value": {"amount": "1000.00", "currency": "MXN"},
+        "suppliers": [{"id": "s1", "name": "Alfa Obras"}, {"id": "s2", "name": "Beta Ingenieria"}],
+    }
+    path = _write(tmp_path / "consortium.json", _release("ocds-j-2", "r1", [award]))
+    assert procwatch("import", "ocds", str(path)).exit_code == 0
+    rows = {
+        row["vendor"]: row
+        for row in _contracts_csv(procwatch)
+        if row["vendor"] in {"Alfa Obras", "Beta Ingenieria"}
+    }
+    assert (rows["Alfa Obras"]["amount"], rows["Beta Ingenieria"]["amount"]) == ("1000.00", "")
+    # The buyer's total is the award's value, not twice it.
+    total = sum(
+        Decimal(row["amount"])
+        for row in _contracts_csv(procwatch)
+        if row["buyer"] == BUYER["name"] and row["amount"]
+    )
+    assert total == Decimal("1000.00")
+
+
+def test_one_supplier_named_two_ways_across_releases_is_one_contract(
+    procwatch: Procwatch, tmp_path: Path
+) -> None:
+    # Grupo Aeroportuario: the award release names the supplier with its RFC, the contract
+    # release by name alone; merged, the award lists both entries.
+    first = _release(
+        "ocds-gap-1",
+        "r1",
+        [
+            {
+                "id": "a1",
+                "value": {"amount": "2398611059.92", "currency": "MXN"},
+                "suppliers": [{"id": "MX-RFC-GAP", "name": "Obras GAP"}],
+            }
+        ],
+        parties=[
+            {
+                "id": "MX-RFC-GAP",
+                "name": "Obras GAP",
+                "identifier": {"scheme": "MX-RFC", "id": "GAP010101AAA"},
+            }
+        ],
+    )
+    second = _release(
+        "ocds-gap-1", "r2", [{"id": "a1", "suppliers": [{"name": "OBRAS GAP S.A. DE C.V."}]}]
+    )
+    second["date"] = "2024-03-01T00:00:00Z"
+    path = _write(tmp_path / "gap.json", first, second)
+    result = procwatch("import", "ocds", str(path))
+    assert result.exit_code == 0, result.output
+    rows = [row for row in _contracts_csv(procwatch) if row["key"].startswith("ocds:ocds-gap-1:")]
+    assert [(row["vendor"], row["amount"]) for row in rows] == [("Obras GAP", "2398611059.92")]
+
+
+def test_awards_given_as_an_object_are_imported(procwatch: Procwatch, tmp_path: Path) -> None:
+    # Taiwan's shape.
+    release = _release(
+        "ocds-tw-1",
+        "r1",
+        {
+            "id": "a1",
+            "value": {"amount": "15659827", "currency": "TWD"},
+            "suppliers": {"name": "Taipower"},
+        },
+    )
+    path = _write(tmp_path / "taiwan.json", release)
+    result = procwatch("import", "ocds", str(path))
+    assert result.exit_code == 0, result.output
+    rows = [row for row in _contracts_csv(procwatch) if row["vendor"] == "Taipower"]
+    assert [(row["amount"], row["currency"]) for row in rows] == [("15659827.00", "TWD")]
+
+
+def test_a_folder_stores_every_good_file_and_refuses_each_bad_one(
+    procwatch: Procwatch, tmp_path: Path
+) -> None:
+    folder = tmp_path / "gap"
+    folder.mkdir()
+    good = {
+        "id": "a1",
+        "value": {"amount": "10.00", "currency": "MXN"},
+        "suppliers": [{"name": "Good One"}],
+    }
+    _write(folder / "1-good.json", _release("ocds-f-1", "r1", [good]))
+    # An award without an id, as in 1 of 312 Grupo Aeroportuario files.
+    _write(
+        folder / "2-no-award-id.json",
+        _release("ocds-f-2", "r1", [{"suppliers": [{"name": "Bad"}]}]),
+    )
+    (folder / "3-broken.json").write_text('{"releases": [', encoding="utf-8")
+    _write(
+        folder / "4-good.json",
+        _release("ocds-f-4", "r1", [{**good, "suppliers": [{"name": "Good Two"}]}]),
+    )
+    result = procwatch("import", "ocds", str(folder))
+    assert result.exit_code == 5, result.output
+    assert "Refused 2 files, nothing of them imported:\n" in result.stdout
+    assert (
+        "  2-no-award-id.json: releases[0] (ocid ocds-f-2): an award has no id (file refused)\n"
+        in result.stdout
+    )
+    assert "  3-broken.json: invalid JSON" in result.stdout
+    vendors = sorted(row["vendor"] for row in _contracts_csv(procwatch))
+    assert [name for name in vendors if name.startswith(("Good", "Bad"))] == [
+        "Good One",
+        "Good Two",
+    ]
+
+
+def test_a_bad_file_named_alone_refuses_the_command_and_says_what_gets_past_it(
+    procwatch: Procwatch, tmp_path: Path
+) -> None:
+    path = _write(
+        tmp_path / "one.json", _release("ocds-f-2", "r1", [{"suppliers": [{"name": "Bad"}]}])
+    )
+    result = procwatch("import", "ocds", str(path))
+    assert result.exit_code == 5
+    assert result.stderr == (
+        "Error: one.json: releases[0] (ocid ocds-f-2): an award has no id"
+        "; --skip-invalid imports the rest\n"
+    )
