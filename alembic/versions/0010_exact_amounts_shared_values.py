@@ -1,7 +1,7 @@
 """amounts exact at any precision; consortium rows share one value
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-03 14:00:00.000000
 
 `contracts.amount_fraction` keeps the digits of an amount finer than its currency's minor
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
