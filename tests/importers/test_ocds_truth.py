@@ -212,3 +212,34 @@ def test_a_bad_file_named_alone_refuses_the_command_and_says_what_gets_past_it(
         "Error: one.json: releases[0] (ocid ocds-f-2): an award has no id"
         "; --skip-invalid imports the rest\n"
     )
+
+
+def test_sources_of_ocds_rows_say_file_publisher_date_hash_and_release(
+    procwatch: Procwatch, tmp_path: Path
+) -> None:
+    import hashlib
+
+    award = {
+        "id": "a1",
+        "value": {"amount": "5.00", "currency": "MXN"},
+        "suppliers": [{"name": "Cited"}],
+    }
+    path = _write(tmp_path / "cited.json", _release("ocds-c-1", "rel-9", [award]))
+    package = json.loads(path.read_text(encoding="utf-8"))
+    package["publisher"] = {"name": "Secretaría de Administración"}
+    path.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert procwatch("import", "ocds", str(path)).exit_code == 0
+    [row] = json.loads(procwatch("contracts", "--vendor", "Cited", "--format", "json").stdout)
+    assert row["sources"] == [
+        {
+            "source": f"cited.json (Secretaría de Administración, 2024-02-01) sha256:{sha256[:12]} "
+            "ocds-c-1/rel-9",
+            "title": "cited.json",
+            "quote": None,
+            "locator": "ocds-c-1/rel-9",
+            "publisher": "Secretaría de Administración",
+            "published": "2024-02-01",
+            "sha256": sha256,
+        }
+    ]
