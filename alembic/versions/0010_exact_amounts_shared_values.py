@@ -1,4 +1,4 @@
-"""amounts exact at any precision; consortium rows share one value
+"""amounts exact at any precision; consortium rows share one value; OCDS releases kept
 
 Revision ID: 0010
 Revises: 0008
@@ -12,6 +12,9 @@ sums from the index alone.
 
 `contracts.shares_value_of` marks a consortium member's row: the key of the row of the same
 award that carries the award's value, which is counted there once.
+
+`ocds_releases` keeps every release of every OCDS process, compressed, so that an import
+merges new releases with those of earlier imports (importers/ocds_history.py).
 """
 
 from collections.abc import Sequence
@@ -43,9 +46,26 @@ def upgrade() -> None:
     op.add_column("contracts", sa.Column("shares_value_of", sa.String(length=300), nullable=True))
     op.drop_index("ix_contracts_vendor_summary", table_name="contracts")
     op.create_index("ix_contracts_vendor_summary", "contracts", NEW_SUMMARY, unique=False)
+    op.create_table(
+        "ocds_releases",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ocid", sa.String(length=200), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("release_id", sa.Text(), nullable=True),
+        sa.Column("date", sa.String(length=40), nullable=True),
+        sa.Column("compiled", sa.Boolean(), nullable=False),
+        sa.Column("source_id", sa.Integer(), nullable=True),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["source_id"], ["sources.id"], name="fk_ocds_releases_source_id_sources"
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_ocds_releases"),
+        sa.UniqueConstraint("ocid", "digest", name="ocid_digest"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("ocds_releases")
     # Finer digits cannot be kept by the older schema: such amounts go, as it would refuse them.
     op.execute(
         "UPDATE contracts SET amount_minor = NULL, currency = NULL WHERE amount_fraction <> 0"

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -245,6 +246,25 @@ contracts = Table(
         "amount_fraction",
         "amount_is_estimate",
     ),
+)
+
+# A release of an OCDS contracting process, kept so that later imports merge with it: the
+# process's contracts are the merge of all its releases seen so far (importers/ocds_history.py).
+ocds_releases = Table(
+    "ocds_releases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ocid", String(200), nullable=False),
+    # SHA-256 of the release's canonical JSON: a release published twice is kept once.
+    Column("digest", String(64), nullable=False),
+    Column("release_id", Text),
+    Column("date", String(40)),
+    # A record's compiledRelease, the publisher's own merge.
+    Column("compiled", Boolean, nullable=False, default=False),
+    Column("source_id", Integer, ForeignKey("sources.id")),
+    # zlib-compressed canonical JSON.
+    Column("data", LargeBinary, nullable=False),
+    UniqueConstraint("ocid", "digest", name="ocid_digest"),
 )
 
 # A documented problem with a contract, such as an overpayment.

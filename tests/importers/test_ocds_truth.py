@@ -243,3 +243,79 @@ def test_sources_of_ocds_rows_say_file_publisher_date_hash_and_release(
             "sha256": sha256,
         }
     ]
+
+
+def test_a_second_contract_added_later_replaces_the_award_row(
+    procwatch: Procwatch, tmp_path: Path
+) -> None:
+    # The award alone gives one row with its value; later the award's two contracts arrive
+    # in another file: the process's rows are those of the merge, not both.
+    award = {
+        "id": "a1",
+        "value": {"amount": "1651.52", "currency": "EUR"},
+        "suppliers": [{"name": "Lusa Lda"}],
+    }
+    first = _write(tmp_path / "award.json", _release("ocds-pt-1", "award", [award]))
+    later = _release(
+        "ocds-pt-1",
+        "contracts",
+        [],
+        contracts=[
+            {"id": "c1", "awardID": "a1", "value": {"amount": "875.76", "currency": "EUR"}},
+            {"id": "c2", "awardID": "a1", "value": {"amount": "775.76", "currency": "EUR"}},
+        ],
+    )
+    later["date"] = "2024-05-01T00:00:00Z"
+    second = _write(tmp_path / "contracts.json", later)
+    assert procwatch("import", "ocds", str(first)).exit_code == 0
+    result = procwatch("import", "ocds", str(second))
+    assert result.exit_code == 0, result.output
+    assert "Removed" in result.stdout
+    rows = {
+        row["key"]: row["amount"] for row in _contracts_csv(procwatch) if "ocds-pt-1" in row["key"]
+    }
+    assert rows == {"ocds:ocds-pt-1:a1:c1": "875.76", "ocds:ocds-pt-1:a1:c2": "775.76"}
+    # Importing the first file again changes nothing: its release is kept already.
+    again = procwatch("import", "ocds", str(first))
+    assert again.exit_code == 0
+    assert {row["key"] for row in _contracts_csv(procwatch) if "ocds-pt-1" in row["key"]} == set(
+        rows
+    )
+
+
+def test_a_contract_release_alone_keeps_the_method_of_the_tender_imported_before(
+    procwatch: Procwatch, tmp_path: Path
+) -> None:
+    # Jalisco: the contract-stage release says "tender": null.
+    tender = _release(
+        "ocds-jal-1",
+        "tender",
+        [
+            {
+                "id": "a1",
+                "value": {"amount": "100.00", "currency": "MXN"},
+                "suppliers": [{"name": "Jal Prov"}],
+            }
+        ],
+        tender={
+            "id": "t1",
+            "procurementMethod": "direct",
+            "procurementMethodDetails": "Adjudicación directa",
+        },
+    )
+    contract = _release(
+        "ocds-jal-1",
+        "contract",
+        [],
+        tender=None,
+        contracts=[{"id": "c1", "awardID": "a1", "status": "active"}],
+    )
+    contract["date"] = "2024-06-01T00:00:00Z"
+    assert procwatch("import", "ocds", str(_write(tmp_path / "t.json", tender))).exit_code == 0
+    assert procwatch("import", "ocds", str(_write(tmp_path / "c.json", contract))).exit_code == 0
+    [row] = [row for row in _contracts_csv(procwatch) if "ocds-jal-1" in row["key"]]
+    assert (row["procurement_method"], row["amount"], row["status"]) == (
+        "direct",
+        "100.00",
+        "active",
+    )

@@ -52,10 +52,16 @@ def print_summary(summary: "ImportSummary", tables: tuple[str, ...], title: str)
     console = Console(highlight=False)
     table = Table(title=title)
     table.add_column("Records")
-    for outcome in Outcome:
+    # Removals are rare: their column appears only when an import removed something.
+    shown = [
+        outcome
+        for outcome in Outcome
+        if outcome is not Outcome.REMOVED or any(summary.get(name, outcome) for name in tables)
+    ]
+    for outcome in shown:
         table.add_column(outcome.value.capitalize(), justify="right")
     for name in tables:
-        table.add_row(name, *(str(summary.get(name, outcome)) for outcome in Outcome))
+        table.add_row(name, *(str(summary.get(name, outcome)) for outcome in shown))
     console.print(table)
     if summary.warnings:
         warnings = Table(title="Warnings")

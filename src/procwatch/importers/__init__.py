@@ -22,6 +22,8 @@ class Outcome(StrEnum):
     ADDED = "added"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    # A row the import took away: an OCDS contract no longer in its process's merge.
+    REMOVED = "removed"
 
 
 # How many rejected records are kept with their reasons; beyond it they are only counted, so

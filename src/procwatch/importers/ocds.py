@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from procwatch import tables
 from procwatch.db import analyze, chunked, insert_many
 from procwatch.errors import InvalidInputError, NotFoundError, ProcwatchError
 from procwatch.importers import (
@@ -31,6 +32,7 @@ from procwatch.importers import (
     register_source,
 )
 from procwatch.importers.inputs import Input, InputKind, InputLimits, spool_errors
+from procwatch.importers.ocds_history import KeptRelease, digest, pack, to_merge, unpack
 from procwatch.importers.ocds_mapping import ContractFacts, Party, ProcessFacts, map_process
 from procwatch.importers.ocds_merge import compile_releases
 from procwatch.importers.ocds_stream import (
@@ -75,6 +77,7 @@ CONTRACT_COLUMNS = (
 RELEASED = CONTRACT_COLUMNS.index("released")
 ESTIMATE = CONTRACT_COLUMNS.index("amount_is_estimate")
 CITATION_COLUMNS = ("source_id", "vendor_id", "buyer_id", "contract_id", "locator")
+RELEASE_COLUMNS = ("ocid", "digest", "release_id", "date", "compiled", "source_id", "data")
 SUBJECTS = ("vendor_id", "buyer_id")
 
 
@@ -147,25 +150,41 @@ def _write(
     writer = _Writer(session, summary, forced, source_ids)
     refused: dict[int, str] = {}
     total = spool.process_count()
-    for done, releases in enumerate(spool.processes(), start=1):
-        try:
-            writer.add(releases)
-        except InvalidInputError as error:
-            latest = max(releases, key=lambda item: str(item.release.get("date")))
-            where = _where(files[latest.file_index].source.name, latest.position)
-            message = f"{where} (ocid {latest.release['ocid']}): {error}"
-            if reading.skip_invalid:
-                summary.reject(message)
-            elif all(files[item.file_index].in_folder for item in releases):
-                reason = f"{latest.position} (ocid {latest.release['ocid']}): {error}"
-                for item in releases:
-                    refused.setdefault(item.file_index, reason)
-            else:
-                raise InvalidInputError(_hinted(message)) from None
-        if reading.progress is not None and (done % 100 == 0 or done == total):
-            reading.progress("processes", done, total)
-    writer.flush()
+    done = 0
+    for batch in _batches(spool.processes(), BATCH_PROCESSES):
+        # What earlier imports kept of these processes, in one query per chunk of ocids.
+        writer.prefetch([releases[0].ocid for releases in batch])
+        for releases in batch:
+            done += 1
+            try:
+                writer.add(releases)
+            except InvalidInputError as error:
+                latest = max(releases, key=lambda item: str(item.release.get("date")))
+                where = _where(files[latest.file_index].source.name, latest.position)
+                message = f"{where} (ocid {latest.release['ocid']}): {error}"
+                if reading.skip_invalid:
+                    summary.reject(message)
+                elif all(files[item.file_index].in_folder for item in releases):
+                    reason = f"{latest.position} (ocid {latest.release['ocid']}): {error}"
+                    for item in releases:
+                        refused.setdefault(item.file_index, reason)
+                else:
+                    raise InvalidInputError(_hinted(message)) from None
+            if reading.progress is not None and (done % 100 == 0 or done == total):
+                reading.progress("processes", done, total)
+        writer.flush()
     return refused
+
+
+def _batches(items: Iterator[list[_Spooled]], size: int) -> Iterator[list[list[_Spooled]]]:
+    batch: list[list[_Spooled]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _hinted(message: str) -> str:
@@ -263,6 +282,11 @@ class _Spooled:
     file_index: int
     position: str
     release: dict[str, Any]
+
+    @property
+    def ocid(self) -> str:
+        """Return the process's ocid, as the spool groups it."""
+        return str(self.release["ocid"]).strip()
 
 
 # A spool's folder is named after its process: procwatch-ocds-<pid>-<random>.
@@ -420,10 +444,48 @@ class _Writer:
         self.pending: list[_Row] = []
         self.patches: list[_Row] = []
         self.processes = 0
+        # What earlier imports kept of the batch's processes: releases, and contract rows.
+        self.kept: dict[str, list[KeptRelease]] = {}
+        self.stored_rows: dict[str, dict[str, int]] = {}
+        # New releases to keep, and the processes whose rows are replaced by their merge.
+        self.keeping: list[tuple[Any, ...]] = []
+        self.replaced: dict[str, set[str]] = {}
+
+    def prefetch(self, ocids: list[str]) -> None:
+        """Load what earlier imports kept of these processes: their releases and rows."""
+        self.kept, self.stored_rows = {}, {}
+        kept, contract = tables.ocds_releases.c, tables.contracts.c
+        for chunk in chunked(ocids):
+            query = select(kept.ocid, kept.digest, kept.source_id, kept.compiled, kept.data)
+            for ocid, digest_text, source_id, compiled, data in self.session.execute(
+                query.where(kept.ocid.in_(chunk)).order_by(kept.id)
+            ):
+                self.kept.setdefault(ocid, []).append(
+                    KeptRelease(digest_text, unpack(data), source_id, bool(compiled))
+                )
+            for ocid, key, contract_id in self.session.execute(
+                select(contract.ocid, contract.key, contract.id).where(contract.ocid.in_(chunk))
+            ):
+                self.stored_rows.setdefault(ocid, {})[key] = contract_id
 
     def add(self, releases: list[_Spooled]) -> None:
-        """Merge one process's releases and queue its rows."""
-        compiled = compile_releases(_unique([item.release for item in releases]))
+        """Merge one process's releases with those kept before, and queue its rows."""
+        ocid = releases[0].ocid
+        before = self.kept.get(ocid, [])
+        known = {item.digest for item in before}
+        arrived: list[KeptRelease] = []
+        for item in releases:
+            kept = KeptRelease(
+                digest(item.release),
+                item.release,
+                self.source_ids[item.file_index],
+                item.position.endswith("compiledRelease"),
+            )
+            if kept.digest not in known:
+                known.add(kept.digest)
+                arrived.append(kept)
+        merged = to_merge([*before, *arrived])
+        compiled = compile_releases([item.release for item in merged])
         facts = map_process(compiled, self.summary.warn)
         if facts.buyer is None and not facts.contracts:
             self.summary.warn(
@@ -433,18 +495,19 @@ class _Writer:
         # Contracts of awards imported before keep their row's country: they need none.
         needs_country = facts.buyer is not None or any(c.supplier for c in facts.contracts)
         jurisdiction = self._jurisdiction(facts) if needs_country else None
-        latest = max(releases, key=lambda item: str(item.release["date"]))
+        cited = [item for item in merged if item.source_id is not None] or merged
+        latest = max(cited, key=lambda item: item.date)
         buyer_id = None
         if facts.buyer is not None:
             assert jurisdiction is not None
-            buyer_id = self._buyer(facts.buyer, jurisdiction, self._citation(latest, facts.ocid))
+            buyer_id = self._buyer(facts.buyer, jurisdiction, _citation(latest, facts.ocid))
         rows: list[_Row] = []
         for contract in facts.contracts:
             citations = [
-                self._citation(item, facts.ocid)
-                for item in releases
+                _citation(item, facts.ocid)
+                for item in cited
                 if contract.ids & _ids_in(item.release)
-            ] or [self._citation(latest, facts.ocid)]
+            ] or [_citation(latest, facts.ocid)]
             vendor_id = None
             if contract.supplier is not None:
                 vendor_id = self._vendor(contract.supplier, citations[0])
@@ -470,20 +533,29 @@ class _Writer:
                 contract.date_end,
                 (contract.status or "")[:50] or None,
                 facts.ocid,
-                str(latest.release["date"]),
+                max(item.date for item in merged),
                 contract.shares_value_of,
             )
             rows.append(_Row(contract, facts.ocid, values, citations))
         for row in rows:
             (self.pending if row.facts.supplier is not None else self.patches).append(row)
+        self.keeping.extend(
+            (
+                ocid,
+                item.digest,
+                str(item.release.get("id")),
+                item.date,
+                item.compiled,
+                item.source_id,
+                pack(item.release),
+            )
+            for item in arrived
+        )
+        # Rows stored before any release was kept (a database older than migration 0010)
+        # cannot be told apart from the merge's: they are updated, never removed.
+        if before or ocid not in self.stored_rows:
+            self.replaced[ocid] = {row.facts.key for row in rows if row.facts.supplier}
         self.processes += 1
-        if self.processes % BATCH_PROCESSES == 0:
-            self.flush()
-
-    def _citation(self, item: _Spooled, ocid: str) -> tuple[int, str]:
-        source_id = self.source_ids[item.file_index]
-        assert source_id is not None
-        return source_id, f"{ocid}/{item.release['id']}"
 
     def _jurisdiction(self, facts: ProcessFacts) -> Jurisdiction:
         if self.forced is not None:
@@ -578,10 +650,13 @@ class _Writer:
         insert_many(self.session, "citations", CITATION_COLUMNS, new)
 
     def flush(self) -> None:
-        """Write the queued contracts and their citations."""
+        """Write the queued contracts and their citations, keep the new releases."""
         self.session.flush()
         self.vendor_index.flush()
         self._cite_subjects()
+        insert_many(self.session, "ocds_releases", RELEASE_COLUMNS, self.keeping)
+        self.keeping = []
+        self._remove_replaced()
         if not self.pending and not self.patches:
             return
         rows = {row.facts.key: row for row in self.pending}
@@ -626,6 +701,24 @@ class _Writer:
         self.pending = []
         self.patches = []
         self._analyze_as_it_grows()
+
+    def _remove_replaced(self) -> None:
+        # A process's rows are those of its merge: a row no longer in it (its award got a
+        # second contract, its supplier changed) goes, with its citations.
+        gone = [
+            contract_id
+            for ocid, keys in self.replaced.items()
+            for key, contract_id in self.stored_rows.get(ocid, {}).items()
+            if key not in keys
+        ]
+        self.replaced = {}
+        if not gone:
+            return
+        for chunk in chunked(gone):
+            self.session.execute(delete(Citation).where(Citation.contract_id.in_(chunk)))
+            self.session.execute(delete(Contract).where(Contract.id.in_(chunk)))
+        for _ in gone:
+            self.summary.count("contracts", Outcome.REMOVED)
 
     def _analyze_as_it_grows(self) -> None:
         # The planner's statistics follow the import each time its contracts double. Taken
@@ -765,12 +858,9 @@ def _plain(country: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def _unique(releases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    # The same release published twice (a common mirror artefact) merges as one.
-    seen: dict[str, dict[str, Any]] = {}
-    for release in releases:
-        seen.setdefault(pickle.dumps(release).hex(), release)
-    return list(seen.values())
+def _citation(item: KeptRelease, ocid: str) -> tuple[int, str]:
+    assert item.source_id is not None
+    return item.source_id, f"{ocid}/{item.release['id']}"
 
 
 def _ids_in(release: dict[str, Any]) -> set[str]:
