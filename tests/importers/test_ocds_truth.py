@@ -319,3 +319,40 @@ def test_a_contract_release_alone_keeps_the_method_of_the_tender_imported_before
         "100.00",
         "active",
     )
+
+
+def test_offices_sharing_their_parents_identifier_stay_distinct_buyers(
+    procwatch: Procwatch, tmp_path: Path
+) -> None:
+    # Portugal: the Faro training centre publishes under the NIPC of the Lisbon delegation.
+    def office(ocid: str, name: str, supplier: str) -> dict[str, Any]:
+        party = {
+            "id": "PT-NIPC-600000001",
+            "name": name,
+            "roles": ["buyer"],
+            "identifier": {"scheme": "PT-NIPC", "id": "600000001"},
+            "address": {"countryName": "Portugal"},
+        }
+        award = {
+            "id": "a1",
+            "value": {"amount": "10.00", "currency": "EUR"},
+            "suppliers": [{"name": supplier}],
+        }
+        release = _release(ocid, "r1", [award])
+        release["buyer"] = {"id": party["id"], "name": name}
+        release["parties"] = [party]
+        return release
+
+    path = _write(
+        tmp_path / "pt.json",
+        office("ocds-pt-10", "Delegação Regional de Lisboa", "Fornecedor Um"),
+        office("ocds-pt-11", "Centro de Formação de Faro", "Fornecedor Dois"),
+        office("ocds-pt-12", "CENTRO DE FORMAÇÃO DE FARO", "Fornecedor Três"),
+    )
+    result = procwatch("import", "ocds", str(path))
+    assert result.exit_code == 0, result.output
+    faro = json.loads(procwatch("contracts", "--buyer", "Faro", "--format", "json").stdout)
+    assert sorted(row["vendor"] for row in faro) == ["Fornecedor Dois", "Fornecedor Três"]
+    assert {row["buyer"] for row in faro} == {"Centro de Formação de Faro"}
+    lisbon = json.loads(procwatch("contracts", "--buyer", "Lisboa", "--format", "json").stdout)
+    assert [row["vendor"] for row in lisbon] == ["Fornecedor Um"]

@@ -44,7 +44,7 @@ from procwatch.importers.ocds_stream import (
 )
 from procwatch.models import Buyer, Citation, Contract, Jurisdiction
 from procwatch.money import to_units
-from procwatch.resolve import name_key
+from procwatch.resolve import key_matches, name_key
 
 # Called with what is being done, how much of it is done, and the total (bytes or processes).
 Progress = Callable[[str, int, int], None]
@@ -814,21 +814,42 @@ def _update_contracts(session: Session, rows: list[tuple[Any, ...]]) -> None:
 def _upsert_buyer(
     session: Session, party: Party, jurisdiction: Jurisdiction
 ) -> tuple[Buyer, Outcome]:
+    """Return the buyer a release names, matched by identifier and name together.
+
+    Offices of one body often publish under their parent's registry number (Portugal's
+    NIPC): an identifier alone would make the Faro training centre the Lisbon delegation.
+    So a buyer is the one with the same identifier and a matching name; else the one of the
+    same name and country that had no identifier yet; else a new buyer, identifier kept.
+    """
     scheme, identifier = (
         party.identifiers[0] if party.identifiers else (None, party.bare_identifier)
     )
+    key = name_key(party.name)
     buyer = None
     if scheme is not None:
-        buyer = session.scalars(
-            select(Buyer).where(Buyer.identifier_scheme == scheme, Buyer.identifier == identifier)
-        ).first()
-    key = name_key(party.name)
+        buyer = next(
+            (
+                candidate
+                for candidate in session.scalars(
+                    select(Buyer)
+                    .where(Buyer.identifier_scheme == scheme, Buyer.identifier == identifier)
+                    .order_by(Buyer.id)
+                )
+                if key_matches(candidate.name_key, key)
+            ),
+            None,
+        )
     if buyer is None:
-        buyer = session.scalars(
-            select(Buyer).where(Buyer.name_key == key, Buyer.jurisdiction_id == jurisdiction.id)
-        ).first()
+        query = select(Buyer).where(Buyer.name_key == key, Buyer.jurisdiction_id == jurisdiction.id)
+        if identifier is not None:
+            # A namesake registered under another identifier is another body.
+            query = query.where(Buyer.identifier.is_(None) | (Buyer.identifier == identifier))
+        buyer = session.scalars(query.order_by(Buyer.id)).first()
     if buyer is None:
         buyer_key = f"ocds:{scheme}:{identifier}" if scheme else f"ocds:{jurisdiction.code}:{key}"
+        if scheme and session.scalar(select(Buyer.id).where(Buyer.key == buyer_key[:200])):
+            # Another office under the same identifier: its name tells it apart.
+            buyer_key = f"ocds:{scheme}:{identifier}:{key}"
         buyer = Buyer(
             key=buyer_key[:200],
             name=party.name,
