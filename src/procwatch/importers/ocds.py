@@ -32,7 +32,14 @@ from procwatch.importers import (
     register_source,
 )
 from procwatch.importers.inputs import Input, InputKind, InputLimits, spool_errors
-from procwatch.importers.ocds_history import KeptRelease, digest, pack, to_merge, unpack
+from procwatch.importers.ocds_history import (
+    KeptRelease,
+    canonical,
+    digest,
+    pack,
+    to_merge,
+    unpack,
+)
 from procwatch.importers.ocds_mapping import ContractFacts, Party, ProcessFacts, map_process
 from procwatch.importers.ocds_merge import compile_releases
 from procwatch.importers.ocds_stream import (
@@ -474,9 +481,11 @@ class _Writer:
         before = self.kept.get(ocid, [])
         known = {item.digest for item in before}
         arrived: list[KeptRelease] = []
+        packed: dict[str, bytes] = {}
         for item in releases:
+            text = canonical(item.release)
             kept = KeptRelease(
-                digest(item.release),
+                digest(text),
                 item.release,
                 self.source_ids[item.file_index],
                 item.position.endswith("compiledRelease"),
@@ -484,6 +493,7 @@ class _Writer:
             if kept.digest not in known:
                 known.add(kept.digest)
                 arrived.append(kept)
+                packed[kept.digest] = pack(text)
         merged = to_merge([*before, *arrived])
         compiled = compile_releases([item.release for item in merged])
         facts = map_process(compiled, self.summary.warn)
@@ -547,7 +557,7 @@ class _Writer:
                 item.date,
                 item.compiled,
                 item.source_id,
-                pack(item.release),
+                packed[item.digest],
             )
             for item in arrived
         )
