@@ -131,7 +131,7 @@ def import_ocds(
             for index, message in refused.items():
                 spool.discard(index)
                 infos[index] = None
-                summary.refuse_file(f"{files[index].source.name}: {message} (file refused)")
+                summary.refuse_file(f"{message} (file refused)")
         summary.merge(attempt)
     return summary
 
@@ -172,8 +172,9 @@ def _write(
                 if reading.skip_invalid:
                     summary.reject(message)
                 elif all(files[item.file_index].in_folder for item in releases):
-                    reason = f"{latest.position} (ocid {latest.release['ocid']}): {error}"
                     for item in releases:
+                        name = files[item.file_index].source.name
+                        reason = f"{_where(name, item.position)} (ocid {item.ocid}): {error}"
                         refused.setdefault(item.file_index, reason)
                 else:
                     raise InvalidInputError(_hinted(message)) from None
