@@ -255,14 +255,14 @@ ocds_releases = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("ocid", String(200), nullable=False),
-    # SHA-256 of the release's canonical JSON: a release published twice is kept once.
+    # SHA-256 of the release's compact JSON: a release published twice is kept once.
     Column("digest", String(64), nullable=False),
     Column("release_id", Text),
     Column("date", String(40)),
     # A record's compiledRelease, the publisher's own merge.
     Column("compiled", Boolean, nullable=False, default=False),
     Column("source_id", Integer, ForeignKey("sources.id")),
-    # zlib-compressed canonical JSON.
+    # The release's compact JSON, deflate-compressed (importers/ocds_history.py).
     Column("data", LargeBinary, nullable=False),
     UniqueConstraint("ocid", "digest", name="ocid_digest"),
 )

@@ -440,6 +440,9 @@ def _clean(text: str | None, warn: _Note, what: str) -> str | None:
     """
     if text is None:
         return None
+    if text.isprintable() and "?" not in text and "\ufffd" not in text:
+        # Most text: nothing to look for (isprintable is one C pass; controls fail it).
+        return text
     if _CONTROL.search(text):
         if _C1.search(text):
             warn(
