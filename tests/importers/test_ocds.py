@@ -165,7 +165,7 @@ def test_uk_releases_give_buyers_and_their_country(engine: Engine, shared_data: 
         # does not depend on which file (or import) came first.
         assert [tuple(row) for row in buyers] == [
             ("Bath and North East Somerset Council", "GB"),
-            ("Met Office", "GB"),
+            ("MET OFFICE", "GB"),
             ("Spend Network", "GB"),
         ]
 
