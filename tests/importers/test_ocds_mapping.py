@@ -198,14 +198,23 @@ def test_control_characters_never_reach_a_name_and_mojibake_is_counted() -> None
     ]
     assert facts.country == "M?XICO"
     assert summary.warnings == {
-        "a name with C1 control characters (a cp1252 file read as Latin-1? try --encoding "
-        "cp1252): they are removed": 1,
-        "a name with U+FFFD (a character lost before publication): kept as published": 1,
+        "vendor name: control character removed (C0/C1, zero-width or bidirectional)": 2,
+        "vendor name with U+FFFD (a character lost before publication): kept as published": 1,
         "a country name with '?' in place of a letter (like 'M?XICO'): kept as published": 1,
     }
     assert (
         summary.first_at[
-            "a name with U+FFFD (a character lost before publication): kept as published"
+            "vendor name with U+FFFD (a character lost before publication): kept as published"
         ]
         == "ocid ocds-test-1"
     )
+
+
+def test_control_characters_leave_titles_with_a_hint_at_the_encoding() -> None:
+    award = {"id": "a1", "suppliers": [{"name": "X"}], "title": "Equipo \x96 c\u00f3mputo"}
+    facts, summary = _map(_release([award]))
+    assert facts.contracts[0].title == "Equipo  cómputo"
+    assert summary.warnings == {
+        "a title with C1 control characters (a cp1252 file read as Latin-1? try --encoding "
+        "cp1252): they are removed": 1
+    }

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from procwatch.dates import PartialDate
 from procwatch.errors import InvalidInputError
+from procwatch.importers.cleaning import clean_name
 from procwatch.money import (
     FRACTION_DIGITS,
     check_currency,
@@ -111,7 +112,9 @@ def _map(ocid: str, compiled: dict[str, Any], warn: _Note) -> ProcessFacts:
     buyer_org = _buyer(compiled, tender, parties)
     # The process's country is the buyer's, looked for in more places than its own address.
     country = _clean(_process_country(compiled, parties), warn, "a country name")
-    buyer = _party(buyer_org, parties, warn, country=country) if buyer_org else None
+    buyer = (
+        _party(buyer_org, parties, warn, country=country, what="buyer name") if buyer_org else None
+    )
     process = ProcessFacts(ocid=ocid, buyer=buyer, country=country)
     method, details = _method(tender, warn)
     common: dict[str, Any] = {
@@ -345,6 +348,7 @@ def _party(
     warn: _Note,
     *,
     country: str | None = None,
+    what: str = "vendor name",
 ) -> Party | None:
     """Return the organization a reference names, completed from the parties section."""
     ref = _text(reference.get("id"))
@@ -353,9 +357,7 @@ def _party(
         if content not in (None, "", [], {}):
             organization[member] = content
     identifier = _object(organization.get("identifier"))
-    name = _clean(
-        _text(organization.get("name")) or _text(identifier.get("legalName")), warn, "a name"
-    )
+    name = _clean(_text(organization.get("name")) or _text(identifier.get("legalName")), warn, what)
     if name is None:
         return None
     identifiers: list[tuple[str, str]] = []
@@ -430,20 +432,24 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _C1 = re.compile("[\x80-\x9f]")
 # A '?' between two letters ("M?XICO") stands for a letter lost to a wrong encoding.
 _LOST_LETTER = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
-_NAMES = ("a name", "a country name")
+_NAMES = ("buyer name", "vendor name")
 
 
 def _clean(text: str | None, warn: _Note, what: str) -> str | None:
     """Return published text without control characters, counting every sign of mojibake.
 
-    Names lose line breaks and tabs too: a name is one line.
+    Names go through the one name cleaner (importers.cleaning.clean_name), which removes
+    zero-width and bidirectional marks too; titles, descriptions and country names keep
+    their line breaks and tabs.
     """
     if text is None:
         return None
     if text.isprintable() and "?" not in text and "\ufffd" not in text:
         # Most text: nothing to look for (isprintable is one C pass; controls fail it).
         return text
-    if _CONTROL.search(text):
+    if what in _NAMES:
+        text = clean_name(text, warn, what) or None
+    elif _CONTROL.search(text):
         if _C1.search(text):
             warn(
                 f"{what} with C1 control characters (a cp1252 file read as Latin-1? "
@@ -452,10 +458,8 @@ def _clean(text: str | None, warn: _Note, what: str) -> str | None:
         else:
             warn(f"{what} with control characters: they are removed")
         text = _CONTROL.sub("", text).strip() or None
-        if text is None:
-            return None
-    if what in _NAMES and any(char in text for char in "\t\n\r"):
-        text = " ".join(text.split())
+    if text is None:
+        return None
     if "\ufffd" in text:
         warn(f"{what} with U+FFFD (a character lost before publication): kept as published")
     if _LOST_LETTER.search(text):
