@@ -12,18 +12,17 @@ import pickle
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from procwatch import tables
-from procwatch.db import analyze, chunked, insert_many
+from procwatch.domain.records import Jurisdiction, Progress
 from procwatch.errors import InvalidInputError, NotFoundError, ProcwatchError
 from procwatch.importers import (
     ImportSummary,
@@ -51,12 +50,9 @@ from procwatch.importers.ocds_stream import (
     ocds_files,
     read_releases,
 )
-from procwatch.models import Buyer, Citation, Contract, Jurisdiction
 from procwatch.money import to_units
 from procwatch.resolve import key_matches, name_key
-
-# Called with what is being done, how much of it is done, and the total (bytes or processes).
-Progress = Callable[[str, int, int], None]
+from procwatch.store import Store, chunked
 
 BATCH_PROCESSES = 500
 # An import refreshes the planner's statistics once it has added this many contracts, and
@@ -83,15 +79,13 @@ CONTRACT_COLUMNS = (
     "released",
     "shares_value_of",
 )
-RELEASED = CONTRACT_COLUMNS.index("released")
-ESTIMATE = CONTRACT_COLUMNS.index("amount_is_estimate")
-CITATION_COLUMNS = ("source_id", "vendor_id", "buyer_id", "contract_id", "locator")
-RELEASE_COLUMNS = ("ocid", "digest", "release_id", "date", "compiled", "source_id", "data")
 SUBJECTS = ("vendor_id", "buyer_id")
+# A contract's values by column name, CONTRACT_COLUMNS all there.
+Values = dict[str, Any]
 
 
 def import_ocds(
-    session: Session,
+    store: Store,
     paths: Sequence[Path],
     *,
     country: str | None = None,
@@ -110,7 +104,7 @@ def import_ocds(
     """
     files = ocds_files(list(paths))
     summary = ImportSummary()
-    forced = jurisdiction_for(session, country) if country else None
+    forced = jurisdiction_for(store, country) if country else None
     reading = _Reading(encoding, skip_invalid, limits or InputLimits(), progress)
     with spool_errors(), _Spool() as spool:
         infos = [
@@ -120,9 +114,9 @@ def import_ocds(
             # A bad process refuses the folder files that hold it; the others are written
             # again without them (rare, so the good path pays nothing for it).
             attempt = ImportSummary()
-            savepoint = session.begin_nested()
+            savepoint = store.connection.begin_nested()
             try:
-                refused = _write(session, spool, files, infos, forced, attempt, reading)
+                refused = _write(store, spool, files, infos, forced, attempt, reading)
             except BaseException:
                 savepoint.rollback()
                 raise
@@ -143,7 +137,7 @@ SKIP_HINT = "; --skip-invalid imports the rest"
 
 
 def _write(
-    session: Session,
+    store: Store,
     spool: _Spool,
     files: list[OcdsFile],
     infos: list[FileInfo | None],
@@ -153,10 +147,10 @@ def _write(
 ) -> dict[int, str]:
     """Write every spooled process; return the folder files a bad process refuses, and why."""
     source_ids = [
-        _register(session, found.source, info) if info is not None else None
+        _register(store, found.source, info) if info is not None else None
         for found, info in zip(files, infos, strict=True)
     ]
-    writer = _Writer(session, summary, forced, source_ids)
+    writer = _Writer(store, summary, forced, source_ids)
     refused: dict[int, str] = {}
     total = spool.process_count()
     done = 0
@@ -257,10 +251,10 @@ def _spool_file(
     return info
 
 
-def _register(session: Session, source: Input, info: FileInfo) -> int:
+def _register(store: Store, source: Input, info: FileInfo) -> int:
     assert info.sha256 is not None
-    source_row = register_source(
-        session,
+    return register_source(
+        store,
         key=f"ocds:{info.sha256}",
         title=source.name,
         path=None if source.kind is InputKind.STDIN else str(source.path),
@@ -268,7 +262,6 @@ def _register(session: Session, source: Input, info: FileInfo) -> int:
         publisher=info.publisher,
         published=info.published,
     )
-    return source_row.id
 
 
 def _where(name: str, position: str) -> str:
@@ -424,7 +417,7 @@ class _Spool:
 class _Row:
     facts: ContractFacts
     ocid: str
-    values: tuple[Any, ...]
+    values: Values
     citations: list[tuple[int, str]]
 
 
@@ -433,18 +426,18 @@ class _Writer:
 
     def __init__(
         self,
-        session: Session,
+        store: Store,
         summary: ImportSummary,
         forced: Jurisdiction | None,
         source_ids: list[int | None],
     ) -> None:
-        self.session = session
+        self.store = store
         self.summary = summary
         self.forced = forced
         self.source_ids = source_ids
         self.jurisdictions: dict[str, Jurisdiction | None] = {}
         self.vendors: dict[tuple[Any, ...], int] = {}
-        self.vendor_index = VendorIndex(session, self.summary.warn)
+        self.vendor_index = VendorIndex(store, self.summary.warn)
         self.buyers: dict[tuple[Any, ...], int] = {}
         self.cited: set[tuple[str, int, int]] = set()
         # Vendor and buyer citations wait for the next flush, to be looked up in one query.
@@ -458,25 +451,23 @@ class _Writer:
         self.kept: dict[str, list[KeptRelease]] = {}
         self.stored_rows: dict[str, dict[str, int]] = {}
         # New releases to keep, and the processes whose rows are replaced by their merge.
-        self.keeping: list[tuple[Any, ...]] = []
+        self.keeping: list[dict[str, Any]] = []
         self.replaced: dict[str, set[str]] = {}
 
     def prefetch(self, ocids: list[str]) -> None:
         """Load what earlier imports kept of these processes: their releases and rows."""
         self.kept, self.stored_rows = {}, {}
         kept, contract = tables.ocds_releases.c, tables.contracts.c
-        for chunk in chunked(ocids):
-            query = select(kept.ocid, kept.digest, kept.source_id, kept.compiled, kept.data)
-            for ocid, digest_text, source_id, compiled, data in self.session.execute(
-                query.where(kept.ocid.in_(chunk)).order_by(kept.id)
-            ):
-                self.kept.setdefault(ocid, []).append(
-                    KeptRelease(digest_text, unpack(data), source_id, bool(compiled))
-                )
-            for ocid, key, contract_id in self.session.execute(
-                select(contract.ocid, contract.key, contract.id).where(contract.ocid.in_(chunk))
-            ):
-                self.stored_rows.setdefault(ocid, {})[key] = contract_id
+        query = select(kept.ocid, kept.digest, kept.source_id, kept.compiled, kept.data)
+        for ocid, digest_text, source_id, compiled, data in self.store.select_in(
+            query.order_by(kept.id), kept.ocid, ocids
+        ):
+            self.kept.setdefault(ocid, []).append(
+                KeptRelease(digest_text, unpack(data), source_id, bool(compiled))
+            )
+        query = select(contract.ocid, contract.key, contract.id)
+        for ocid, key, contract_id in self.store.select_in(query, contract.ocid, ocids):
+            self.stored_rows.setdefault(ocid, {})[key] = contract_id
 
     def add(self, releases: list[_Spooled]) -> None:
         """Merge one process's releases with those kept before, and queue its rows."""
@@ -529,39 +520,39 @@ class _Writer:
                 if contract.amount is not None and contract.currency is not None
                 else (None, 0)
             )
-            values = (
-                contract.key,
-                vendor_id,
-                buyer_id,
-                jurisdiction.id if jurisdiction is not None else None,
-                contract.title or facts.ocid,
-                contract.description,
-                contract.procurement_method,
-                contract.procurement_method_details,
-                minor,
-                fraction,
-                contract.currency if minor is not None else None,
-                contract.amount_is_estimate,
-                contract.date_start,
-                contract.date_end,
-                (contract.status or "")[:50] or None,
-                facts.ocid,
-                max(item.date for item in merged),
-                contract.shares_value_of,
-            )
+            values = {
+                "key": contract.key,
+                "vendor_id": vendor_id,
+                "buyer_id": buyer_id,
+                "jurisdiction_id": jurisdiction.id if jurisdiction is not None else None,
+                "title": contract.title or facts.ocid,
+                "description": contract.description,
+                "procurement_method": contract.procurement_method,
+                "procurement_method_details": contract.procurement_method_details,
+                "amount_minor": minor,
+                "amount_fraction": fraction,
+                "currency": contract.currency if minor is not None else None,
+                "amount_is_estimate": contract.amount_is_estimate,
+                "date_start": contract.date_start,
+                "date_end": contract.date_end,
+                "status": (contract.status or "")[:50] or None,
+                "ocid": facts.ocid,
+                "released": max(item.date for item in merged),
+                "shares_value_of": contract.shares_value_of,
+            }
             rows.append(_Row(contract, facts.ocid, values, citations))
         for row in rows:
             (self.pending if row.facts.supplier is not None else self.patches).append(row)
         self.keeping.extend(
-            (
-                ocid,
-                item.digest,
-                str(item.release.get("id")),
-                item.date,
-                item.compiled,
-                item.source_id,
-                packed[item.digest],
-            )
+            {
+                "ocid": ocid,
+                "digest": item.digest,
+                "release_id": str(item.release.get("id")),
+                "date": item.date,
+                "compiled": item.compiled,
+                "source_id": item.source_id,
+                "data": packed[item.digest],
+            }
             for item in arrived
         )
         # Rows stored before any release was kept (a database older than migration 0010)
@@ -589,7 +580,7 @@ class _Writer:
     def _country(self, name: str) -> Jurisdiction | None:
         if name not in self.jurisdictions:
             try:
-                self.jurisdictions[name] = jurisdiction_for(self.session, _plain(name))
+                self.jurisdictions[name] = jurisdiction_for(self.store, _plain(name))
             except NotFoundError:
                 self.jurisdictions[name] = None
         return self.jurisdictions[name]
@@ -627,9 +618,9 @@ class _Writer:
             party = dataclasses.replace(
                 party, name=clean_name(party.name, self.summary.warn, "buyer name")
             )
-            buyer, outcome = _upsert_buyer(self.session, party, jurisdiction)
+            buyer_id, outcome = _upsert_buyer(self.store, party, jurisdiction)
             self.summary.count("buyers", outcome)
-            self.buyers[identity] = buyer.id
+            self.buyers[identity] = buyer_id
         buyer_id = self.buyers[identity]
         self._cite("buyer_id", buyer_id, citation)
         return buyer_id
@@ -646,49 +637,48 @@ class _Writer:
         # One query per batch instead of one per vendor: on PostgreSQL each round trip cost
         # about a millisecond, and an import of 50,000 contracts made 5,500 of them.
         known: set[tuple[str, int, int]] = set()
-        for column in ("vendor_id", "buyer_id"):
-            subject = getattr(Citation, column)
+        citation = tables.citations.c
+        for column in SUBJECTS:
+            subject = citation[column]
             ids = sorted({subject_id for name, subject_id, _, _ in self.citing if name == column})
-            for chunk in chunked(ids):
-                query = select(subject, Citation.source_id).where(subject.in_(chunk))
-                known.update((column, *row) for row in self.session.execute(query))
+            query = select(subject, citation.source_id)
+            known.update((column, *row) for row in self.store.select_in(query, subject, ids))
         new = [
-            (
-                source_id,
-                *(subject_id if column == name else None for name in SUBJECTS),
-                None,
-                locator,
-            )
+            {
+                "source_id": source_id,
+                **{name: subject_id if column == name else None for name in SUBJECTS},
+                "contract_id": None,
+                "locator": locator,
+            }
             for column, subject_id, source_id, locator in self.citing
             if (column, subject_id, source_id) not in known
         ]
         self.citing = []
-        insert_many(self.session, "citations", CITATION_COLUMNS, new)
+        self.store.insert_many(tables.citations, new)
 
     def flush(self) -> None:
         """Write the queued contracts and their citations, keep the new releases."""
-        self.session.flush()
         self.vendor_index.flush()
         self._cite_subjects()
-        insert_many(self.session, "ocds_releases", RELEASE_COLUMNS, self.keeping)
+        self.store.insert_many(tables.ocds_releases, self.keeping)
         self.keeping = []
         self._remove_replaced()
         if not self.pending and not self.patches:
             return
         rows = {row.facts.key: row for row in self.pending}
         patches = {row.facts.key: row for row in self.patches if row.facts.key not in rows}
-        existing = _existing(self.session, [*rows, *patches])
-        added: list[tuple[Any, ...]] = []
-        changed: list[tuple[Any, ...]] = []
+        existing = _existing(self.store, [*rows, *patches])
+        added: list[Values] = []
+        changed: list[Values] = []
         for key, row in rows.items():
             before = existing.get(key)
             if before is None:
                 added.append(row.values)
                 self.summary.count("contracts", Outcome.ADDED)
-            elif _older(row.values, before[1:]):
+            elif _older(row.values, before):
                 self._keep_newer()
-            elif before[1:] != row.values:
-                changed.append((*row.values[1:], before[0]))
+            elif before != row.values:
+                changed.append(row.values)
                 self.summary.count("contracts", Outcome.UPDATED)
             else:
                 self.summary.count("contracts", Outcome.UNCHANGED)
@@ -700,19 +690,20 @@ class _Writer:
                     f"ocid {row.ocid}",
                 )
                 continue
-            if _older(row.values, before[1:]):
+            if _older(row.values, before):
                 self._keep_newer()
                 rows[key] = row
                 continue
-            values = _patched(before[1:], row.values)
-            if values != before[1:]:
-                changed.append((*values[1:], before[0]))
+            values = _patched(before, row.values)
+            if values != before:
+                changed.append(values)
                 self.summary.count("contracts", Outcome.UPDATED)
             else:
                 self.summary.count("contracts", Outcome.UNCHANGED)
             rows[key] = row
-        self.inserted += insert_many(self.session, "contracts", CONTRACT_COLUMNS, added)
-        _update_contracts(self.session, changed)
+        self.inserted += self.store.insert_many(tables.contracts, added)
+        # Found by key, a unique column: one index lookup per row, as by id.
+        self.store.update_many(tables.contracts, changed, key="key")
         self._cite_contracts(rows)
         self.pending = []
         self.patches = []
@@ -731,8 +722,8 @@ class _Writer:
         if not gone:
             return
         for chunk in chunked(gone):
-            self.session.execute(delete(Citation).where(Citation.contract_id.in_(chunk)))
-            self.session.execute(delete(Contract).where(Contract.id.in_(chunk)))
+            self.store.delete(tables.citations, tables.citations.c.contract_id.in_(chunk))
+            self.store.delete(tables.contracts, tables.contracts.c.id.in_(chunk))
         for _ in gone:
             self.summary.count("contracts", Outcome.REMOVED)
 
@@ -743,7 +734,7 @@ class _Writer:
         # at 40,000 contracts, half of a 50,000-release import's time. ANALYZE counts the
         # rows of the transaction that runs it, though they are not committed yet.
         if self.inserted >= max(ANALYZE_FIRST, 2 * self.analyzed_at):
-            analyze(self.session, ("contracts", "citations"))
+            self.store.analyze(("contracts", "citations"))
             self.analyzed_at = self.inserted
 
     def _keep_newer(self) -> None:
@@ -751,48 +742,37 @@ class _Writer:
         self.summary.warn("release older than the one a contract reflects: the newer kept")
 
     def _cite_contracts(self, rows: dict[str, _Row]) -> None:
-        ids = {
-            key: contract_id
-            for contract_id, key in self.session.execute(
-                select(Contract.id, Contract.key).where(Contract.key.in_(list(rows)))
-            )
-        }
-        known = {
-            (contract_id, source_id, locator)
-            for contract_id, source_id, locator in self.session.execute(
-                select(Citation.contract_id, Citation.source_id, Citation.locator).where(
-                    Citation.contract_id.in_(list(ids.values()))
-                )
-            )
-        }
-        new: list[tuple[Any, ...]] = []
+        contract, citation = tables.contracts.c, tables.citations.c
+        query = select(contract.id, contract.key)
+        ids = {key: id_ for id_, key in self.store.select_in(query, contract.key, list(rows))}
+        query = select(citation.contract_id, citation.source_id, citation.locator)
+        known = set(self.store.select_in(query, citation.contract_id, list(ids.values())))
+        new: list[dict[str, Any]] = []
         for key, row in rows.items():
             for source_id, locator in dict.fromkeys(row.citations):
                 if (ids[key], source_id, locator) not in known:
-                    new.append((source_id, None, None, ids[key], locator))
-        insert_many(self.session, "citations", CITATION_COLUMNS, new)
+                    new.append(_contract_citation(source_id, ids[key], locator))
+        self.store.insert_many(tables.citations, new)
 
 
-def _existing(session: Session, keys: list[str]) -> dict[str, tuple[Any, ...]]:
-    columns = [getattr(Contract, name) for name in CONTRACT_COLUMNS]
-    found: dict[str, tuple[Any, ...]] = {}
-    for chunk in chunked(keys):
-        for row in session.execute(select(Contract.id, *columns).where(Contract.key.in_(chunk))):
-            values = tuple(row)
-            # The +1 is the id in front.
-            estimate = ESTIMATE + 1
-            found[values[1]] = (
-                values[0],
-                *values[1:estimate],
-                bool(values[estimate]),
-                *values[estimate + 1 :],
-            )
-    return found
+def _contract_citation(source_id: int, contract_id: int, locator: str) -> dict[str, Any]:
+    row = {"source_id": source_id, "vendor_id": None, "buyer_id": None}
+    return row | {"contract_id": contract_id, "locator": locator}
 
 
-def _older(values: tuple[Any, ...], stored: tuple[Any, ...]) -> bool:
+def _existing(store: Store, keys: list[str]) -> dict[str, Values]:
+    """Return the stored values of the contracts with these keys, by key."""
+    found = store.rows_by(tables.contracts, "key", keys, CONTRACT_COLUMNS)
+    return {
+        key: {name: row._mapping[name] for name in CONTRACT_COLUMNS}
+        | {"amount_is_estimate": bool(row.amount_is_estimate)}
+        for key, row in found.items()
+    }
+
+
+def _older(values: Values, stored: Values) -> bool:
     """Return whether a row comes from an older release than the stored row reflects."""
-    new, old = _release_time(values[RELEASED]), _release_time(stored[RELEASED])
+    new, old = _release_time(values["released"]), _release_time(stored["released"])
     return new is not None and old is not None and new < old
 
 
@@ -807,29 +787,18 @@ def _release_time(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _patched(before: tuple[Any, ...], patch: tuple[Any, ...]) -> tuple[Any, ...]:
+def _patched(before: Values, patch: Values) -> Values:
     # Keep the row's vendor, buyer and country; take every other value the patch knows.
     keep = {"key", "vendor_id", "buyer_id", "jurisdiction_id", "title"}
-    if patch[CONTRACT_COLUMNS.index("amount_minor")] is None:
+    if patch["amount_minor"] is None:
         keep |= {"amount_fraction", "amount_is_estimate"}
-    return tuple(
-        old if name in keep or new is None else new
-        for name, old, new in zip(CONTRACT_COLUMNS, before, patch, strict=True)
-    )
+    return {
+        name: old if name in keep or patch[name] is None else patch[name]
+        for name, old in before.items()
+    }
 
 
-def _update_contracts(session: Session, rows: list[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    connection = session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    assignments = ", ".join(f"{name} = {marker}" for name in CONTRACT_COLUMNS[1:])
-    connection.exec_driver_sql(f"UPDATE contracts SET {assignments} WHERE id = {marker}", rows)
-
-
-def _upsert_buyer(
-    session: Session, party: Party, jurisdiction: Jurisdiction
-) -> tuple[Buyer, Outcome]:
+def _upsert_buyer(store: Store, party: Party, jurisdiction: Jurisdiction) -> tuple[int, Outcome]:
     """Return the buyer a release names, matched by identifier and name together.
 
     Offices of one body often publish under their parent's registry number (Portugal's
@@ -840,48 +809,37 @@ def _upsert_buyer(
     scheme, identifier = (
         party.identifiers[0] if party.identifiers else (None, party.bare_identifier)
     )
+    buyers = tables.buyers
     key = name_key(party.name)
     buyer = None
     if scheme is not None:
-        buyer = next(
-            (
-                candidate
-                for candidate in session.scalars(
-                    select(Buyer)
-                    .where(Buyer.identifier_scheme == scheme, Buyer.identifier == identifier)
-                    .order_by(Buyer.id)
-                )
-                if key_matches(candidate.name_key, key)
-            ),
-            None,
+        same_identifier = store.execute(
+            select(buyers)
+            .where(buyers.c.identifier_scheme == scheme, buyers.c.identifier == identifier)
+            .order_by(buyers.c.id)
         )
+        buyer = next((row for row in same_identifier if key_matches(row.name_key, key)), None)
     if buyer is None:
-        query = select(Buyer).where(Buyer.name_key == key, Buyer.jurisdiction_id == jurisdiction.id)
+        query = select(buyers).where(
+            buyers.c.name_key == key, buyers.c.jurisdiction_id == jurisdiction.id
+        )
         if identifier is not None:
             # A namesake registered under another identifier is another body.
-            query = query.where(Buyer.identifier.is_(None) | (Buyer.identifier == identifier))
-        buyer = session.scalars(query.order_by(Buyer.id)).first()
+            query = query.where(buyers.c.identifier.is_(None) | (buyers.c.identifier == identifier))
+        buyer = store.execute(query.order_by(buyers.c.id).limit(1)).first()
     if buyer is None:
         buyer_key = f"ocds:{scheme}:{identifier}" if scheme else f"ocds:{jurisdiction.code}:{key}"
-        if scheme and session.scalar(select(Buyer.id).where(Buyer.key == buyer_key[:200])):
+        if scheme and store.find(buyers, key=buyer_key[:200]) is not None:
             # Another office under the same identifier: its name tells it apart.
             buyer_key = f"ocds:{scheme}:{identifier}:{key}"
-        buyer = Buyer(
-            key=buyer_key[:200],
-            name=party.name,
-            name_key=key,
-            jurisdiction_id=jurisdiction.id,
-            identifier_scheme=scheme,
-            identifier=identifier,
-        )
-        session.add(buyer)
-        session.flush()
-        return buyer, Outcome.ADDED
+        row: dict[str, Any] = {"key": buyer_key[:200], "name": party.name, "name_key": key}
+        row |= {"jurisdiction_id": jurisdiction.id}
+        row |= {"identifier_scheme": scheme, "identifier": identifier}
+        return store.insert(buyers, row), Outcome.ADDED
     if buyer.identifier is None and identifier is not None:
-        buyer.identifier_scheme = scheme
-        buyer.identifier = identifier
-        return buyer, Outcome.UPDATED
-    return buyer, Outcome.UNCHANGED
+        store.update(buyers, buyer.id, identifier_scheme=scheme, identifier=identifier)
+        return buyer.id, Outcome.UPDATED
+    return buyer.id, Outcome.UNCHANGED
 
 
 def _vendor_key(identifier: tuple[str, str]) -> str:

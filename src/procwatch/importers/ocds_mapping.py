@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
 
 from procwatch.dates import PartialDate
+from procwatch.domain import ProcurementMethod
+from procwatch.domain.records import Warn as _Note
 from procwatch.errors import InvalidInputError
 from procwatch.importers.cleaning import clean_name
 from procwatch.money import (
@@ -27,7 +28,6 @@ from procwatch.money import (
     storable,
 )
 from procwatch.resolve import key_matches, name_key
-from procwatch.tables import ProcurementMethod
 
 KEY_LENGTH = 300
 METHODS = frozenset(method.value for method in ProcurementMethod)
@@ -80,16 +80,13 @@ class ProcessFacts:
     contracts: list[ContractFacts] = field(default_factory=list)
 
 
-class Warn(Protocol):
-    """Count a warning, with where it was met."""
+class WarnAt(Protocol):
+    """Count a warning, with where it was met (ImportSummary.warn)."""
 
     def __call__(self, message: str, where: str | None = None) -> None: ...
 
 
-_Note = Callable[[str], None]
-
-
-def map_process(compiled: dict[str, Any], warn: Warn) -> ProcessFacts:
+def map_process(compiled: dict[str, Any], warn: WarnAt) -> ProcessFacts:
     """Return the facts of a compiled release; raise InvalidInputError on impossible values.
 
     Every value that cannot be used is counted in `warn` with the process's ocid.
