@@ -67,6 +67,7 @@ def _contracts_summary_query() -> Any:
             contract.currency,
             func.count().label("contracts"),
             func.sum(contract.amount_minor).label("total_minor"),
+            func.sum(contract.amount_fraction).label("total_fraction"),
             func.sum(case((contract.amount_minor.is_(None), 1), else_=0)).label("unknown"),
             func.sum(case((contract.amount_is_estimate, 1), else_=0)).label("estimated"),
         )
@@ -84,7 +85,11 @@ def _contracts_summary_query() -> Any:
             group.contracts,
             # Integer minor units summed exactly; PostgreSQL sums a bigint as numeric, so
             # back to an integer before the database writes it as decimal text.
-            amount_text(cast(group.total_minor, BigInteger), group.currency),
+            amount_text(
+                cast(group.total_minor, BigInteger),
+                group.currency,
+                cast(group.total_fraction, BigInteger),
+            ),
             group.unknown,
             group.estimated,
         )
@@ -296,7 +301,7 @@ def _contracts_query(*, names: bool) -> Any:
         contract.title,
         contract.procurement_method,
         contract.procurement_method_details,
-        amount_text(contract.amount_minor, contract.currency),
+        amount_text(contract.amount_minor, contract.currency, contract.amount_fraction),
         contract.currency,
         case((contract.amount_is_estimate, literal("yes")), else_=literal("no")),
         contract.date_start,

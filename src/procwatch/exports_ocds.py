@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Select, select
 from procwatch import tables
 from procwatch.dates import PartialDate
 from procwatch.errors import InvalidValueError, NotFoundError
-from procwatch.money import from_minor_units
+from procwatch.money import from_units
 from procwatch.resolve import resolve_country, resolve_vendor
 
 OCDS_VERSION = "1.1"
@@ -41,6 +41,7 @@ class _Row:
     procurement_method: str | None
     procurement_method_details: str | None
     amount_minor: int | None
+    amount_fraction: int
     currency: str | None
     amount_is_estimate: bool
     date_start: str | None
@@ -130,7 +131,8 @@ def _query(connection: Connection, vendor: str | None, country: str | None) -> S
     jurisdiction = tables.jurisdictions
     vendor_country = jurisdiction.alias("vendor_country")
     own: tuple[str, ...] = ("key", "ocid", "title", "description", "procurement_method")
-    own += ("procurement_method_details", "amount_minor", "currency", "amount_is_estimate")
+    own += ("procurement_method_details", "amount_minor", "amount_fraction", "currency")
+    own += ("amount_is_estimate",)
     own += ("date_start", "date_end", "status")
     query: Select[Any] = (
         select(
@@ -283,5 +285,5 @@ def _award_id(ocid: str, key: str) -> str:
 def _value(row: _Row) -> dict[str, Any] | None:
     if row.amount_minor is None or row.currency is None:
         return None
-    amount: Decimal = from_minor_units(row.amount_minor, row.currency)
+    amount: Decimal = from_units(row.amount_minor, row.amount_fraction, row.currency)
     return {"amount": amount, "currency": row.currency}

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -178,8 +179,10 @@ contracts = Table(
     Column("description", Text),
     Column("procurement_method", String(16)),
     Column("procurement_method_details", Text),
-    # Integer minor units of `currency` (money.to_minor_units): SUM stays exact in SQL.
+    # Whole minor units of `currency`, rounded down, and the digits finer than a minor unit
+    # in billionths of it (money.to_units): both SUM exactly in SQL.
     Column("amount_minor", BigInteger),
+    Column("amount_fraction", Integer, nullable=False, default=0, server_default="0"),
     Column("currency", String(3)),
     Column("amount_is_estimate", Boolean, nullable=False, default=False),
     # ISO 8601 at the source's precision ("2012", "2024-03", "2024-04-23"); a range has an end.
@@ -190,6 +193,9 @@ contracts = Table(
     Column("ocid", String(200), index=True),
     # The date-time of the newest OCDS release this row reflects: an older one never wins.
     Column("released", String(40)),
+    # A consortium member's row: the key of the row of the same award that carries the
+    # award's value, counted there once (importers/ocds_mapping.py).
+    Column("shares_value_of", String(300)),
     # The years the contract spans, as summaries group them ("2019", "2018-2020"): computed
     # by the database on every write, so it never disagrees with the dates. Stored on
     # PostgreSQL, virtual on SQLite (migration 0004 says why); either way the index holds it.
@@ -209,8 +215,28 @@ contracts = Table(
         "years",
         "currency",
         "amount_minor",
+        "amount_fraction",
         "amount_is_estimate",
     ),
+)
+
+# A release of an OCDS contracting process, kept so that later imports merge with it: the
+# process's contracts are the merge of all its releases seen so far (importers/ocds_history.py).
+ocds_releases = Table(
+    "ocds_releases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ocid", String(200), nullable=False),
+    # SHA-256 of the release's compact JSON: a release published twice is kept once.
+    Column("digest", String(64), nullable=False),
+    Column("release_id", Text),
+    Column("date", String(40)),
+    # A record's compiledRelease, the publisher's own merge.
+    Column("compiled", Boolean, nullable=False, default=False),
+    Column("source_id", Integer, ForeignKey("sources.id")),
+    # The release's compact JSON, deflate-compressed (importers/ocds_history.py).
+    Column("data", LargeBinary, nullable=False),
+    UniqueConstraint("ocid", "digest", name="ocid_digest"),
 )
 
 # A documented problem with a contract, such as an overpayment.

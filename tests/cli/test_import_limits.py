@@ -115,7 +115,7 @@ def test_a_huge_release_is_refused_in_bounded_memory(tmp_path: Path, db_path: Pa
     assert (code, stderr) == (
         5,
         "Error: bomb.json.gz: the top-level value: larger than the limit of 2 MB "
-        "(or 131,072 values) per item\n",
+        "(or 131,072 values) per item; --skip-invalid imports the rest\n",
     )
     assert peak < PEAK_BOUND_MB, f"peak RSS {peak:.0f} MB"
     assert _counts(f"sqlite:///{db_path}") == before
@@ -134,7 +134,9 @@ def test_a_gzip_bomb_is_refused_in_bounded_memory(tmp_path: Path, db_path: Path)
     code, stderr, peak = _peak(db_path, "import", "ocds", str(bomb))
     assert code == 5
     assert stderr.startswith("Error: bomb.json.gz: the gzip data expands more than 200 times")
-    assert stderr.endswith("): refused as a possible decompression bomb\n")
+    assert stderr.endswith(
+        "): refused as a possible decompression bomb; --skip-invalid imports the rest\n"
+    )
     assert stderr.count("\n") == 1
     assert peak < PEAK_BOUND_MB, f"peak RSS {peak:.0f} MB"
     assert _counts(f"sqlite:///{db_path}") == before
@@ -146,7 +148,8 @@ def test_deep_nesting_is_refused_in_bounded_memory(tmp_path: Path, db_path: Path
     code, stderr, peak = _peak(db_path, "import", "ocds", str(deep), "--max-depth", "32")
     assert (code, stderr) == (
         5,
-        "Error: deep.json: releases[0]: nested deeper than the limit of 32 levels\n",
+        "Error: deep.json: releases[0]: nested deeper than the limit of 32 levels"
+        "; --skip-invalid imports the rest\n",
     )
     assert peak < PEAK_BOUND_MB, f"peak RSS {peak:.0f} MB"
     assert _counts(f"sqlite:///{db_path}") == before
@@ -167,7 +170,7 @@ def test_skip_invalid_skips_a_huge_release_and_counts_it(
     assert refused.exit_code == 5
     assert refused.stderr == (
         "Error: package.json: releases[1]: larger than the limit of 1 MB (or 65,536 values) "
-        "per item\n"
+        "per item; --skip-invalid imports the rest\n"
     )
     assert _counts(db_url) == before
     skipped = procwatch("import", "ocds", str(path), "--max-item-mb", "1", "--skip-invalid")

@@ -16,6 +16,7 @@ from procwatch.cli.import_limits import (
 )
 from procwatch.cli.import_report import ProgressBar, print_summary
 from procwatch.cli.session import open_store
+from procwatch.errors import ExitCode
 
 
 def ocds(
@@ -60,7 +61,8 @@ def ocds(
     """Import OCDS data: merge each process's releases, then add vendors, buyers, contracts.
 
     Importing the same files again changes nothing; newer releases update their contracts.
-    Without --skip-invalid, one bad release or file means nothing is imported.
+    Without --skip-invalid, one bad release or file named on the command line means nothing
+    is imported; a bad file found in a folder is refused alone (exit status 5).
     """
     from procwatch.importers.ocds import import_ocds
 
@@ -75,3 +77,6 @@ def ocds(
             limits=input_limits(max_item_mb, max_depth, max_ratio),
         )
     print_summary(summary, ("vendors", "buyers", "contracts"), "Imported")
+    if summary.refused_files:
+        # The good files are stored; the exit status still says that not all of them were.
+        raise typer.Exit(ExitCode.INVALID_INPUT)

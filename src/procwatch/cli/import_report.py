@@ -55,17 +55,25 @@ def print_summary(summary: "ImportSummary", tables: tuple[str, ...], title: str)
     console = make_console()
     table = Table(title=title)
     table.add_column("Records")
-    for outcome in Outcome:
+    # Removals are rare: their column appears only when an import removed something.
+    shown = [
+        outcome
+        for outcome in Outcome
+        if outcome is not Outcome.REMOVED or any(summary.get(name, outcome) for name in tables)
+    ]
+    for outcome in shown:
         table.add_column(outcome.value.capitalize(), justify="right")
     for name in tables:
-        table.add_row(Text(name), *(Text(str(summary.get(name, outcome))) for outcome in Outcome))
+        table.add_row(Text(name), *(Text(str(summary.get(name, outcome))) for outcome in shown))
     console.print(table)
     if summary.warnings:
         warnings = Table(title="Warnings")
         warnings.add_column("Rows", justify="right")
         warnings.add_column("Warning")
         for message, count in summary.warnings.most_common():
-            warnings.add_row(Text(str(count)), Text(message))
+            where = summary.first_at.get(message)
+            text = f"{message} (first: {where})" if where else message
+            warnings.add_row(Text(str(count)), Text(text))
         console.print(warnings)
     if summary.rejected:
         console.print(Text(f"Rejected {summary.rejections}:"))
@@ -73,3 +81,10 @@ def print_summary(summary: "ImportSummary", tables: tuple[str, ...], title: str)
             console.print(Text(f"  {message}"), soft_wrap=True)
         if summary.unlisted:
             console.print(Text(f"  ... and {summary.unlisted} more"))
+    if summary.refused_files:
+        count = len(summary.refused_files)
+        console.print(
+            Text(f"Refused {count} file{'s' if count > 1 else ''}, nothing of them imported:")
+        )
+        for message in summary.refused_files:
+            console.print(Text(f"  {message}"), soft_wrap=True)

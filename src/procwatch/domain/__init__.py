@@ -35,3 +35,5 @@ class Outcome(StrEnum):
     ADDED = "added"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    # A row an import took away: an OCDS contract no longer in its process's merge.
+    REMOVED = "removed"

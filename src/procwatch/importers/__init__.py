@@ -30,9 +30,17 @@ class ImportSummary:
 
     counts: Counter[tuple[str, Outcome]] = field(default_factory=Counter)
     warnings: Counter[str] = field(default_factory=Counter)
+    # Where each warning was first met (an OCDS ocid), so a reader can look at one case.
+    first_at: dict[str, str] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
     # Rejected records beyond the first REJECTED_KEPT: counted, their reasons not kept.
     unlisted: int = 0
+    # Files of a folder refused whole (all or nothing per file), each with its reason.
+    refused_files: list[str] = field(default_factory=list)
+
+    def refuse_file(self, message: str) -> None:
+        """Count a file refused whole, with its name, the position and the reason."""
+        self.refused_files.append(message)
 
     def reject(self, message: str) -> None:
         """Count a rejected record, keeping its reason while fewer than REJECTED_KEPT are."""
@@ -50,17 +58,22 @@ class ImportSummary:
         """Count one record of a table with its outcome."""
         self.counts[(table, outcome)] += 1
 
-    def warn(self, message: str) -> None:
-        """Count a warning; identical warnings are counted, not repeated."""
+    def warn(self, message: str, where: str | None = None) -> None:
+        """Count a warning; identical warnings are counted, not repeated, the first place kept."""
         self.warnings[message] += 1
+        if where is not None:
+            self.first_at.setdefault(message, where)
 
     def merge(self, other: ImportSummary) -> None:
         """Add another summary's counts to this one."""
         self.counts.update(other.counts)
         self.warnings.update(other.warnings)
+        for message, where in other.first_at.items():
+            self.first_at.setdefault(message, where)
         for message in other.rejected:
             self.reject(message)
         self.unlisted += other.unlisted
+        self.refused_files.extend(other.refused_files)
 
     def get(self, table: str, outcome: Outcome) -> int:
         """Return how many records of a table had an outcome."""

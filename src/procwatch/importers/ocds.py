@@ -33,12 +33,26 @@ from procwatch.importers import (
 )
 from procwatch.importers.cleaning import clean_name
 from procwatch.importers.inputs import Input, InputKind, InputLimits, spool_errors
+from procwatch.importers.ocds_history import (
+    KeptRelease,
+    canonical,
+    digest,
+    pack,
+    to_merge,
+    unpack,
+)
 from procwatch.importers.ocds_mapping import ContractFacts, Party, ProcessFacts, map_process
 from procwatch.importers.ocds_merge import compile_releases
-from procwatch.importers.ocds_stream import FileInfo, FoundRelease, ocds_files, read_releases
-from procwatch.money import to_minor_units
-from procwatch.resolve import name_key
-from procwatch.store import Store
+from procwatch.importers.ocds_stream import (
+    FileInfo,
+    FoundRelease,
+    OcdsFile,
+    ocds_files,
+    read_releases,
+)
+from procwatch.money import to_units
+from procwatch.resolve import key_matches, name_key
+from procwatch.store import Store, chunked
 
 BATCH_PROCESSES = 500
 # An import refreshes the planner's statistics once it has added this many contracts, and
@@ -55,6 +69,7 @@ CONTRACT_COLUMNS = (
     "procurement_method",
     "procurement_method_details",
     "amount_minor",
+    "amount_fraction",
     "currency",
     "amount_is_estimate",
     "date_start",
@@ -62,6 +77,7 @@ CONTRACT_COLUMNS = (
     "status",
     "ocid",
     "released",
+    "shares_value_of",
 )
 SUBJECTS = ("vendor_id", "buyer_id")
 # A contract's values by column name, CONTRACT_COLUMNS all there.
@@ -78,35 +94,107 @@ def import_ocds(
     progress: Progress | None = None,
     limits: InputLimits | None = None,
 ) -> ImportSummary:
-    """Import OCDS files and folders; all or nothing unless skip_invalid skips bad releases.
+    """Import OCDS files and folders; all or nothing per file unless skip_invalid is given.
 
-    A path of '-' is stdin. Releases over the limits are invalid releases.
+    A file named on the command line that holds a bad release, or is not JSON, refuses the
+    whole command. A file found in a named folder is refused alone: every other file of the
+    folder is imported, and the summary lists the refused ones. skip_invalid imports the good
+    releases of every file and lists the bad ones. A path of '-' is stdin. Releases over the
+    limits are invalid releases.
     """
     files = ocds_files(list(paths))
     summary = ImportSummary()
     forced = jurisdiction_for(store, country) if country else None
     reading = _Reading(encoding, skip_invalid, limits or InputLimits(), progress)
     with spool_errors(), _Spool() as spool:
-        source_ids = [
-            _spool_file(store, spool, index, source, reading, summary)
-            for index, source in enumerate(files)
+        infos = [
+            _spool_file(spool, index, found, reading, summary) for index, found in enumerate(files)
         ]
-        writer = _Writer(store, summary, forced, source_ids)
-        total = spool.process_count()
-        for done, releases in enumerate(spool.processes(), start=1):
+        while True:
+            # A bad process refuses the folder files that hold it; the others are written
+            # again without them (rare, so the good path pays nothing for it).
+            attempt = ImportSummary()
+            savepoint = store.connection.begin_nested()
+            try:
+                refused = _write(store, spool, files, infos, forced, attempt, reading)
+            except BaseException:
+                savepoint.rollback()
+                raise
+            if not refused:
+                savepoint.commit()
+                break
+            savepoint.rollback()
+            for index, message in refused.items():
+                spool.discard(index)
+                infos[index] = None
+                summary.refuse_file(f"{message} (file refused)")
+        summary.merge(attempt)
+    return summary
+
+
+# What an error says when --skip-invalid would import the rest.
+SKIP_HINT = "; --skip-invalid imports the rest"
+
+
+def _write(
+    store: Store,
+    spool: _Spool,
+    files: list[OcdsFile],
+    infos: list[FileInfo | None],
+    forced: Jurisdiction | None,
+    summary: ImportSummary,
+    reading: _Reading,
+) -> dict[int, str]:
+    """Write every spooled process; return the folder files a bad process refuses, and why."""
+    source_ids = [
+        _register(store, found.source, info) if info is not None else None
+        for found, info in zip(files, infos, strict=True)
+    ]
+    writer = _Writer(store, summary, forced, source_ids)
+    refused: dict[int, str] = {}
+    total = spool.process_count()
+    done = 0
+    for batch in _batches(spool.processes(), BATCH_PROCESSES):
+        # What earlier imports kept of these processes, in one query per chunk of ocids.
+        writer.prefetch([releases[0].ocid for releases in batch])
+        for releases in batch:
+            done += 1
             try:
                 writer.add(releases)
             except InvalidInputError as error:
                 latest = max(releases, key=lambda item: str(item.release.get("date")))
-                where = _where(files[latest.file_index].name, latest.position)
+                where = _where(files[latest.file_index].source.name, latest.position)
                 message = f"{where} (ocid {latest.release['ocid']}): {error}"
-                if not skip_invalid:
-                    raise InvalidInputError(message) from None
-                summary.reject(message)
-            if progress is not None and (done % 100 == 0 or done == total):
-                progress("processes", done, total)
+                if reading.skip_invalid:
+                    summary.reject(message)
+                elif all(files[item.file_index].in_folder for item in releases):
+                    for item in releases:
+                        name = files[item.file_index].source.name
+                        reason = f"{_where(name, item.position)} (ocid {item.ocid}): {error}"
+                        refused.setdefault(item.file_index, reason)
+                else:
+                    raise InvalidInputError(_hinted(message)) from None
+            if reading.progress is not None and (done % 100 == 0 or done == total):
+                reading.progress("processes", done, total)
         writer.flush()
-    return summary
+    return refused
+
+
+def _batches(items: Iterator[list[_Spooled]], size: int) -> Iterator[list[list[_Spooled]]]:
+    batch: list[list[_Spooled]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _hinted(message: str) -> str:
+    # A message that names its fix (--country, --encoding, a limit) says what to do already:
+    # skipping would lose data that the option imports.
+    return message if " --" in message else message + SKIP_HINT
 
 
 @dataclass(frozen=True)
@@ -118,13 +206,14 @@ class _Reading:
 
 
 def _spool_file(
-    store: Store,
     spool: _Spool,
     index: int,
-    source: Input,
+    found_file: OcdsFile,
     reading: _Reading,
     summary: ImportSummary,
-) -> int | None:
+) -> FileInfo | None:
+    """Spool a file's releases; return what it says of itself, or None if it is refused."""
+    source = found_file.source
     info = FileInfo()
     name, size, progress = source.name, source.size, reading.progress
     report = (lambda done: progress(name, done, size)) if progress is not None else None
@@ -147,17 +236,27 @@ def _spool_file(
         except RecursionError:
             raise InvalidInputError(f"{name}: {reading.limits.too_deep()}") from None
     except InvalidInputError as error:
-        if not reading.skip_invalid or not str(error).startswith(name):
+        if not str(error).startswith(name):
             raise
         # A file that is not JSON cannot be trusted in part: none of it is imported.
-        spool.discard(index)
-        summary.reject(f"{error} (file skipped)")
-        return None
+        if reading.skip_invalid:
+            spool.discard(index)
+            summary.reject(f"{error} (file skipped)")
+            return None
+        if found_file.in_folder:
+            spool.discard(index)
+            summary.refuse_file(f"{error} (file refused)")
+            return None
+        raise InvalidInputError(_hinted(str(error))) from None
+    return info
+
+
+def _register(store: Store, source: Input, info: FileInfo) -> int:
     assert info.sha256 is not None
     return register_source(
         store,
         key=f"ocds:{info.sha256}",
-        title=name,
+        title=source.name,
         path=None if source.kind is InputKind.STDIN else str(source.path),
         sha256=info.sha256,
         publisher=info.publisher,
@@ -186,6 +285,11 @@ class _Spooled:
     file_index: int
     position: str
     release: dict[str, Any]
+
+    @property
+    def ocid(self) -> str:
+        """Return the process's ocid, as the spool groups it."""
+        return str(self.release["ocid"]).strip()
 
 
 # A spool's folder is named after its process: procwatch-ocds-<pid>-<random>.
@@ -343,36 +447,78 @@ class _Writer:
         self.pending: list[_Row] = []
         self.patches: list[_Row] = []
         self.processes = 0
+        # What earlier imports kept of the batch's processes: releases, and contract rows.
+        self.kept: dict[str, list[KeptRelease]] = {}
+        self.stored_rows: dict[str, dict[str, int]] = {}
+        # New releases to keep, and the processes whose rows are replaced by their merge.
+        self.keeping: list[dict[str, Any]] = []
+        self.replaced: dict[str, set[str]] = {}
+
+    def prefetch(self, ocids: list[str]) -> None:
+        """Load what earlier imports kept of these processes: their releases and rows."""
+        self.kept, self.stored_rows = {}, {}
+        kept, contract = tables.ocds_releases.c, tables.contracts.c
+        query = select(kept.ocid, kept.digest, kept.source_id, kept.compiled, kept.data)
+        for ocid, digest_text, source_id, compiled, data in self.store.select_in(
+            query.order_by(kept.id), kept.ocid, ocids
+        ):
+            self.kept.setdefault(ocid, []).append(
+                KeptRelease(digest_text, unpack(data), source_id, bool(compiled))
+            )
+        query = select(contract.ocid, contract.key, contract.id)
+        for ocid, key, contract_id in self.store.select_in(query, contract.ocid, ocids):
+            self.stored_rows.setdefault(ocid, {})[key] = contract_id
 
     def add(self, releases: list[_Spooled]) -> None:
-        """Merge one process's releases and queue its rows."""
-        compiled = compile_releases(_unique([item.release for item in releases]))
+        """Merge one process's releases with those kept before, and queue its rows."""
+        ocid = releases[0].ocid
+        before = self.kept.get(ocid, [])
+        known = {item.digest for item in before}
+        arrived: list[KeptRelease] = []
+        packed: dict[str, bytes] = {}
+        for item in releases:
+            text = canonical(item.release)
+            kept = KeptRelease(
+                digest(text),
+                item.release,
+                self.source_ids[item.file_index],
+                item.position.endswith("compiledRelease"),
+            )
+            if kept.digest not in known:
+                known.add(kept.digest)
+                arrived.append(kept)
+                packed[kept.digest] = pack(text)
+        merged = to_merge([*before, *arrived])
+        compiled = compile_releases([item.release for item in merged])
         facts = map_process(compiled, self.summary.warn)
         if facts.buyer is None and not facts.contracts:
-            self.summary.warn("process with neither a buyer nor awards: nothing to import")
+            self.summary.warn(
+                "process with neither a buyer nor awards: nothing to import", f"ocid {facts.ocid}"
+            )
             return
         # Contracts of awards imported before keep their row's country: they need none.
         needs_country = facts.buyer is not None or any(c.supplier for c in facts.contracts)
         jurisdiction = self._jurisdiction(facts) if needs_country else None
-        latest = max(releases, key=lambda item: str(item.release["date"]))
+        cited = [item for item in merged if item.source_id is not None] or merged
+        latest = max(cited, key=lambda item: item.date)
         buyer_id = None
         if facts.buyer is not None:
             assert jurisdiction is not None
-            buyer_id = self._buyer(facts.buyer, jurisdiction, self._citation(latest, facts.ocid))
+            buyer_id = self._buyer(facts.buyer, jurisdiction, _citation(latest, facts.ocid))
         rows: list[_Row] = []
         for contract in facts.contracts:
             citations = [
-                self._citation(item, facts.ocid)
-                for item in releases
+                _citation(item, facts.ocid)
+                for item in cited
                 if contract.ids & _ids_in(item.release)
-            ] or [self._citation(latest, facts.ocid)]
+            ] or [_citation(latest, facts.ocid)]
             vendor_id = None
             if contract.supplier is not None:
                 vendor_id = self._vendor(contract.supplier, citations[0])
-            amount = (
-                to_minor_units(contract.amount, contract.currency)
+            minor, fraction = (
+                to_units(contract.amount, contract.currency)
                 if contract.amount is not None and contract.currency is not None
-                else None
+                else (None, 0)
             )
             values = {
                 "key": contract.key,
@@ -383,26 +529,37 @@ class _Writer:
                 "description": contract.description,
                 "procurement_method": contract.procurement_method,
                 "procurement_method_details": contract.procurement_method_details,
-                "amount_minor": amount,
-                "currency": contract.currency if amount is not None else None,
+                "amount_minor": minor,
+                "amount_fraction": fraction,
+                "currency": contract.currency if minor is not None else None,
                 "amount_is_estimate": contract.amount_is_estimate,
                 "date_start": contract.date_start,
                 "date_end": contract.date_end,
                 "status": (contract.status or "")[:50] or None,
                 "ocid": facts.ocid,
-                "released": str(latest.release["date"]),
+                "released": max(item.date for item in merged),
+                "shares_value_of": contract.shares_value_of,
             }
             rows.append(_Row(contract, facts.ocid, values, citations))
         for row in rows:
             (self.pending if row.facts.supplier is not None else self.patches).append(row)
+        self.keeping.extend(
+            {
+                "ocid": ocid,
+                "digest": item.digest,
+                "release_id": str(item.release.get("id")),
+                "date": item.date,
+                "compiled": item.compiled,
+                "source_id": item.source_id,
+                "data": packed[item.digest],
+            }
+            for item in arrived
+        )
+        # Rows stored before any release was kept (a database older than migration 0010)
+        # cannot be told apart from the merge's: they are updated, never removed.
+        if before or ocid not in self.stored_rows:
+            self.replaced[ocid] = {row.facts.key for row in rows if row.facts.supplier}
         self.processes += 1
-        if self.processes % BATCH_PROCESSES == 0:
-            self.flush()
-
-    def _citation(self, item: _Spooled, ocid: str) -> tuple[int, str]:
-        source_id = self.source_ids[item.file_index]
-        assert source_id is not None
-        return source_id, f"{ocid}/{item.release['id']}"
 
     def _jurisdiction(self, facts: ProcessFacts) -> Jurisdiction:
         if self.forced is not None:
@@ -435,9 +592,14 @@ class _Writer:
         else:
             country = self._country(party.country) if party.country else None
             if party.country and country is None:
-                self.summary.warn("supplier address with an unknown country: country not stored")
+                self.summary.warn(
+                    "supplier address with an unknown country: country not stored",
+                    f"release {citation[1]}",
+                )
             if party.bare_identifier:
-                self.summary.warn("supplier identifier without a scheme: not stored")
+                self.summary.warn(
+                    "supplier identifier without a scheme: not stored", f"release {citation[1]}"
+                )
             first = party.identifiers[0] if party.identifiers else ("name", name_key(party.name))
             vendor_id, outcome = self.vendor_index.upsert(
                 key=_vendor_key(first),
@@ -495,9 +657,12 @@ class _Writer:
         self.store.insert_many(tables.citations, new)
 
     def flush(self) -> None:
-        """Write the queued contracts and their citations."""
+        """Write the queued contracts and their citations, keep the new releases."""
         self.vendor_index.flush()
         self._cite_subjects()
+        self.store.insert_many(tables.ocds_releases, self.keeping)
+        self.keeping = []
+        self._remove_replaced()
         if not self.pending and not self.patches:
             return
         rows = {row.facts.key: row for row in self.pending}
@@ -520,7 +685,10 @@ class _Writer:
         for key, row in patches.items():
             before = existing.get(key)
             if before is None:
-                self.summary.warn("contract whose award and supplier are unknown: not imported")
+                self.summary.warn(
+                    "contract whose award and supplier are unknown: not imported",
+                    f"ocid {row.ocid}",
+                )
                 continue
             if _older(row.values, before):
                 self._keep_newer()
@@ -540,6 +708,24 @@ class _Writer:
         self.pending = []
         self.patches = []
         self._analyze_as_it_grows()
+
+    def _remove_replaced(self) -> None:
+        # A process's rows are those of its merge: a row no longer in it (its award got a
+        # second contract, its supplier changed) goes, with its citations.
+        gone = [
+            contract_id
+            for ocid, keys in self.replaced.items()
+            for key, contract_id in self.stored_rows.get(ocid, {}).items()
+            if key not in keys
+        ]
+        self.replaced = {}
+        if not gone:
+            return
+        for chunk in chunked(gone):
+            self.store.delete(tables.citations, tables.citations.c.contract_id.in_(chunk))
+            self.store.delete(tables.contracts, tables.contracts.c.id.in_(chunk))
+        for _ in gone:
+            self.summary.count("contracts", Outcome.REMOVED)
 
     def _analyze_as_it_grows(self) -> None:
         # The planner's statistics follow the import each time its contracts double. Taken
@@ -605,7 +791,7 @@ def _patched(before: Values, patch: Values) -> Values:
     # Keep the row's vendor, buyer and country; take every other value the patch knows.
     keep = {"key", "vendor_id", "buyer_id", "jurisdiction_id", "title"}
     if patch["amount_minor"] is None:
-        keep |= {"amount_is_estimate"}
+        keep |= {"amount_fraction", "amount_is_estimate"}
     return {
         name: old if name in keep or patch[name] is None else patch[name]
         for name, old in before.items()
@@ -613,6 +799,13 @@ def _patched(before: Values, patch: Values) -> Values:
 
 
 def _upsert_buyer(store: Store, party: Party, jurisdiction: Jurisdiction) -> tuple[int, Outcome]:
+    """Return the buyer a release names, matched by identifier and name together.
+
+    Offices of one body often publish under their parent's registry number (Portugal's
+    NIPC): an identifier alone would make the Faro training centre the Lisbon delegation.
+    So a buyer is the one with the same identifier and a matching name; else the one of the
+    same name and country that had no identifier yet; else a new buyer, identifier kept.
+    """
     scheme, identifier = (
         party.identifiers[0] if party.identifiers else (None, party.bare_identifier)
     )
@@ -620,11 +813,25 @@ def _upsert_buyer(store: Store, party: Party, jurisdiction: Jurisdiction) -> tup
     key = name_key(party.name)
     buyer = None
     if scheme is not None:
-        buyer = store.find(buyers, identifier_scheme=scheme, identifier=identifier)
+        same_identifier = store.execute(
+            select(buyers)
+            .where(buyers.c.identifier_scheme == scheme, buyers.c.identifier == identifier)
+            .order_by(buyers.c.id)
+        )
+        buyer = next((row for row in same_identifier if key_matches(row.name_key, key)), None)
     if buyer is None:
-        buyer = store.find(buyers, name_key=key, jurisdiction_id=jurisdiction.id)
+        query = select(buyers).where(
+            buyers.c.name_key == key, buyers.c.jurisdiction_id == jurisdiction.id
+        )
+        if identifier is not None:
+            # A namesake registered under another identifier is another body.
+            query = query.where(buyers.c.identifier.is_(None) | (buyers.c.identifier == identifier))
+        buyer = store.execute(query.order_by(buyers.c.id).limit(1)).first()
     if buyer is None:
         buyer_key = f"ocds:{scheme}:{identifier}" if scheme else f"ocds:{jurisdiction.code}:{key}"
+        if scheme and store.find(buyers, key=buyer_key[:200]) is not None:
+            # Another office under the same identifier: its name tells it apart.
+            buyer_key = f"ocds:{scheme}:{identifier}:{key}"
         row: dict[str, Any] = {"key": buyer_key[:200], "name": party.name, "name_key": key}
         row |= {"jurisdiction_id": jurisdiction.id}
         row |= {"identifier_scheme": scheme, "identifier": identifier}
@@ -646,12 +853,9 @@ def _plain(country: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def _unique(releases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    # The same release published twice (a common mirror artefact) merges as one.
-    seen: dict[str, dict[str, Any]] = {}
-    for release in releases:
-        seen.setdefault(pickle.dumps(release).hex(), release)
-    return list(seen.values())
+def _citation(item: KeptRelease, ocid: str) -> tuple[int, str]:
+    assert item.source_id is not None
+    return item.source_id, f"{ocid}/{item.release['id']}"
 
 
 def _ids_in(release: dict[str, Any]) -> set[str]:

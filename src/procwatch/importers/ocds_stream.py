@@ -65,13 +65,21 @@ class Problem:
     message: str
 
 
-def ocds_files(paths: list[Path]) -> list[Input]:
+@dataclass(frozen=True)
+class OcdsFile:
+    """An input to read, and whether it was found in a folder (then it is refused alone)."""
+
+    source: Input
+    in_folder: bool = False
+
+
+def ocds_files(paths: list[Path]) -> list[OcdsFile]:
     """Return the inputs named, with the OCDS files found in named folders (sorted)."""
-    files: list[Input] = []
+    files: list[OcdsFile] = []
     for path in paths:
         found = find_input(path, folders=True)
         if found is not None:
-            files.append(found)
+            files.append(OcdsFile(found))
             continue
         items = sorted(
             item
@@ -82,8 +90,11 @@ def ocds_files(paths: list[Path]) -> list[Input]:
         )
         if not items:
             raise InvalidInputError(f"{path}: no .json, .jsonl or .gz files in this folder")
-        files.extend(Input(item, item.name, InputKind.FILE, item.stat().st_size) for item in items)
-    if sum(source.kind is InputKind.STDIN for source in files) > 1:
+        files.extend(
+            OcdsFile(Input(item, item.name, InputKind.FILE, item.stat().st_size), in_folder=True)
+            for item in items
+        )
+    if sum(found.source.kind is InputKind.STDIN for found in files) > 1:
         raise InvalidInputError("stdin ('-') can be read only once")
     return files
 

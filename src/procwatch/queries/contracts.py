@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from procwatch import tables
 from procwatch.dates import PartialDate
 from procwatch.errors import InvalidValueError
-from procwatch.money import from_minor_units
+from procwatch.money import from_units
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.resolve import name_key, resolve_country, resolve_vendor
 from procwatch.store import chunked
@@ -156,6 +156,7 @@ def _contract_select() -> Select[Any]:
             contract.procurement_method,
             contract.procurement_method_details,
             contract.amount_minor,
+            contract.amount_fraction,
             contract.currency,
             contract.amount_is_estimate,
             contract.date_start,
@@ -222,7 +223,7 @@ def _records(connection: Connection, rows: Sequence[Any]) -> list[ContractRecord
             title=row.title,
             procurement_method=row.procurement_method,
             procurement_method_details=row.procurement_method_details,
-            amount=exact_amount(row.amount_minor, row.currency),
+            amount=exact_amount(row.amount_minor, row.currency, row.amount_fraction),
             currency=row.currency,
             amount_is_estimate=row.amount_is_estimate,
             date=row.date_start,
@@ -237,11 +238,12 @@ def _records(connection: Connection, rows: Sequence[Any]) -> list[ContractRecord
     ]
 
 
-def exact_amount(minor: int | None, currency: str | None) -> Decimal | None:
-    """Return an exact amount from minor units, or None when either part is unknown."""
+def exact_amount(minor: int | None, currency: str | None, fraction: int = 0) -> Decimal | None:
+    """Return an exact amount from stored units, or None when either part is unknown."""
     if minor is None or currency is None:
         return None
-    return from_minor_units(minor, currency)
+    # PostgreSQL sums a bigint as numeric: back to an integer.
+    return from_units(int(minor), fraction, currency)
 
 
 def _findings(connection: Connection, contract_ids: list[int]) -> dict[int, list[FindingRecord]]:

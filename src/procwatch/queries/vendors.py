@@ -121,6 +121,7 @@ def currency_totals(connection: Connection, vendor_id: int) -> list[CurrencyTota
             contract.currency,
             func.count(),
             func.sum(contract.amount_minor),
+            func.sum(contract.amount_fraction),
             func.sum(case((contract.amount_is_estimate, 1), else_=0)),
         )
         .where(contract.vendor_id == vendor_id)
@@ -131,10 +132,10 @@ def currency_totals(connection: Connection, vendor_id: int) -> list[CurrencyTota
         CurrencyTotal(
             currency=currency,
             contracts=count,
-            total=exact_amount(total, currency),
+            total=exact_amount(total, currency, int(fraction or 0)),
             estimated=int(estimated or 0),
         )
-        for currency, count, total, estimated in rows
+        for currency, count, total, fraction, estimated in rows
     ]
 
 
