@@ -73,6 +73,7 @@ class Vendor(Base):
     name: Mapped[str]
     name_key: Mapped[str]
     country_id: Mapped[int | None]
+    kind: Mapped[str]
 
     country: Mapped[Jurisdiction | None] = relationship()
     aliases: Mapped[list[VendorAlias]] = relationship(

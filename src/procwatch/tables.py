@@ -43,6 +43,14 @@ class MeasureKind(StrEnum):
     INVESTIGATION = "investigation"
 
 
+class VendorKind(StrEnum):
+    """What a vendor is, as its list says: a firm or other body, a natural person, or unsaid."""
+
+    ORGANISATION = "organisation"
+    PERSON = "person"
+    UNKNOWN = "unknown"
+
+
 class ProcurementMethod(StrEnum):
     """The OCDS procurementMethod codelist."""
 
@@ -111,6 +119,10 @@ vendors = Table(
     # The normalized name (resolve.name_key) that lookups use instead of scanning names.
     Column("name_key", String(500), nullable=False, index=True),
     Column("country_id", Integer, ForeignKey("jurisdictions.id")),
+    # What the vendor is, as the list that named it says (VendorKind); matching and reports
+    # treat a person as one.
+    Column("kind", String(16), nullable=False, server_default=VendorKind.UNKNOWN.value),
+    CheckConstraint(_in("kind", VendorKind), name="kind"),
 )
 
 # Another name a vendor is known by (a spelling variant, a former or legal name).

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from procwatch.models import Jurisdiction, Source, Vendor, VendorAlias, VendorIdentifier
 from procwatch.names import KIND_MARK
 from procwatch.resolve import name_key, resolve_country
+from procwatch.tables import VendorKind
 
 
 class Outcome(StrEnum):
@@ -131,15 +132,19 @@ class VendorIndex:
         self.by_identifier: dict[tuple[str, str], int] = {}
         self.identifiers: dict[int, set[tuple[str, str]]] = defaultdict(set)
         self.country: dict[int, int | None] = {}
+        self.kind: dict[int, str] = {}
         self.record_keys: set[str] = set()
         self.new_aliases: list[dict[str, object]] = []
         self.new_identifiers: list[dict[str, object]] = []
-        for vendor_id, record_key, key, country_id in session.execute(
-            select(Vendor.id, Vendor.key, Vendor.name_key, Vendor.country_id).order_by(Vendor.id)
+        for vendor_id, record_key, key, country_id, kind in session.execute(
+            select(Vendor.id, Vendor.key, Vendor.name_key, Vendor.country_id, Vendor.kind).order_by(
+                Vendor.id
+            )
         ):
             self._add_key(vendor_id, key)
             self.record_keys.add(record_key)
             self.country[vendor_id] = country_id
+            self.kind[vendor_id] = kind
         # Canonical names win over aliases, as in resolve.find_vendor.
         for vendor_id, key in session.execute(
             select(VendorAlias.vendor_id, VendorAlias.alias_key).order_by(VendorAlias.id)
@@ -195,8 +200,12 @@ class VendorIndex:
         identifiers: Sequence[tuple[str, str]] = (),
         aliases: Sequence[str] = (),
         country: Jurisdiction | None = None,
+        kind: VendorKind = VendorKind.UNKNOWN,
     ) -> tuple[int, Outcome]:
-        """Match a vendor or add it under `key` (suffixed if taken); keep new aliases and ids."""
+        """Match a vendor or add it under `key` (suffixed if taken); keep new aliases and ids.
+
+        A matched vendor's unknown country or kind is filled in; a known one is kept.
+        """
         country_id = country.id if country is not None else None
         vendor_id = self.match(name, identifiers)
         outcome = Outcome.UNCHANGED
@@ -205,18 +214,30 @@ class VendorIndex:
             self.record_keys.add(key)
             vendor_id = self.connection.scalars(
                 insert(Vendor)
-                .values(key=key, name=name, name_key=name_key(name), country_id=country_id)
+                .values(
+                    key=key,
+                    name=name,
+                    name_key=name_key(name),
+                    country_id=country_id,
+                    kind=kind.value,
+                )
                 .returning(Vendor.id)
             ).one()
             self._add_key(vendor_id, name_key(name))
             self.country[vendor_id] = country_id
+            self.kind[vendor_id] = kind.value
             outcome = Outcome.ADDED
-        elif self.country.get(vendor_id) is None and country_id is not None:
-            self.connection.execute(
-                update(Vendor).where(Vendor.id == vendor_id).values(country_id=country_id)
-            )
-            self.country[vendor_id] = country_id
-            outcome = Outcome.UPDATED
+        else:
+            changes: dict[str, object] = {}
+            if self.country.get(vendor_id) is None and country_id is not None:
+                changes["country_id"] = self.country[vendor_id] = country_id
+            if self.kind.get(vendor_id) == VendorKind.UNKNOWN and kind != VendorKind.UNKNOWN:
+                changes["kind"] = self.kind[vendor_id] = kind.value
+            if changes:
+                self.connection.execute(
+                    update(Vendor).where(Vendor.id == vendor_id).values(**changes)
+                )
+                outcome = Outcome.UPDATED
         new_aliases = []
         for alias in dict.fromkeys([name, *aliases]):
             alias_key = name_key(alias)

@@ -23,11 +23,13 @@ from procwatch.importers import (
 from procwatch.importers.cleaning import (
     DateOrder,
     country_code,
+    is_null,
     measure_kind,
     names_in,
     parse_list_date,
     split_aliases,
     split_identifiers,
+    vendor_kind,
 )
 from procwatch.importers.columns import (
     FIELDS,
@@ -47,7 +49,7 @@ from procwatch.importers.inputs import (
 )
 from procwatch.models import Citation, Jurisdiction, Measure
 from procwatch.resolve import name_key
-from procwatch.tables import MeasureKind
+from procwatch.tables import MeasureKind, VendorKind
 
 # The procwatch CSV layout: the seed's measures.csv with the vendor named, not keyed.
 PROCWATCH_LAYOUT = {
@@ -74,9 +76,10 @@ Stage = Callable[[str, int, int], None]
 
 def presets() -> dict[str, Preset]:
     """Return the known list layouts by name."""
-    from procwatch.importers import us_csl
+    from procwatch.importers import ebrd, ofac_sdn, un_sc, us_csl, worldbank
 
-    return {preset.name: preset for preset in [us_csl.PRESET]}
+    known = [us_csl.PRESET, worldbank.PRESET, ebrd.PRESET, ofac_sdn.PRESET, un_sc.PRESET]
+    return {preset.name: preset for preset in known}
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class ListEntry:
     places: str | None
     quote: str | None
     locators: list[str]
+    vendor_kind: VendorKind = VendorKind.UNKNOWN
 
     def measure_values(self) -> tuple[str | None, ...]:
         """Return the measure columns this entry sets, in MEASURE_COLUMNS order."""
@@ -231,8 +235,7 @@ def _reader(
             sheet=options.sheet,
             limits=options.limits,
         )
-        rows = read_table(path, layout, warn, reading)
-        return (entry for row in rows if (entry := preset.adapt(row, warn))), preset.publisher
+        return preset.read(path, layout, warn, reading), preset.publisher
     if options.mapping or not options.header:
         if not options.mapping:
             raise InvalidInputError("a file without a header needs --map FIELD=NUMBER")
@@ -265,7 +268,7 @@ def _unknown_layout(path: Path, header: list[str]) -> str:
     if not header:
         return f"{path.name} is empty"
     for preset in presets().values():
-        if preset.signature <= set(header):
+        if preset.signature and preset.signature <= set(header):
             return f"{path.name} looks like the {preset.description}: give --preset {preset.name}"
     shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
     return (
@@ -343,11 +346,22 @@ def _clean(
             start=start,
             end=end,
             places=text("places") or None,
-            quote=text("quote") or None,
+            quote=None if is_null(text("quote")) else text("quote"),
             locators=[raw.locator],
+            vendor_kind=_vendor_kind(text("vendor_kind"), warn),
         )
         for program in sorted(set(programs))
     ]
+
+
+def _vendor_kind(text: str, warn: Callable[[str], None]) -> VendorKind:
+    if not text:
+        return VendorKind.UNKNOWN
+    kind = vendor_kind(text)
+    if kind is None:
+        warn(f"vendor kind {text!r} is not organisation, person or unknown; left unknown")
+        return VendorKind.UNKNOWN
+    return kind
 
 
 def _aliases(value: Any, separator: str) -> list[str]:
@@ -421,6 +435,10 @@ def _combine(known: ListEntry, entry: ListEntry, warn: Callable[[str], None]) ->
         known.end = entry.end
     if known.vendor_country != entry.vendor_country:
         known.vendor_country = None
+    if known.vendor_kind != entry.vendor_kind:
+        known.vendor_kind = (
+            entry.vendor_kind if known.vendor_kind is VendorKind.UNKNOWN else known.vendor_kind
+        )
 
 
 def _slug(text: str) -> str:
@@ -489,6 +507,7 @@ class _Writer:
                 identifiers=entry.identifiers,
                 aliases=entry.aliases,
                 country=None if country_id is None else self.session.get(Jurisdiction, country_id),
+                kind=entry.vendor_kind,
             )
             ids[entry.vendor_key] = vendor_id
             before = outcomes.get(vendor_id, Outcome.UNCHANGED)
