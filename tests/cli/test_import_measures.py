@@ -79,7 +79,10 @@ def test_bad_options_are_one_error_line(procwatch: Procwatch) -> None:
     path = str(FIXTURES / "procwatch-layout.csv")
     for args, message in [
         (["--map", "firm"], "Error: --map 'firm': expected FIELD=COLUMN\n"),
-        (["--preset", "nope"], "Error: unknown preset 'nope'; presets: us-csl\n"),
+        (
+            ["--preset", "nope"],
+            "Error: unknown preset 'nope'; presets: ebrd, ofac-sdn, un-sc, us-csl, worldbank\n",
+        ),
         (["--country", "Atlantis"], "Error: unknown country 'Atlantis'\n"),
         (["--no-header"], "Error: a file without a header needs --map FIELD=NUMBER\n"),
     ]:

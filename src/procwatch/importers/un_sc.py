@@ -111,10 +111,13 @@ def read(
             try:
                 parser.Parse(block, not block)
             except expat.ExpatError as error:
-                found = "XML" if records.root is not None else "a file that is not XML"
+                if total == 0:
+                    found = "an empty file"
+                else:
+                    found = "XML that does not parse" if records.root else "text that is not XML"
+                    found += f" ({expat.errors.messages[error.code]}, line {error.lineno})"
                 raise InvalidInputError(
-                    f"{path.name}: expected {EXPECTED}; found {found} that does not parse "
-                    f"({expat.errors.messages[error.code]}, line {error.lineno})"
+                    f"{path.name}: expected {EXPECTED}; found {found}"
                 ) from None
             for line, element in records.done:
                 yield _entry(element, line)
