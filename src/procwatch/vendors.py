@@ -42,9 +42,11 @@ class DuplicatePair:
     first_id: int
     first: str
     first_country: str | None
+    first_kind: str
     second_id: int
     second: str
     second_country: str | None
+    second_kind: str
     matched: str
     # The reasons for the score: shared words, and the qualifiers that lowered it.
     why: str
@@ -71,13 +73,15 @@ def likely_duplicates(
     """Return pairs of vendors with alike names or aliases, most alike first; merge none."""
     names: dict[int, list[str]] = {}
     countries: dict[int, str | None] = {}
+    kinds: dict[int, str] = {}
     for row in session.execute(
-        select(Vendor.id, Vendor.name, Jurisdiction.code)
+        select(Vendor.id, Vendor.name, Vendor.kind, Jurisdiction.code)
         .outerjoin(Jurisdiction, Vendor.country_id == Jurisdiction.id)
         .order_by(Vendor.id)
     ):
         names[row.id] = [row.name]
         countries[row.id] = row.code
+        kinds[row.id] = row.kind
     for vendor_id, alias in session.execute(
         select(VendorAlias.vendor_id, VendorAlias.alias).order_by(VendorAlias.id)
     ):
@@ -92,6 +96,7 @@ def likely_duplicates(
             names=tuple(dict.fromkeys(vendor_names)),
             country=countries[vendor_id],
             identifiers=frozenset(identifiers.get(vendor_id, ())),
+            kind=kinds[vendor_id],
         )
         for vendor_id, vendor_names in names.items()
     }
@@ -107,6 +112,8 @@ def likely_duplicates(
             second_country=countries[b],
             matched=f"{score.first} ~ {score.second}",
             why=score.why,
+            first_kind=kinds[a],
+            second_kind=kinds[b],
         )
         for a, b, score in found
     ]

@@ -54,6 +54,7 @@ app = typer.Typer(
 
 COLUMNS = [
     Column("Vendor", lambda r: r.name),
+    Column("Kind", lambda r: r.kind, wide=True),
     Column("Country", lambda r: r.country),
     Column("Aliases", lambda r: "; ".join(r.aliases)),
     Column("Contracts", lambda r: r.contracts, justify="right"),
@@ -255,6 +256,7 @@ DUPLICATE_COLUMNS = [
     Column("ID", lambda r: r.second_id, justify="right"),
     Column("Alike vendor", lambda r: r.second),
     Column("Country", lambda r: r.second_country),
+    Column("Kinds", lambda r: f"{r.first_kind} / {r.second_kind}", wide=True),
     Column("Matched names", lambda r: r.matched, wide=True),
     Column("Why", lambda r: r.why, wide=True),
 ]

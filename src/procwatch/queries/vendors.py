@@ -26,6 +26,7 @@ class VendorSummary:
 
     id: int
     name: str
+    kind: str
     country: str | None
     aliases: list[str]
     contracts: int
@@ -61,7 +62,7 @@ class VendorProfile:
 def list_vendors(session: Reader, search: str | None = None) -> list[VendorSummary]:
     """Return vendors whose name or an alias contains `search` (normalized), by name."""
     vendor, jurisdiction = tables.vendors.c, tables.jurisdictions.c
-    query = select(vendor.id, vendor.name, jurisdiction.code).outerjoin(
+    query = select(vendor.id, vendor.name, vendor.kind, jurisdiction.code).outerjoin(
         tables.jurisdictions, jurisdiction.id == vendor.country_id
     )
     if search:
@@ -80,6 +81,7 @@ def list_vendors(session: Reader, search: str | None = None) -> list[VendorSumma
         VendorSummary(
             id=row.id,
             name=row.name,
+            kind=row.kind,
             country=row.code,
             aliases=aliases.get(row.id, []),
             contracts=contracts.get(row.id, 0),
