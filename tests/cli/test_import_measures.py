@@ -81,7 +81,8 @@ def test_bad_options_are_one_error_line(procwatch: Procwatch) -> None:
         (["--map", "firm"], "Error: --map 'firm': expected FIELD=COLUMN\n"),
         (
             ["--preset", "nope"],
-            "Error: unknown preset 'nope'; presets: ebrd, ofac-sdn, un-sc, us-csl, worldbank\n",
+            "Error: unknown preset 'nope'; presets: ebrd, idb, ofac-sdn, un-sc, us-csl, "
+            "worldbank\n",
         ),
         (["--country", "Atlantis"], "Error: unknown country 'Atlantis'\n"),
         (["--no-header"], "Error: a file without a header needs --map FIELD=NUMBER\n"),

@@ -47,7 +47,7 @@ def test_bom_spaced_header_newlines_in_cells_and_cross_debarments() -> None:
         "organisation",
     ]
     assert petrov.text("name") == "Mr Ivan Petrov"
-    assert alpha.text("name") == "Alpha Build LLC doing business as Alpha Construction"
+    assert alpha.text("name") == "Alpha Build LLC may also be doing business as Alpha Construction"
 
 
 def test_a_file_of_another_shape_is_refused_saying_what_was_expected() -> None:

@@ -398,7 +398,7 @@ def test_us_csl_sample(session: Session, shared_data: Path) -> None:
         (
             "procwatch-layout.csv",
             MeasureImportOptions(preset="eu-fsf"),
-            "unknown preset 'eu-fsf'; presets: ebrd, ofac-sdn, un-sc, us-csl, worldbank",
+            "unknown preset 'eu-fsf'; presets: ebrd, idb, ofac-sdn, un-sc, us-csl, worldbank",
         ),
         ("missing.csv", None, f"cannot read {FIXTURES / 'missing.csv'}: no such file"),
     ],

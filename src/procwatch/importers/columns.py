@@ -80,7 +80,8 @@ def read_table(
         next(lines, None)
     header: list[str] | None = None
     if layout.header:
-        first = next(lines, None)
+        # Blank lines above the header (the EBRD's export starts with one) are no header.
+        first = next((row for row in lines if any(header_cells(row[1]))), None)
         if first is None:
             raise InvalidInputError(f"{path.name}: the file is empty, no header row")
         header = header_cells(first[1])
@@ -290,10 +291,15 @@ def _xlsx_rows(
         total = worksheet.max_row or 0
         if isinstance(worksheet, ReadOnlyWorksheet):
             worksheet.reset_dimensions()
+        # A sheet stores no empty cells at a row's end: a row is as wide as the widest so far
+        # (the header's), as a spreadsheet shows it, not short of cells.
+        width = 0
         for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
             if progress is not None and number % 1000 == 0:
                 progress(number, total)
-            yield number, [_cell(value) for value in row]
+            cells = [_cell(value) for value in row]
+            width = max(width, len(cells))
+            yield number, cells + [None] * (width - len(cells))
         if progress is not None:
             progress(total, total)
     finally:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from procwatch.errors import InvalidInputError
-from procwatch.importers.cleaning import vendor_kind_of
+from procwatch.importers.cleaning import names_in, vendor_kind_of
 from procwatch.importers.columns import (
     Preset,
     Progress,
@@ -35,8 +35,6 @@ COLUMNS = {
 EXPECTED = ", ".join(COLUMNS.values())
 # The bank's own decisions name it as their originating institution: not a cross-debarment.
 OWN_NAMES = frozenset(["ebrd", "european bank for reconstruction and development"])
-# "X may also be doing business as Y": the marker the name splitter knows is the last words.
-_BUSINESS_AS = re.compile(r"\b(?:may also be|also)\s+(?=doing business (?:as|under)\b)", re.I)
 
 
 def read(
@@ -62,7 +60,7 @@ def read(
 def adapt(entry: RawEntry, warn: Warn) -> RawEntry | None:
     """Fill in the issuer, the originating institution and keys that keep decisions apart."""
     values = dict(entry.values)
-    name = _BUSINESS_AS.sub("", entry.text("name")).replace(" doing business under ", " d/b/a ")
+    name = entry.text("name")
     values["name"] = name
     origin = entry.text("origin")
     values["origin"] = None if origin.casefold() in OWN_NAMES else origin or None
@@ -73,8 +71,8 @@ def adapt(entry: RawEntry, warn: Warn) -> RawEntry | None:
     # The list gives no entity numbers: a firm is its name and nationality, and a decision
     # is also whose decision it is and when it began (the EBRD enforces a firm's World
     # Bank and IDB debarments as two rows).
-    firm = "-".join(filter(None, [name_key(name), entry.text("vendor_country").casefold()]))
-    firm = re.sub(r"[^\w]+", "-", firm).strip("-")
+    firm = "-".join(filter(None, [name_key(names_in(name)[0]), entry.text("vendor_country")]))
+    firm = re.sub(r"[^\w]+", "-", firm.casefold()).strip("-")
     decision = re.sub(r"[^\w]+", "-", f"{origin or 'ebrd'} {entry.text('start')}".casefold())
     values["id"] = firm[:150]
     values["id_scheme"] = ""

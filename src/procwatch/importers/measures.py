@@ -76,9 +76,10 @@ Stage = Callable[[str, int, int], None]
 
 def presets() -> dict[str, Preset]:
     """Return the known list layouts by name."""
-    from procwatch.importers import ebrd, ofac_sdn, un_sc, us_csl, worldbank
+    from procwatch.importers import ebrd, idb, ofac_sdn, un_sc, us_csl, worldbank
 
-    known = [us_csl.PRESET, worldbank.PRESET, ebrd.PRESET, ofac_sdn.PRESET, un_sc.PRESET]
+    known = [us_csl.PRESET, worldbank.PRESET, ebrd.PRESET, idb.PRESET, ofac_sdn.PRESET]
+    known.append(un_sc.PRESET)
     return {preset.name: preset for preset in known}
 
 
