@@ -12,7 +12,7 @@ from procwatch.importers import Outcome
 from procwatch.importers.measures import MeasureImportOptions, import_measures, parse_mapping
 from procwatch.models import Citation, Measure, Vendor
 from procwatch.tables import MeasureKind
-from tests.importers.presets_support import FIXTURES
+from tests.importers.presets_support import FIXTURES, worldbank_xlsx
 
 SDN = FIXTURES / "ofac" / "sdn.csv"
 
@@ -197,3 +197,225 @@ def test_a_listed_kind_fills_in_an_unknown_one(session: Session, tmp_path: Path)
     summary = import_measures(session, SDN, MeasureImportOptions(preset="ofac-sdn"))
     assert counts(summary, "vendors") == (3, 1, 0)
     assert session.scalar(select(Vendor.kind).where(Vendor.name == "Abu ABBAS")) == "person"
+
+
+def decisions(session: Session, list_name: str) -> list[tuple[Any, ...]]:
+    """Return a list's measures: vendor, issuer, origin, start, end, listed, reason."""
+    return [
+        tuple(row)
+        for row in session.execute(
+            text(
+                "SELECT v.name, j.code, o.code AS origin, m.date_start, m.date_end,"
+                " m.listed_on, m.reason FROM measures m JOIN vendors v ON v.id = m.vendor_id"
+                " JOIN jurisdictions j ON j.id = m.jurisdiction_id"
+                " LEFT JOIN jurisdictions o ON o.id = m.origin_id"
+                " WHERE m.key LIKE :prefix ORDER BY m.date_start, v.name"
+            ),
+            {"prefix": f"{list_name}:%"},
+        )
+    ]
+
+
+def kinds(session: Session) -> dict[str, tuple[str, str | None]]:
+    rows = session.execute(
+        text(
+            "SELECT v.name, v.kind, j.code FROM vendors v"
+            " LEFT JOIN jurisdictions j ON j.id = v.country_id WHERE v.id > 1"
+        )
+    )
+    return {name: (kind, code) for name, kind, code in rows}
+
+
+def test_worldbank_csv(session: Session) -> None:
+    summary = import_measures(
+        session, FIXTURES / "worldbank.csv", MeasureImportOptions(preset="worldbank")
+    )
+    assert counts(summary, "measures") == (4, 0, 0)
+    assert dict(summary.warnings) == {
+        "Additional Firm Info without an a.k.a. or formerly; not read as a name": 1
+    }
+    assert decisions(session, "worldbank") == [
+        (
+            "ORION SCANNING SYSTEMS LTD.",
+            "WBG",
+            None,
+            "2019-03-14",
+            "2025-03-14",
+            None,
+            "Fraudulent Practice",
+        ),
+        ("MR. RUFAT MAJIDOV", "WBG", None, "2020-06-01", None, None, "Corrupt Practice"),
+        ("ZENITH SUPPLIES", "WBG", None, "2021-09-10", None, None, "Obstructive Practice"),
+        (
+            "FUTURE NETWINGS SOLUTIONS PVT. LTD.",
+            "WBG",
+            None,
+            "2024-12-10",
+            None,
+            None,
+            "Fraudulent Practice; Collusive Practice",
+        ),
+    ]
+    assert kinds(session) == {
+        "ORION SCANNING SYSTEMS LTD.": ("organisation", "GB"),
+        "MR. RUFAT MAJIDOV": ("person", "AZ"),
+        "FUTURE NETWINGS SOLUTIONS PVT. LTD.": ("organisation", "IN"),
+        "ZENITH SUPPLIES": ("unknown", "KE"),
+    }
+    assert vendors(session)["ORION SCANNING SYSTEMS LTD."]["aliases"] == [
+        "Orion Imaging Co.",
+        "Orion Scan",
+    ]
+    # Honorifics never enter a name key: the UN's or a bank's "Rufat Majidov" is this vendor.
+    assert (
+        session.scalar(select(Vendor.name_key).where(Vendor.name == "MR. RUFAT MAJIDOV"))
+        == "rufat majidov"
+    )
+    assert citations(session, "worldbank:orion") == [
+        ("worldbank:orion-scanning-systems-#limited:-", "row 6", None)
+    ]
+
+
+def test_worldbank_xlsx_with_a_wrong_declared_size(session: Session, tmp_path: Path) -> None:
+    path = worldbank_xlsx(tmp_path / "Debarred Firms.xlsx")
+    summary = import_measures(session, path, MeasureImportOptions(preset="worldbank"))
+    assert counts(summary, "measures") == (3, 0, 0)
+    assert decisions(session, "worldbank") == [
+        (
+            "ORION SCANNING SYSTEMS LTD.",
+            "WBG",
+            None,
+            "2019-03-14",
+            "2025-03-14",
+            None,
+            "Fraudulent Practice",
+        ),
+        ("MR. RUFAT MAJIDOV", "WBG", None, "2020-06-01", None, None, "Corrupt Practice"),
+        (
+            "FUTURE NETWINGS SOLUTIONS PVT. LTD.",
+            "WBG",
+            None,
+            "2024-12-10",
+            None,
+            None,
+            "Fraudulent Practice; Collusive Practice",
+        ),
+    ]
+    assert kinds(session)["ORION SCANNING SYSTEMS LTD."] == ("organisation", "GB")
+
+
+def test_ebrd_keeps_each_banks_decision_apart(session: Session) -> None:
+    summary = import_measures(
+        session, FIXTURES / "ebrd-ineligible.csv", MeasureImportOptions(preset="ebrd")
+    )
+    assert counts(summary, "measures") == (5, 0, 0)
+    assert counts(summary, "vendors") == (4, 0, 0)
+    assert dict(summary.warnings) == {}
+    logitrans = "Logitrans Logística Engenharia e Transportes Ltda."
+    assert decisions(session, "ebrd") == [
+        (
+            "Alpha Build LLC",
+            "EBRD",
+            "ADB",
+            "2021-01-05",
+            "2024-01-04",
+            "2021-03-01",
+            "Collusive Practice",
+        ),
+        (logitrans, "EBRD", "IDB", "2022-03-25", "2028-03-24", "2022-05-10", "Fraudulent Practice"),
+        (logitrans, "EBRD", "WBG", "2022-03-29", "2027-05-28", "2022-06-16", "Fraudulent Practice"),
+        ("Mr Ivan Petrov", "EBRD", None, "2023-02-01", None, "2023-02-01", "Corrupt Practice"),
+        (
+            "Future Netwings Solutions Pvt Ltd",
+            "EBRD",
+            None,
+            "2024-12-10",
+            None,
+            "2024-12-10",
+            "Fraudulent Practice",
+        ),
+    ]
+    assert kinds(session) == {
+        logitrans: ("organisation", "BR"),
+        "Future Netwings Solutions Pvt Ltd": ("organisation", "IN"),
+        "Mr Ivan Petrov": ("person", "UA"),
+        "Alpha Build LLC": ("organisation", "UA"),
+    }
+    assert vendors(session)["Alpha Build LLC"]["aliases"] == ["Alpha Construction"]
+    assert [locator for _, locator, _ in citations(session, "ebrd:logitrans")] == ["row 3", "row 4"]
+    again = import_measures(
+        session, FIXTURES / "ebrd-ineligible.csv", MeasureImportOptions(preset="ebrd")
+    )
+    assert counts(again, "measures") == (0, 0, 5)
+
+
+def test_un_sc_individuals_entities_and_offset_dates(session: Session) -> None:
+    summary = import_measures(
+        session, FIXTURES / "un-sc-consolidated.xml", MeasureImportOptions(preset="un-sc")
+    )
+    assert counts(summary, "measures") == (4, 0, 0)
+    assert dict(summary.warnings) == {
+        "low-quality aliases (the list's QUALITY Low) not used as names": 2
+    }
+    assert decisions(session, "un-sc") == [
+        (
+            "AL-HARAMAIN FOUNDATION (UNION OF THE COMOROS)",
+            "UN",
+            None,
+            "2004-12-22",
+            None,
+            "2004-12-22",
+            None,
+        ),
+        ("ABU MOHAMMED AL-ADNANI", "UN", None, "2015-07-01", None, "2015-07-01", None),
+        ("KOREA KWANGSON BANKING CORP.", "UN", None, "2016-11-30", None, "2016-11-30", None),
+        ("RI WON HO", "UN", None, "2016-11-30", None, "2016-11-30", None),
+    ]
+    assert kinds(session) == {
+        "RI WON HO": ("person", "KP"),
+        "ABU MOHAMMED AL-ADNANI": ("person", "SY"),
+        "AL-HARAMAIN FOUNDATION (UNION OF THE COMOROS)": ("organisation", "KM"),
+        "KOREA KWANGSON BANKING CORP.": ("organisation", None),
+    }
+    assert vendors(session)["RI WON HO"]["identifiers"] == [("UN-SC", "KPi.033")]
+    assert citations(session, "un-sc:QDi") == [
+        ("un-sc:QDi.325:Al-Qaida", "individual QDi.325, line 28", None)
+    ]
+
+
+def test_idb_export(session: Session, tmp_path: Path) -> None:
+    from tests.importers.test_idb import ROWS, export
+
+    path = export(tmp_path / "data.xlsx", ROWS)
+    summary = import_measures(session, path, MeasureImportOptions(preset="idb"))
+    assert counts(summary, "measures") == (3, 0, 0)
+    assert dict(summary.warnings) == {"rows without an Entity (the export's notes); skipped": 1}
+    assert decisions(session, "idb") == [
+        (
+            "Servicios Delta Ltda.",
+            "IDB",
+            None,
+            "2020-02-01",
+            "2023-01-31",
+            None,
+            "Collusive practice",
+        ),
+        (
+            "Constructora Andina S.A.",
+            "IDB",
+            None,
+            "2021-05-04",
+            "2026-05-03",
+            None,
+            "Fraudulent practice",
+        ),
+        ("Juan Pérez", "IDB", "WBG", "2022-01-10", None, None, "Corrupt practice"),
+    ]
+    assert session.execute(
+        text("SELECT kind FROM measures WHERE key LIKE 'idb:%' ORDER BY date_start")
+    ).scalars().all() == ["restriction", "ban", "ban"]
+    assert kinds(session) == {
+        "Constructora Andina S.A.": ("organisation", "PE"),
+        "Juan Pérez": ("person", "CO"),
+        "Servicios Delta Ltda.": ("organisation", "BO"),
+    }
