@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Procwatch
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measures"
@@ -73,6 +75,44 @@ def test_bad_file_is_one_error_line_and_changes_nothing(procwatch: Procwatch) ->
     assert "measures │ 0" not in result.stdout
     bans = procwatch("bans", "--format", "csv")
     assert len(bans.stdout.splitlines()) == 6
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "un-sc-consolidated.xml is XML, not CSV; for the UN list use --preset un-sc"),
+        (
+            ["--no-header", "--map", "name=1", "--country", "US", "--kind", "ban"],
+            "un-sc-consolidated.xml is XML, not CSV; for the UN list use --preset un-sc",
+        ),
+        (
+            ["--preset", "ofac-sdn"],
+            "un-sc-consolidated.xml is XML, not CSV; for the UN list use --preset un-sc",
+        ),
+    ],
+)
+def test_xml_given_as_csv_is_one_error_line_and_imports_nothing(
+    procwatch: Procwatch, args: list[str], message: str
+) -> None:
+    result = procwatch("import", "measures", str(FIXTURES / "un-sc-consolidated.xml"), *args)
+    assert (result.exit_code, result.stderr) == (5, f"Error: {message}\n")
+    assert len(procwatch("bans", "--format", "csv").stdout.splitlines()) == 6
+
+
+def test_a_file_that_does_not_fit_its_preset_is_one_error_line(procwatch: Procwatch) -> None:
+    result = procwatch(
+        "import", "measures", str(FIXTURES / "ofac" / "sdn.csv"), "--preset", "un-sc"
+    )
+    assert (result.exit_code, result.stderr) == (
+        5,
+        "Error: sdn.csv: expected the UN Security Council consolidated list (XML whose root "
+        "is CONSOLIDATED_LIST); found text that is not XML (syntax error, line 1)\n",
+    )
+    result = procwatch(
+        "import", "measures", str(FIXTURES / "un-sc-consolidated.xml"), "--preset", "un-sc"
+    )
+    assert result.exit_code == 0, result.output
+    assert "measures  │     4 │" in result.stdout
 
 
 def test_bad_options_are_one_error_line(procwatch: Procwatch) -> None:
