@@ -256,7 +256,6 @@ DUPLICATE_COLUMNS = [
     Column("ID", lambda r: r.second_id, justify="right"),
     Column("Alike vendor", lambda r: r.second),
     Column("Country", lambda r: r.second_country),
-    Column("Kinds", lambda r: f"{r.first_kind} / {r.second_kind}", wide=True),
     Column("Matched names", lambda r: r.matched, wide=True),
     Column("Why", lambda r: r.why, wide=True),
 ]

@@ -70,6 +70,7 @@ PROCWATCH_LAYOUT = {
     "quote": "quote",
     "origin": "origin",
     "listed": "listed_on",
+    "vendor_kind": "vendor_kind",
 }
 PROCWATCH_REQUIRED = ("key", "vendor_name")
 
