@@ -136,3 +136,40 @@ def test_help_names_every_option(procwatch: Procwatch) -> None:
     result = procwatch("import", "measures", "--help")
     for option in ("--preset", "--map", "--kind", "--authority", "--country", "--skip-rows"):
         assert option in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "worldbank.csv",
+            "worldbank.csv looks like the World Bank Group, Debarred Firms and Individuals "
+            "(XLSX or CSV): give --preset worldbank",
+        ),
+        (
+            "ebrd-ineligible.csv",
+            "ebrd-ineligible.csv looks like the EBRD ineligible entities, CSV export: give "
+            "--preset ebrd",
+        ),
+    ],
+)
+def test_a_known_list_without_its_preset_is_told_which(
+    procwatch: Procwatch, name: str, message: str
+) -> None:
+    result = procwatch("import", "measures", str(FIXTURES / name))
+    assert (result.exit_code, result.stderr) == (5, f"Error: {message}\n")
+
+
+def test_the_vendor_profile_shows_a_listed_kind(procwatch: Procwatch) -> None:
+    imported = procwatch(
+        "import", "measures", str(FIXTURES / "worldbank.csv"), "--preset", "worldbank"
+    )
+    assert imported.exit_code == 0, imported.output
+    profile = procwatch("vendor", "Rufat Majidov")
+    assert profile.stdout.splitlines()[:3] == [
+        "MR. RUFAT MAJIDOV",
+        "Home country: Azerbaijan (AZ)",
+        "Kind: person",
+    ]
+    listed = procwatch("vendors", "majidov", "--format", "csv")
+    assert ",MR. RUFAT MAJIDOV,person,AZ," in listed.stdout.splitlines()[1]

@@ -359,8 +359,9 @@ def header_of(path: Path, layout: TableLayout) -> list[str]:
     rows = table_rows(path, layout)
     try:
         for index, (_, cells) in enumerate(rows):
-            if index == layout.skip_rows:
-                return header_cells(cells)
+            # As read_table: blank lines above the header are no header.
+            if index >= layout.skip_rows and any(header := header_cells(cells)):
+                return header
         return []
     finally:
         rows.close()

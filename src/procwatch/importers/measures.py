@@ -36,8 +36,10 @@ from procwatch.importers.columns import (
     Preset,
     RawEntry,
     TableLayout,
+    header_cells,
     header_of,
     read_table,
+    table_rows,
 )
 from procwatch.importers.ftm import is_ftm, read_ftm
 from procwatch.importers.inputs import (
@@ -270,14 +272,23 @@ def _reader(
     if all(column in header for column in PROCWATCH_REQUIRED):
         mapping = {name: column for name, column in PROCWATCH_LAYOUT.items() if column in header}
         return read_table(path, replace(layout, mapping=mapping), warn, reading), None
-    raise InvalidInputError(_unknown_layout(path, header))
+    raise InvalidInputError(_unknown_layout(path, header, _first_rows(path, layout)))
 
 
-def _unknown_layout(path: Path, header: list[str]) -> str:
+def _first_rows(path: Path, layout: TableLayout, count: int = 20) -> list[list[str]]:
+    rows = table_rows(path, layout)
+    try:
+        return [header_cells(cells) for _, (_, cells) in zip(range(count), rows, strict=False)]
+    finally:
+        rows.close()
+
+
+def _unknown_layout(path: Path, header: list[str], below: list[list[str]]) -> str:
     if not header:
         return f"{path.name} is empty"
     for preset in presets().values():
-        if preset.signature and preset.signature <= set(header):
+        # A list's header may sit below title rows (the World Bank's does).
+        if preset.signature and any(preset.signature <= set(row) for row in [header, *below]):
             return f"{path.name} looks like the {preset.description}: give --preset {preset.name}"
     shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
     return (

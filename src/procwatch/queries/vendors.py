@@ -57,6 +57,7 @@ class VendorProfile:
     contracts: list[ContractRecord]
     measures_by_country: dict[str, list[MeasureRecord]]
     sources: list[SourceRef] = field(default_factory=list)
+    kind: str = "unknown"
 
 
 def list_vendors(session: Reader, search: str | None = None) -> list[VendorSummary]:
@@ -170,4 +171,6 @@ def vendor_profile(session: Reader, name: str) -> VendorProfile:
         contracts=contracts_where(session, [tables.contracts.c.vendor_id == vendor.id]),
         measures_by_country=dict(sorted(by_country.items())),
         sources=citations(session, tables.citations.c.vendor_id, [vendor.id]).get(vendor.id, []),
+        kind=session.scalar(select(tables.vendors.c.kind).where(tables.vendors.c.id == vendor.id))
+        or "unknown",
     )
