@@ -279,6 +279,10 @@ def test_followthemoney_sanctions(session: Session) -> None:
     # The Cyrillic name and its Latin alias have one key: the alias adds nothing.
     assert vendor(session, "Иван Петров")["aliases"] == []
     assert measure(session, "eu_fsf:NK-petrov:EU-UKR")["date_start"] == "2022-03"
+    # The schema says what a party is: a Person is a person, a Company an organisation.
+    rows = session.execute(select(Vendor.name, Vendor.kind).where(Vendor.id > 1))
+    kinds = {name: kind for name, kind in rows}
+    assert kinds == {"Acme Detection Systems LLC": "organisation", "Иван Петров": "person"}
     assert dict(summary.warnings) == {
         "end date '2099-12-31' read as no end": 1,
         "Vessel entities are not vendors; their sanctions skipped": 1,

@@ -20,9 +20,17 @@ from procwatch.importers.inputs import (
     deeper_than,
     open_input,
 )
+from procwatch.tables import VendorKind
 
-# Schemas of parties that can be vendors; vessels and aircraft are not.
-PARTY_SCHEMAS = frozenset(["Company", "Organization", "LegalEntity", "Person", "PublicBody"])
+# Schemas of parties that can be vendors, and what each says a vendor is; vessels and aircraft
+# are not vendors. A LegalEntity may be either.
+PARTY_SCHEMAS = {
+    "Company": VendorKind.ORGANISATION,
+    "Organization": VendorKind.ORGANISATION,
+    "PublicBody": VendorKind.ORGANISATION,
+    "Person": VendorKind.PERSON,
+    "LegalEntity": VendorKind.UNKNOWN,
+}
 # FollowTheMoney identifier properties and the org-id.guide style scheme procwatch keeps them as.
 IDENTIFIER_SCHEMES = {
     "leiCode": "XI-LEI",
@@ -188,5 +196,6 @@ def _entry(
             "end": _first(_texts(sanction, "endDate")),
             "listed": _first(_texts(sanction, "listingDate")),
             "quote": "; ".join(_texts(sanction, "summary")) or None,
+            "vendor_kind": PARTY_SCHEMAS[entity["schema"]].value,
         },
     )
