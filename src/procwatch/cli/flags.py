@@ -9,6 +9,7 @@ import typer
 from procwatch.cli.contracts import CountryOption, VendorOption
 from procwatch.cli.render import (
     Column,
+    CsvSafeOption,
     FormatOption,
     LimitOption,
     OutputFormat,
@@ -50,6 +51,7 @@ def flags(
         typer.Option("--list", help="List the flag codes, definitions and references instead."),
     ] = False,
     fmt: FormatOption = OutputFormat.table,
+    csv_safe: CsvSafeOption = False,
     output: OutputOption = None,
     limit: LimitOption = None,
 ) -> None:
@@ -64,7 +66,13 @@ def flags(
 
     if list_flags:
         render(
-            FLAGS, DEFINITION_COLUMNS, fmt, output, title="Red flags", record_type=FlagDefinition
+            FLAGS,
+            DEFINITION_COLUMNS,
+            fmt,
+            output,
+            title="Red flags",
+            record_type=FlagDefinition,
+            csv_safe=csv_safe,
         )
         return
     with open_connection(ctx) as connection:
@@ -81,6 +89,7 @@ def flags(
             COLUMNS,
             fmt,
             output,
+            csv_safe=csv_safe,
             title="Flagged contracts",
             record_type=ContractFlag,
             limit=limit,
