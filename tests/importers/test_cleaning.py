@@ -1,6 +1,7 @@
 import pytest
 
 from procwatch.dates import PartialDate
+from procwatch.domain import MeasureKind, VendorKind
 from procwatch.importers.cleaning import (
     DateOrder,
     country_code,
@@ -13,7 +14,6 @@ from procwatch.importers.cleaning import (
     vendor_kind,
     vendor_kind_of,
 )
-from procwatch.tables import MeasureKind, VendorKind
 
 
 def _date(text: str, order: DateOrder | None = None, is_end: bool = False) -> tuple[str, list[str]]:

@@ -5,38 +5,43 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
 
+from procwatch import tables
+from procwatch.domain import MeasureKind
 from procwatch.errors import InvalidInputError
 from procwatch.importers import Outcome
 from procwatch.importers.measures import MeasureImportOptions, import_measures, parse_mapping
-from procwatch.models import Citation, Measure, Vendor
-from procwatch.tables import MeasureKind
+from procwatch.store import Store
 from tests.importers.presets_support import FIXTURES, worldbank_xlsx
 
 SDN = FIXTURES / "ofac" / "sdn.csv"
+V, M, C = tables.vendors.c, tables.measures.c, tables.citations.c
 
 
 def counts(summary: Any, table: str) -> tuple[int, int, int]:
     return tuple(summary.get(table, outcome) for outcome in Outcome)  # type: ignore[return-value]
 
 
-def vendors(session: Session) -> dict[str, dict[str, Any]]:
+def vendors(store: Store) -> dict[str, dict[str, Any]]:
     found = {}
-    for vendor in session.scalars(select(Vendor).where(Vendor.id > 1)):
+    vendors, aliases, registered = tables.vendors, tables.vendor_aliases, tables.vendor_identifiers
+    for vendor in store.execute(select(vendors).where(vendors.c.id > 1)):
+        country = store.find(tables.jurisdictions, id=vendor.country_id)
+        alias_rows = store.execute(select(aliases).where(aliases.c.vendor_id == vendor.id))
+        ids = store.execute(select(registered).where(registered.c.vendor_id == vendor.id))
         found[vendor.name] = {
             "kind": vendor.kind,
-            "country": vendor.country.code if vendor.country else None,
-            "aliases": sorted(alias.alias for alias in vendor.aliases),
-            "identifiers": sorted((i.scheme, i.identifier) for i in vendor.identifiers),
+            "country": country.code if country else None,
+            "aliases": sorted(alias.alias for alias in alias_rows),
+            "identifiers": sorted((i.scheme, i.identifier) for i in ids),
         }
     return found
 
 
-def measures(session: Session) -> list[tuple[Any, ...]]:
+def measures(store: Store) -> list[tuple[Any, ...]]:
     return [
         tuple(row)
-        for row in session.execute(
+        for row in store.execute(
             text(
                 "SELECT m.key, v.name, j.code, m.authority, m.kind, m.date_start, m.date_end"
                 " FROM measures m JOIN vendors v ON v.id = m.vendor_id"
@@ -47,18 +52,18 @@ def measures(session: Session) -> list[tuple[Any, ...]]:
     ]
 
 
-def citations(session: Session, key_prefix: str) -> list[tuple[str, str, str | None]]:
-    rows = session.execute(
-        select(Measure.key, Citation.locator, Citation.quote)
-        .join(Citation, Citation.measure_id == Measure.id)
-        .where(Measure.key.startswith(key_prefix))
-        .order_by(Measure.key, Citation.locator)
+def citations(store: Store, key_prefix: str) -> list[tuple[str, str, str | None]]:
+    rows = store.execute(
+        select(M.key, C.locator, C.quote)
+        .join(tables.citations, C.measure_id == M.id)
+        .where(M.key.startswith(key_prefix))
+        .order_by(M.key, C.locator)
     )
     return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
-def test_ofac_sdn_with_its_side_files(session: Session) -> None:
-    summary = import_measures(session, SDN, MeasureImportOptions(preset="ofac-sdn"))
+def test_ofac_sdn_with_its_side_files(store: Store) -> None:
+    summary = import_measures(store, SDN, MeasureImportOptions(preset="ofac-sdn"))
     assert counts(summary, "vendors") == (4, 0, 0)
     assert counts(summary, "measures") == (6, 0, 0)
     assert dict(summary.warnings) == {
@@ -66,7 +71,7 @@ def test_ofac_sdn_with_its_side_files(session: Session) -> None:
         "aircraft entries are not vendors; skipped": 1,
     }
     authority = "Office of Foreign Assets Control, US Department of the Treasury"
-    assert measures(session) == [
+    assert measures(store) == [
         (
             "ofac-sdn:17016:RUSSIA-EO14024",
             "ROSOBORONEKSPORT OAO",
@@ -90,7 +95,7 @@ def test_ofac_sdn_with_its_side_files(session: Session) -> None:
         ("ofac-sdn:306:CUBA", "BANCO NACIONAL DE CUBA", "US", authority, "ban", None, None),
         ("ofac-sdn:36:CUBA", "AEROCARIBBEAN AIRLINES", "US", authority, "ban", None, None),
     ]
-    assert vendors(session) == {
+    assert vendors(store) == {
         "AEROCARIBBEAN AIRLINES": {
             "kind": "organisation",
             "country": "CU",
@@ -117,16 +122,16 @@ def test_ofac_sdn_with_its_side_files(session: Session) -> None:
         },
     }
     # OFAC's "-0-" is no value: never a quote.
-    assert citations(session, "ofac-sdn:3") == [
+    assert citations(store, "ofac-sdn:3") == [
         ("ofac-sdn:306:CUBA", "SDN entity 306, row 2", None),
         ("ofac-sdn:36:CUBA", "SDN entity 36, row 1", None),
     ]
-    again = import_measures(session, SDN, MeasureImportOptions(preset="ofac-sdn"))
+    again = import_measures(store, SDN, MeasureImportOptions(preset="ofac-sdn"))
     assert counts(again, "measures") == (0, 0, 6)
     assert counts(again, "vendors") == (0, 0, 4)
 
 
-def test_a_mapped_csv_cites_records_as_a_spreadsheet_numbers_its_rows(session: Session) -> None:
+def test_a_mapped_csv_cites_records_as_a_spreadsheet_numbers_its_rows(store: Store) -> None:
     # The EBRD file has a blank first line and addresses spanning three and two lines: the
     # third firm starts on line 9 of the file but is row 5 of the sheet.
     options = MeasureImportOptions(
@@ -137,12 +142,12 @@ def test_a_mapped_csv_cites_records_as_a_spreadsheet_numbers_its_rows(session: S
         kind=MeasureKind.BAN,
         list_name="ebrd-mapped",
     )
-    import_measures(session, FIXTURES / "ebrd-ineligible.csv", options)
-    rows = session.execute(
-        select(Vendor.name, Measure.key, Citation.locator)
-        .join(Measure, Measure.vendor_id == Vendor.id)
-        .join(Citation, Citation.measure_id == Measure.id)
-        .where(Measure.key.startswith("ebrd-mapped:"))
+    import_measures(store, FIXTURES / "ebrd-ineligible.csv", options)
+    rows = store.execute(
+        select(V.name, M.key, C.locator)
+        .join(tables.measures, M.vendor_id == V.id)
+        .join(tables.citations, C.measure_id == M.id)
+        .where(M.key.startswith("ebrd-mapped:"))
     )
     assert sorted((locator, name, key.rpartition(":")[2]) for name, key, locator in rows) == [
         (
@@ -157,14 +162,14 @@ def test_a_mapped_csv_cites_records_as_a_spreadsheet_numbers_its_rows(session: S
     ]
 
 
-def test_a_null_marker_is_never_a_quote(session: Session, tmp_path: Path) -> None:
+def test_a_null_marker_is_never_a_quote(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_text(
         "key,vendor_name,country,kind,quote\nk-1,Tau Ltd,FR,ban,-0-\nk-2,Rho Ltd,FR,ban,Banned.\n",
         encoding="utf-8",
     )
-    import_measures(session, path)
-    assert citations(session, "k-") == [("k-1", "row 2", None), ("k-2", "row 3", "Banned.")]
+    import_measures(store, path)
+    assert citations(store, "k-") == [("k-1", "row 2", None), ("k-2", "row 3", "Banned.")]
 
 
 @pytest.mark.parametrize(
@@ -179,31 +184,31 @@ def test_a_null_marker_is_never_a_quote(session: Session, tmp_path: Path) -> Non
     ],
 )
 def test_xml_given_to_the_csv_reader_is_refused_as_xml(
-    session: Session, options: MeasureImportOptions
+    store: Store, options: MeasureImportOptions
 ) -> None:
     with pytest.raises(InvalidInputError) as refused:
-        import_measures(session, FIXTURES / "un-sc-consolidated.xml", options)
+        import_measures(store, FIXTURES / "un-sc-consolidated.xml", options)
     assert str(refused.value) == (
         "un-sc-consolidated.xml is XML, not CSV; for the UN list use --preset un-sc"
     )
-    assert session.scalar(select(Measure.id).where(Measure.key.like("un%"))) is None
+    assert store.scalar(select(M.id).where(M.key.like("un%"))) is None
 
 
-def test_a_listed_kind_fills_in_an_unknown_one(session: Session, tmp_path: Path) -> None:
+def test_a_listed_kind_fills_in_an_unknown_one(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_text("key,vendor_name,country,kind\nk-1,Abu ABBAS,FR,ban\n", encoding="utf-8")
-    import_measures(session, path)
-    assert session.scalar(select(Vendor.kind).where(Vendor.name == "Abu ABBAS")) == "unknown"
-    summary = import_measures(session, SDN, MeasureImportOptions(preset="ofac-sdn"))
+    import_measures(store, path)
+    assert store.scalar(select(V.kind).where(V.name == "Abu ABBAS")) == "unknown"
+    summary = import_measures(store, SDN, MeasureImportOptions(preset="ofac-sdn"))
     assert counts(summary, "vendors") == (3, 1, 0)
-    assert session.scalar(select(Vendor.kind).where(Vendor.name == "Abu ABBAS")) == "person"
+    assert store.scalar(select(V.kind).where(V.name == "Abu ABBAS")) == "person"
 
 
-def decisions(session: Session, list_name: str) -> list[tuple[Any, ...]]:
+def decisions(store: Store, list_name: str) -> list[tuple[Any, ...]]:
     """Return a list's measures: vendor, issuer, origin, start, end, listed, reason."""
     return [
         tuple(row)
-        for row in session.execute(
+        for row in store.execute(
             text(
                 "SELECT v.name, j.code, o.code AS origin, m.date_start, m.date_end,"
                 " m.listed_on, m.reason FROM measures m JOIN vendors v ON v.id = m.vendor_id"
@@ -216,8 +221,8 @@ def decisions(session: Session, list_name: str) -> list[tuple[Any, ...]]:
     ]
 
 
-def kinds(session: Session) -> dict[str, tuple[str, str | None]]:
-    rows = session.execute(
+def kinds(store: Store) -> dict[str, tuple[str, str | None]]:
+    rows = store.execute(
         text(
             "SELECT v.name, v.kind, j.code FROM vendors v"
             " LEFT JOIN jurisdictions j ON j.id = v.country_id WHERE v.id > 1"
@@ -226,15 +231,15 @@ def kinds(session: Session) -> dict[str, tuple[str, str | None]]:
     return {name: (kind, code) for name, kind, code in rows}
 
 
-def test_worldbank_csv(session: Session) -> None:
+def test_worldbank_csv(store: Store) -> None:
     summary = import_measures(
-        session, FIXTURES / "worldbank.csv", MeasureImportOptions(preset="worldbank")
+        store, FIXTURES / "worldbank.csv", MeasureImportOptions(preset="worldbank")
     )
     assert counts(summary, "measures") == (4, 0, 0)
     assert dict(summary.warnings) == {
         "Additional Firm Info without an a.k.a. or formerly; not read as a name": 1
     }
-    assert decisions(session, "worldbank") == [
+    assert decisions(store, "worldbank") == [
         (
             "ORION SCANNING SYSTEMS LTD.",
             "WBG",
@@ -256,31 +261,28 @@ def test_worldbank_csv(session: Session) -> None:
             "Fraudulent Practice; Collusive Practice",
         ),
     ]
-    assert kinds(session) == {
+    assert kinds(store) == {
         "ORION SCANNING SYSTEMS LTD.": ("organisation", "GB"),
         "MR. RUFAT MAJIDOV": ("person", "AZ"),
         "FUTURE NETWINGS SOLUTIONS PVT. LTD.": ("organisation", "IN"),
         "ZENITH SUPPLIES": ("unknown", "KE"),
     }
-    assert vendors(session)["ORION SCANNING SYSTEMS LTD."]["aliases"] == [
+    assert vendors(store)["ORION SCANNING SYSTEMS LTD."]["aliases"] == [
         "Orion Imaging Co.",
         "Orion Scan",
     ]
     # Honorifics never enter a name key: the UN's or a bank's "Rufat Majidov" is this vendor.
-    assert (
-        session.scalar(select(Vendor.name_key).where(Vendor.name == "MR. RUFAT MAJIDOV"))
-        == "rufat majidov"
-    )
-    assert citations(session, "worldbank:orion") == [
+    assert store.scalar(select(V.name_key).where(V.name == "MR. RUFAT MAJIDOV")) == "rufat majidov"
+    assert citations(store, "worldbank:orion") == [
         ("worldbank:orion-scanning-systems-#limited:-", "row 6", None)
     ]
 
 
-def test_worldbank_xlsx_with_a_wrong_declared_size(session: Session, tmp_path: Path) -> None:
+def test_worldbank_xlsx_with_a_wrong_declared_size(store: Store, tmp_path: Path) -> None:
     path = worldbank_xlsx(tmp_path / "Debarred Firms.xlsx")
-    summary = import_measures(session, path, MeasureImportOptions(preset="worldbank"))
+    summary = import_measures(store, path, MeasureImportOptions(preset="worldbank"))
     assert counts(summary, "measures") == (3, 0, 0)
-    assert decisions(session, "worldbank") == [
+    assert decisions(store, "worldbank") == [
         (
             "ORION SCANNING SYSTEMS LTD.",
             "WBG",
@@ -301,18 +303,18 @@ def test_worldbank_xlsx_with_a_wrong_declared_size(session: Session, tmp_path: P
             "Fraudulent Practice; Collusive Practice",
         ),
     ]
-    assert kinds(session)["ORION SCANNING SYSTEMS LTD."] == ("organisation", "GB")
+    assert kinds(store)["ORION SCANNING SYSTEMS LTD."] == ("organisation", "GB")
 
 
-def test_ebrd_keeps_each_banks_decision_apart(session: Session) -> None:
+def test_ebrd_keeps_each_banks_decision_apart(store: Store) -> None:
     summary = import_measures(
-        session, FIXTURES / "ebrd-ineligible.csv", MeasureImportOptions(preset="ebrd")
+        store, FIXTURES / "ebrd-ineligible.csv", MeasureImportOptions(preset="ebrd")
     )
     assert counts(summary, "measures") == (5, 0, 0)
     assert counts(summary, "vendors") == (4, 0, 0)
     assert dict(summary.warnings) == {}
     logitrans = "Logitrans Logística Engenharia e Transportes Ltda."
-    assert decisions(session, "ebrd") == [
+    assert decisions(store, "ebrd") == [
         (
             "Alpha Build LLC",
             "EBRD",
@@ -335,29 +337,29 @@ def test_ebrd_keeps_each_banks_decision_apart(session: Session) -> None:
             "Fraudulent Practice",
         ),
     ]
-    assert kinds(session) == {
+    assert kinds(store) == {
         logitrans: ("organisation", "BR"),
         "Future Netwings Solutions Pvt Ltd": ("organisation", "IN"),
         "Mr Ivan Petrov": ("person", "UA"),
         "Alpha Build LLC": ("organisation", "UA"),
     }
-    assert vendors(session)["Alpha Build LLC"]["aliases"] == ["Alpha Construction"]
-    assert [locator for _, locator, _ in citations(session, "ebrd:logitrans")] == ["row 3", "row 4"]
+    assert vendors(store)["Alpha Build LLC"]["aliases"] == ["Alpha Construction"]
+    assert [locator for _, locator, _ in citations(store, "ebrd:logitrans")] == ["row 3", "row 4"]
     again = import_measures(
-        session, FIXTURES / "ebrd-ineligible.csv", MeasureImportOptions(preset="ebrd")
+        store, FIXTURES / "ebrd-ineligible.csv", MeasureImportOptions(preset="ebrd")
     )
     assert counts(again, "measures") == (0, 0, 5)
 
 
-def test_un_sc_individuals_entities_and_offset_dates(session: Session) -> None:
+def test_un_sc_individuals_entities_and_offset_dates(store: Store) -> None:
     summary = import_measures(
-        session, FIXTURES / "un-sc-consolidated.xml", MeasureImportOptions(preset="un-sc")
+        store, FIXTURES / "un-sc-consolidated.xml", MeasureImportOptions(preset="un-sc")
     )
     assert counts(summary, "measures") == (4, 0, 0)
     assert dict(summary.warnings) == {
         "low-quality aliases (the list's QUALITY Low) not used as names": 2
     }
-    assert decisions(session, "un-sc") == [
+    assert decisions(store, "un-sc") == [
         (
             "AL-HARAMAIN FOUNDATION (UNION OF THE COMOROS)",
             "UN",
@@ -371,26 +373,26 @@ def test_un_sc_individuals_entities_and_offset_dates(session: Session) -> None:
         ("KOREA KWANGSON BANKING CORP.", "UN", None, "2016-11-30", None, "2016-11-30", None),
         ("RI WON HO", "UN", None, "2016-11-30", None, "2016-11-30", None),
     ]
-    assert kinds(session) == {
+    assert kinds(store) == {
         "RI WON HO": ("person", "KP"),
         "ABU MOHAMMED AL-ADNANI": ("person", "SY"),
         "AL-HARAMAIN FOUNDATION (UNION OF THE COMOROS)": ("organisation", "KM"),
         "KOREA KWANGSON BANKING CORP.": ("organisation", None),
     }
-    assert vendors(session)["RI WON HO"]["identifiers"] == [("UN-SC", "KPi.033")]
-    assert citations(session, "un-sc:QDi") == [
+    assert vendors(store)["RI WON HO"]["identifiers"] == [("UN-SC", "KPi.033")]
+    assert citations(store, "un-sc:QDi") == [
         ("un-sc:QDi.325:Al-Qaida", "individual QDi.325, line 28", None)
     ]
 
 
-def test_idb_export(session: Session, tmp_path: Path) -> None:
+def test_idb_export(store: Store, tmp_path: Path) -> None:
     from tests.importers.test_idb import ROWS, export
 
     path = export(tmp_path / "data.xlsx", ROWS)
-    summary = import_measures(session, path, MeasureImportOptions(preset="idb"))
+    summary = import_measures(store, path, MeasureImportOptions(preset="idb"))
     assert counts(summary, "measures") == (3, 0, 0)
     assert dict(summary.warnings) == {"rows without an Entity (the export's notes); skipped": 1}
-    assert decisions(session, "idb") == [
+    assert decisions(store, "idb") == [
         (
             "Servicios Delta Ltda.",
             "IDB",
@@ -411,10 +413,10 @@ def test_idb_export(session: Session, tmp_path: Path) -> None:
         ),
         ("Juan Pérez", "IDB", "WBG", "2022-01-10", None, None, "Corrupt practice"),
     ]
-    assert session.execute(
+    assert store.execute(
         text("SELECT kind FROM measures WHERE key LIKE 'idb:%' ORDER BY date_start")
     ).scalars().all() == ["restriction", "ban", "ban"]
-    assert kinds(session) == {
+    assert kinds(store) == {
         "Constructora Andina S.A.": ("organisation", "PE"),
         "Juan Pérez": ("person", "CO"),
         "Servicios Delta Ltda.": ("organisation", "BO"),

@@ -1,11 +1,10 @@
 import dataclasses
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select, update
 
+from procwatch import tables
 from procwatch.errors import InvalidValueError, NotFoundError
-from procwatch.models import Buyer, Contract, Measure
 from procwatch.queries.contracts import list_contracts
 from procwatch.queries.measures import list_measures
 from procwatch.screening.flags import (
@@ -28,18 +27,18 @@ SEED_FLAGS = [
 ]
 
 
-def _rows(session: Session, **filters: str) -> list[tuple[str, str, str]]:
-    return [(f.contract, f.code, f.certainty) for f in find_flags(session, **filters)]
+def _rows(connection: Connection, **filters: str) -> list[tuple[str, str, str]]:
+    return [(f.contract, f.code, f.certainty) for f in find_flags(connection, **filters)]
 
 
-def test_flags_of_the_seed(session: Session) -> None:
+def test_flags_of_the_seed(connection: Connection) -> None:
     # 2008 has no known procedure and predates every measure; Poland's 2024-03 contract
     # came before the EU raids of 2024-04-23, so no investigation flag.
-    assert _rows(session) == SEED_FLAGS
+    assert _rows(connection) == SEED_FLAGS
 
 
-def test_flag_evidence(session: Session) -> None:
-    found = {(f.contract, f.code): f for f in find_flags(session)}
+def test_flag_evidence(connection: Connection) -> None:
+    found = {(f.contract, f.code): f for f in find_flags(connection)}
     poland = found["pl-2024-03-xray-rzeszow", "PW-SIGNED-WHILE-BANNED"]
     assert poland.evidence == (
         "signed 2024-03; in force then: CA restriction (2020), US restriction (2020), "
@@ -64,55 +63,55 @@ def test_flag_evidence(session: Session) -> None:
     assert any("Lithuanian government" in (s.quote or "") for s in poland.sources)
 
 
-def test_filters(session: Session) -> None:
-    assert _rows(session, country="PL") == SEED_FLAGS[-1:]
+def test_filters(connection: Connection) -> None:
+    assert _rows(connection, country="PL") == SEED_FLAGS[-1:]
     # The EU's list holds its members' contracts.
-    assert _rows(session, country="EU") == SEED_FLAGS[-1:]
-    assert _rows(session, country="Georgia") == SEED_FLAGS[:-1]
-    assert _rows(session, vendor="Nuotech", code="pw-signed-while-banned") == [
+    assert _rows(connection, country="EU") == SEED_FLAGS[-1:]
+    assert _rows(connection, country="Georgia") == SEED_FLAGS[:-1]
+    assert _rows(connection, vendor="Nuotech", code="pw-signed-while-banned") == [
         SEED_FLAGS[5],
         SEED_FLAGS[6],
     ]
-    assert _rows(session, code="PW-SIGNED-WHILE-INVESTIGATED") == []
-    assert _rows(session, country="France") == []
+    assert _rows(connection, code="PW-SIGNED-WHILE-INVESTIGATED") == []
+    assert _rows(connection, country="France") == []
 
 
-def test_unknown_flag_and_vendor(session: Session) -> None:
+def test_unknown_flag_and_vendor(connection: Connection) -> None:
     with pytest.raises(InvalidValueError, match=r"^unknown flag 'PW-NOPE'; expected one of "):
-        find_flags(session, code="PW-NOPE")
+        find_flags(connection, code="PW-NOPE")
     with pytest.raises(NotFoundError, match=r"^no vendor named 'Nuktech'; did you mean"):
-        find_flags(session, vendor="Nuktech")
+        find_flags(connection, vendor="Nuktech")
 
 
-def test_flags_follow_the_records(session: Session) -> None:
+def test_flags_follow_the_records(connection: Connection) -> None:
     # Flags are computed, never stored: move the Polish contract after the EU raids.
-    poland = session.scalars(select(Contract).where(Contract.key.startswith("pl-"))).one()
-    poland.date_start = "2024-05"
-    session.flush()
-    assert _rows(session, country="PL") == [
+    contracts = tables.contracts
+    polish = update(contracts).where(contracts.c.key.startswith("pl-"))
+    connection.execute(polish.values(date_start="2024-05"))
+    assert _rows(connection, country="PL") == [
         ("pl-2024-03-xray-rzeszow", "PW-SIGNED-WHILE-BANNED", "yes"),
         ("pl-2024-03-xray-rzeszow", "PW-SIGNED-WHILE-INVESTIGATED", "yes"),
     ]
     # In 2020-06 only the US and Canadian restrictions of "2020" may have been in force.
-    poland.date_start = "2020-06"
-    session.flush()
-    [flag] = find_flags(session, country="PL")
+    connection.execute(polish.values(date_start="2020-06"))
+    [flag] = find_flags(connection, country="PL")
     assert (flag.code, flag.certainty) == ("PW-SIGNED-WHILE-BANNED", "possibly")
     assert flag.evidence == (
         "signed 2020-06; possibly in force then: CA restriction (2020), US restriction (2020)"
     )
 
 
-def test_ended_measure_no_longer_flags(session: Session) -> None:
-    for measure in session.scalars(select(Measure).where(Measure.kind != "investigation")):
-        measure.date_end = "2023-12"
-    session.flush()
-    assert [m.date_end for m in list_measures(session, country="LT")][:1] == ["2023-12"]
-    assert _rows(session, country="PL") == []
+def test_ended_measure_no_longer_flags(connection: Connection) -> None:
+    measures = tables.measures
+    connection.execute(
+        update(measures).where(measures.c.kind != "investigation").values(date_end="2023-12")
+    )
+    assert [m.date_end for m in list_measures(connection, country="LT")][:1] == ["2023-12"]
+    assert _rows(connection, country="PL") == []
 
 
-def test_local_procedure_name_counts_as_noncompetitive(session: Session) -> None:
-    poland = list_contracts(session, country="PL")[0]
+def test_local_procedure_name_counts_as_noncompetitive(connection: Connection) -> None:
+    poland = list_contracts(connection, country="PL")[0]
     assert noncompetitive_method(poland) is None
     local = dataclasses.replace(poland, procurement_method_details="Simplified Procurement")
     assert noncompetitive_method(local) == "'Simplified Procurement' is an OCDS direct procedure"
@@ -122,14 +121,17 @@ def test_local_procedure_name_counts_as_noncompetitive(session: Session) -> None
     assert noncompetitive_method(open_one) is None
 
 
-def test_repeat_needs_the_same_buyer(session: Session) -> None:
-    contracts = list_contracts(session, vendor="Nuctech", country="GE")
+def test_repeat_needs_the_same_buyer(connection: Connection) -> None:
+    contracts = list_contracts(connection, vendor="Nuctech", country="GE")
     buyers = {
-        row.id: row.buyer_id for row in session.execute(select(Contract.id, Contract.buyer_id))
+        row.id: row.buyer_id
+        for row in connection.execute(select(tables.contracts.c.id, tables.contracts.c.buyer_id))
     }
     codes = [f.code for f in flag_contracts(contracts, [], buyers)]
     assert codes.count("PW-REPEAT-NONCOMPETITIVE") == 2
-    other = session.scalars(select(Buyer).where(Buyer.key == "ge-ministry-of-finance")).one()
+    other = connection.execute(
+        select(tables.buyers).where(tables.buyers.c.key == "ge-ministry-of-finance")
+    ).one()
     kazbegi = next(c for c in contracts if c.date == "2012")
     codes = [f.code for f in flag_contracts(contracts, [], {**buyers, kazbegi.id: other.id})]
     assert "PW-REPEAT-NONCOMPETITIVE" not in codes

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from procwatch.domain import MeasureKind
+from procwatch.domain.records import Warn
 from procwatch.errors import InvalidInputError
 from procwatch.importers.cleaning import names_in, vendor_kind_of
 from procwatch.importers.columns import (
@@ -13,14 +15,12 @@ from procwatch.importers.columns import (
     Progress,
     RawEntry,
     TableLayout,
-    Warn,
     header_cells,
     mapped_entries,
     shown,
     table_rows,
 )
 from procwatch.resolve import name_key
-from procwatch.tables import MeasureKind
 
 COLUMNS = {
     "name": "Firm Name",

@@ -9,6 +9,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from procwatch.domain import VendorKind
+from procwatch.domain.records import Warn
 from procwatch.errors import InvalidInputError
 from procwatch.importers.cleaning import measure_kind
 from procwatch.importers.columns import Progress, RawEntry
@@ -20,7 +22,6 @@ from procwatch.importers.inputs import (
     deeper_than,
     open_input,
 )
-from procwatch.tables import VendorKind
 
 # Schemas of parties that can be vendors, and what each says a vendor is; vessels and aircraft
 # are not vendors. A LegalEntity may be either.
@@ -57,7 +58,7 @@ def _lines(path: Path, limits: InputLimits) -> AbstractContextManager[InputStrea
 
 def read_ftm(
     path: Path,
-    warn: Callable[[str], None],
+    warn: Warn,
     progress: Progress | None = None,
     limits: InputLimits | None = None,
 ) -> Iterator[RawEntry]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from procwatch.domain import VendorKind
+from procwatch.domain.records import Warn
 from procwatch.errors import InvalidInputError
 from procwatch.importers.cleaning import vendor_kind
 from procwatch.importers.columns import (
@@ -17,13 +19,11 @@ from procwatch.importers.columns import (
     Progress,
     RawEntry,
     TableLayout,
-    Warn,
     header_cells,
     mapped_entries,
     shown,
     table_rows,
 )
-from procwatch.tables import VendorKind
 
 COLUMNS = {
     "name": "Title",

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from procwatch.domain import MeasureKind, VendorKind
+from procwatch.domain.records import Warn
 from procwatch.errors import InvalidInputError
 from procwatch.importers.cleaning import country_code
 from procwatch.importers.columns import (
@@ -23,11 +25,9 @@ from procwatch.importers.columns import (
     Progress,
     RawEntry,
     TableLayout,
-    Warn,
     shown,
     table_rows,
 )
-from procwatch.tables import MeasureKind, VendorKind
 
 COLUMNS = (
     "id",

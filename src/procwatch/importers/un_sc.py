@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, TreeBuilder
 
+from procwatch.domain import MeasureKind, VendorKind
+from procwatch.domain.records import Warn
 from procwatch.errors import InvalidInputError
 from procwatch.importers.cleaning import country_code
-from procwatch.importers.columns import Preset, Progress, RawEntry, TableLayout, Warn
-from procwatch.tables import MeasureKind, VendorKind
+from procwatch.importers.columns import Preset, Progress, RawEntry, TableLayout
 
 ROOT = "CONSOLIDATED_LIST"
 RECORDS = {"INDIVIDUAL": VendorKind.PERSON, "ENTITY": VendorKind.ORGANISATION}

@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from procwatch.domain import MeasureKind
+from procwatch.domain.records import Warn
 from procwatch.errors import InvalidInputError
 from procwatch.importers.cleaning import vendor_kind_of
 from procwatch.importers.columns import (
@@ -15,13 +17,11 @@ from procwatch.importers.columns import (
     Progress,
     RawEntry,
     TableLayout,
-    Warn,
     header_cells,
     mapped_entries,
     shown,
     table_rows,
 )
-from procwatch.tables import MeasureKind
 
 # The sheet opens with title and note rows; the header is the row naming "Firm Name".
 HEADER_WITHIN = 20

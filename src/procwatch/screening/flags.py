@@ -11,16 +11,16 @@ from sqlalchemy import ColumnElement, or_, select
 
 from procwatch import tables
 from procwatch.dates import format_period
-from procwatch.db import chunked
+from procwatch.domain import MeasureKind
 from procwatch.errors import InvalidValueError
 from procwatch.queries.citations import SourceRef
 from procwatch.queries.contracts import ContractRecord, list_contracts
 from procwatch.queries.measures import MeasureRecord, list_measures
 from procwatch.screening.periods import Certainty, Period, in_force_when_signed, sort_key
-from procwatch.tables import MeasureKind
+from procwatch.store import chunked
 
 if TYPE_CHECKING:
-    from procwatch.db import Reader
+    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True)
@@ -230,7 +230,7 @@ def _unique(sources: Iterable[SourceRef]) -> list[SourceRef]:
 
 
 def find_flags(
-    session: Reader,
+    connection: Connection,
     *,
     vendor: str | None = None,
     country: str | None = None,
@@ -242,10 +242,12 @@ def find_flags(
     country filter selects contracts, not the bans that concern them.
     """
     wanted = flag_definition(code).code if code is not None else None
-    contracts = list_contracts(session, vendor=vendor, country=country, where=[_may_be_flagged()])
-    keys = _contract_keys(session, [c.id for c in contracts])
-    measures = list_measures(session, vendor=vendor)
-    measure_vendors = _measure_vendors(session, [m.id for m in measures])
+    contracts = list_contracts(
+        connection, vendor=vendor, country=country, where=[_may_be_flagged()]
+    )
+    keys = _contract_keys(connection, [c.id for c in contracts])
+    measures = list_measures(connection, vendor=vendor)
+    measure_vendors = _measure_vendors(connection, [m.id for m in measures])
     contracts_by_vendor: dict[int, list[ContractRecord]] = defaultdict(list)
     for contract in contracts:
         contracts_by_vendor[keys[contract.id][0]].append(contract)
@@ -278,23 +280,23 @@ def _may_be_flagged() -> ColumnElement[bool]:
     )
 
 
-def _contract_keys(session: Reader, ids: list[int]) -> dict[int, tuple[int, int | None]]:
+def _contract_keys(connection: Connection, ids: list[int]) -> dict[int, tuple[int, int | None]]:
     contract = tables.contracts.c
     found: dict[int, tuple[int, int | None]] = {}
     # Chunks keep the IN list under SQLite's bound-parameter limit.
     for chunk in chunked(ids):
-        rows = session.execute(
+        rows = connection.execute(
             select(contract.id, contract.vendor_id, contract.buyer_id).where(contract.id.in_(chunk))
         ).all()
         found.update({row.id: (row.vendor_id, row.buyer_id) for row in rows})
     return found
 
 
-def _measure_vendors(session: Reader, ids: list[int]) -> dict[int, int]:
+def _measure_vendors(connection: Connection, ids: list[int]) -> dict[int, int]:
     measure = tables.measures.c
     found: dict[int, int] = {}
     for chunk in chunked(ids):
-        rows = session.execute(
+        rows = connection.execute(
             select(measure.id, measure.vendor_id).where(measure.id.in_(chunk))
         ).all()
         found.update({row.id: row.vendor_id for row in rows})
