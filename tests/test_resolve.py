@@ -3,6 +3,7 @@ from sqlalchemy import Connection
 
 from procwatch.errors import NotFoundError
 from procwatch.resolve import (
+    country_code,
     key_matches,
     keys_looked_up,
     name_key,
@@ -174,3 +175,119 @@ def test_a_vendor_is_found_by_its_words_without_the_legal_form(connection: Conne
     # The seed's vendor is "Nuctech Company Limited" ("nuctech #limited").
     assert resolve_vendor(connection, "NUCTECH LIMITED").name == "Nuctech Company Limited"
     assert resolve_vendor(connection, "Nuotech").name == "Nuctech Company Limited"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("People's Republic of China", "CN"),
+        ("Peoples Republic of China", "CN"),
+        ("CHINA", "CN"),
+        ("china", "CN"),
+        ("cn", "CN"),
+        ("CHN", "CN"),
+        ("Russian Federation", "RU"),
+        ("Russia", "RU"),
+        ("Korea, Republic of", "KR"),
+        ("Democratic People's Republic of Korea", "KP"),
+        ("Iran, Islamic Republic of", "IR"),
+        ("Türkiye", "TR"),
+        ("United Kingdom", "GB"),
+        ("U.S.A.", "US"),
+        ("European Union", "EU"),
+        ("Atlantis", None),
+        ("", None),
+    ],
+)
+def test_country_spellings_of_lists(text: str, code: str | None) -> None:
+    assert country_code(text) == code
+
+
+# The spellings met in real lists (World Bank, EBRD, UN, OCDS publishers) and in other scripts.
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Democratic Republic of the Congo", "CD"),
+        ("Congo, Democratic Republic of", "CD"),
+        ("Congo, Dem. Rep.", "CD"),
+        ("Congo", "CG"),
+        ("Congo, Rep.", "CG"),
+        ("St. Lucia", "LC"),
+        ("St. Kitts and Nevis", "KN"),
+        ("Egypt, Arab Republic of", "EG"),
+        ("Hong Kong SAR, China", "HK"),
+        ("Taiwan, China", "TW"),
+        ("Venezuela, Republica Bolivariana de", "VE"),
+        ("Venezuela, RB", "VE"),
+        ("Cote d'Ivoire", "CI"),
+        ("C\u00f4te d\u2019Ivoire", "CI"),
+        ("Kyrgz Republic", "KG"),
+        ("Kyrgyz Republic", "KG"),
+        ("Iraq (Islamic Republic of)", "IQ"),
+        ("Iran, Islamic Rep.", "IR"),
+        ("México", "MX"),
+        ("Mexico", "MX"),
+        ("Україна", "UA"),
+        ("Германия", "DE"),
+        ("Deutschland", "DE"),
+        ("Allemagne", "DE"),
+        ("中国", "CN"),
+        ("Russia", "RU"),
+        ("UK", "GB"),
+        ("Great Britain", "GB"),
+        ("U.S.A.", "US"),
+        ("Holland", "NL"),
+        ("Turkey", "TR"),
+        ("The Gambia", "GM"),
+        ("Korea, Republic of", "KR"),
+        ("Republic of Korea", "KR"),
+        ("Korea, Rep.", "KR"),
+        ("South Korea", "KR"),
+        ("Korea, Democratic People's Republic of", "KP"),
+        ("Democratic People's Republic of Korea", "KP"),
+        ("World Bank", "WBG"),
+        ("World Bank Group", "WBG"),
+        ("The World Bank", "WBG"),
+        ("wbg", "WBG"),
+        ("EBRD", "EBRD"),
+        ("European Bank for Reconstruction and Development", "EBRD"),
+        ("Asian Development Bank", "ADB"),
+        ("AfDB", "AFDB"),
+        ("African Development Bank", "AFDB"),
+        ("IDB", "IDB"),
+        ("IADB", "IDB"),
+        ("Inter-American Development Bank", "IDB"),
+        ("UN Security Council", "UN"),
+        ("UNSC", "UN"),
+        ("United Nations", "UN"),
+        # No near miss is taken for a country: a wrong answer is worse than none.
+        ("Korea", None),
+        ("Republic of Kor", None),
+        ("Congo Democratic", None),
+        ("World", None),
+        ("Bank", None),
+    ],
+)
+def test_real_spellings_of_countries_and_issuers(text: str, code: str | None) -> None:
+    assert country_code(text) == code
+
+
+def test_republic_of_korea_is_never_north_korea(connection: Connection) -> None:
+    for text in ("Republic of Korea", "Korea, Republic of", "Korea (Republic of)", "Korea Rep"):
+        assert resolve_country(connection, text).code == "KR"
+
+
+def test_issuers_resolve_with_their_kind_and_the_banks_they_enforce(connection: Connection) -> None:
+    bank = resolve_country(connection, "World Bank")
+    assert (bank.code, bank.name, bank.kind) == ("WBG", "World Bank Group", "international")
+    assert bank.related_codes == ("ADB", "AFDB", "EBRD", "IDB", "WBG")
+    council = resolve_country(connection, "UN Security Council")
+    assert (council.code, council.related_codes) == ("UN", ("UN",))
+
+
+def test_an_unknown_issuer_suggests_names(connection: Connection) -> None:
+    with pytest.raises(NotFoundError) as raised:
+        resolve_country(connection, "World Bnk Group")
+    assert (
+        str(raised.value) == "unknown country 'World Bnk Group'; did you mean 'World Bank Group'?"
+    )

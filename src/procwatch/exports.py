@@ -245,6 +245,11 @@ MEASURE_COLUMNS = [
     "date",
     "date_end",
     "places",
+    # Added with international issuers: the issuer's kind, whose decision a
+    # cross-debarment enforces, and when the list published the measure.
+    "issuer_kind",
+    "origin",
+    "listed_on",
 ]
 
 
@@ -312,6 +317,7 @@ def _contracts_query(*, names: bool) -> Any:
 def write_measures(connection: Connection, handle: TextIO, safe: bool = False) -> int:
     """Stream every measure, names resolved, as CSV; return the number of rows."""
     measure, vendor, jurisdiction = tables.measures.c, tables.vendors.c, tables.jurisdictions.c
+    origin = tables.jurisdictions.alias("origin")
     query = (
         select(
             measure.id,
@@ -326,9 +332,13 @@ def write_measures(connection: Connection, handle: TextIO, safe: bool = False) -
             measure.date_start,
             measure.date_end,
             measure.places,
+            jurisdiction.kind,
+            origin.c.code,
+            measure.listed_on,
         )
         .join(tables.vendors, vendor.id == measure.vendor_id)
         .join(tables.jurisdictions, jurisdiction.id == measure.jurisdiction_id)
+        .outerjoin(origin, origin.c.id == measure.origin_id)
         .order_by(measure.id)
     )
     return _write_csv(connection, MEASURE_COLUMNS, query, handle, safe=safe)

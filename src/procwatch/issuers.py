@@ -46,3 +46,8 @@ INTERNATIONAL_ISSUERS = (
         ("UN Security Council", "UNSC", "United Nations", "UN"),
     ),
 )
+
+
+def is_international(code: str) -> bool:
+    """Return whether a jurisdiction code is an international issuer's."""
+    return code in {issuer.code for issuer in INTERNATIONAL_ISSUERS}

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from procwatch import tables
+from procwatch.domain import JurisdictionKind
 from procwatch.errors import NotFoundError
 from procwatch.names import ALIAS_MARKER, KIND_MARK, FormKind, name_words
 
@@ -106,36 +111,245 @@ def resolve_vendor(connection: Connection, name: str) -> VendorName:
 
 @dataclass(frozen=True)
 class Country:
-    """A jurisdiction named by the user, and the codes whose records concern it."""
+    """An issuer named by the user (a country, a union, an international body) and its kin."""
 
     code: str
     name: str
-    # The jurisdiction itself, the unions it belongs to and, for a union, its members.
+    # The jurisdiction itself, the unions it belongs to and, for a union, its members (for
+    # a development bank: the banks whose debarments it enforces, and that enforce its own).
     related_codes: tuple[str, ...]
+    kind: JurisdictionKind = JurisdictionKind.COUNTRY
 
 
 def resolve_country(connection: Connection, text: str) -> Country:
-    """Return the jurisdiction an ISO code (alpha-2 or alpha-3) or English name denotes."""
+    """Return the jurisdiction a code or name denotes (country_code), or raise NotFoundError.
+
+    The database's own codes and names count first, so a jurisdiction added there is found.
+    """
     value = text.strip()
     jurisdiction = tables.jurisdictions.c
-    known: dict[str, str] = dict(
-        connection.execute(select(jurisdiction.code, jurisdiction.name)).all()
+    known = {
+        row.code: (row.name, row.kind)
+        for row in connection.execute(
+            select(jurisdiction.code, jurisdiction.name, jurisdiction.kind)
+        )
+    }
+    by_name = {_country_text(name): code for code, (name, _) in known.items()}
+    code = value.upper() if value.upper() in known else by_name.get(_country_text(value))
+    code = code or country_code(value)
+    if code is None:
+        raise NotFoundError(f"unknown country {text!r}{_country_hint(value, known)}")
+    name, kind = known.get(code) or (_standard_name(code), _standard_kind(code).value)
+    return Country(
+        code=code,
+        name=name,
+        related_codes=_related_codes(connection, code),
+        kind=JurisdictionKind(kind),
     )
-    by_name = {name.casefold(): code for code, name in known.items()}
-    code = value.upper() if value.upper() in known else by_name.get(value.casefold())
-    iso_name = None
-    if code is None:
-        code, iso_name = _issuer(value)
-    if code is None:
-        code, iso_name = _iso_country(value)
-    if code is None:
-        names = {**by_name, **{name.casefold(): name for name in _country_names()}}
-        close = difflib.get_close_matches(value.casefold(), list(names), n=3, cutoff=0.7)
-        pretty = [known.get(by_name.get(c, ""), "") or names[c] for c in close]
-        hint = f"; did you mean {_or_list(pretty)}?" if close else ""
-        raise NotFoundError(f"unknown country {text!r}{hint}")
-    name = known.get(code) or iso_name or code
-    return Country(code=code, name=name, related_codes=_related_codes(connection, code))
+
+
+def country_code(text: str) -> str | None:
+    """Return the code of a country, the EU or an international issuer written any way, or None.
+
+    Knows ISO 3166 codes, names, official and common names, their translations that
+    pycountry ships (Україна, México), the issuers' names and aliases, and the spellings
+    lists use ("Egypt, Arab Republic of", "Hong Kong SAR, China"). Nothing is guessed: a
+    spelling that could mean two countries is not known, and near misses find nothing.
+    """
+    key = _country_text(text)
+    if not key:
+        return None
+    return _english_names().get(key) or _inverted(key) or _translated_names().get(key)
+
+
+# Spellings that ISO 3166 (pycountry) does not list, as _country_text() writes them. The
+# World Bank's and the UN's own spellings are here ("kyrgz republic" is the World Bank's).
+COUNTRY_SPELLINGS = {
+    "peoples republic of china": "CN",
+    "china prc": "CN",
+    "prc": "CN",
+    "mainland china": "CN",
+    "pr china": "CN",
+    "russia": "RU",
+    "south korea": "KR",
+    "republic of korea": "KR",
+    "korea south": "KR",
+    "korea rep": "KR",
+    "north korea": "KP",
+    "dprk": "KP",
+    "democratic peoples republic of korea": "KP",
+    "korea north": "KP",
+    "korea dem peoples rep": "KP",
+    "iran": "IR",
+    "syria": "SY",
+    "burma": "MM",
+    "uk": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "usa": "US",
+    "us": "US",
+    "united states of america": "US",
+    "uae": "AE",
+    "ivory coast": "CI",
+    "turkey": "TR",
+    "czech republic": "CZ",
+    "vietnam": "VN",
+    "laos": "LA",
+    "moldova": "MD",
+    "macau": "MO",
+    "palestine": "PS",
+    "west bank": "PS",
+    "west bank and gaza": "PS",
+    "the netherlands": "NL",
+    "holland": "NL",
+    "european union": "EU",
+    "eu": "EU",
+    "democratic republic of the congo": "CD",
+    "democratic republic of congo": "CD",
+    "congo democratic republic of": "CD",
+    "congo democratic republic of the": "CD",
+    "congo dem rep": "CD",
+    "dr congo": "CD",
+    "drc": "CD",
+    "republic of the congo": "CG",
+    "congo rep": "CG",
+    "congo republic of": "CG",
+    "egypt arab rep": "EG",
+    "iran islamic rep": "IR",
+    "hong kong sar china": "HK",
+    "hong kong china": "HK",
+    "macao sar china": "MO",
+    "taiwan china": "TW",
+    "venezuela republica bolivariana de": "VE",
+    "venezuela rb": "VE",
+    "kyrgz republic": "KG",
+    "kyrgyz republic": "KG",
+    "iraq islamic republic of": "IQ",
+    "yemen rep": "YE",
+    "gambia the": "GM",
+    "bahamas the": "BS",
+    "micronesia fed sts": "FM",
+    "lao pdr": "LA",
+    "slovak republic": "SK",
+    "macedonia": "MK",
+    "swaziland": "SZ",
+}
+
+
+def _country_text(value: str) -> str:
+    # Case, accents, apostrophes, dots and brackets say nothing about which country is meant.
+    folded = "".join(
+        char
+        for char in unicodedata.normalize("NFKD", value.casefold())
+        if not unicodedata.combining(char)
+    )
+    words = re.sub(r"[^\w]+", " ", re.sub(r"['\u2019\u02bc.]", "", folded)).split()
+    words = ["saint" if word == "st" else word for word in words]
+    if words[:1] == ["the"] and len(words) > 1:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _inverted(key: str) -> str | None:
+    # "egypt arab republic of" is "arab republic of egypt": a list's sorting order, inverted.
+    words = key.split()
+    for cut in range(1, len(words)):
+        if words[-1] in ("of", "de") and (
+            code := _english_names().get(" ".join(words[cut:] + words[:cut]))
+        ):
+            return code
+    return None
+
+
+@cache
+def _english_names() -> dict[str, str]:
+    import pycountry
+
+    from procwatch.issuers import INTERNATIONAL_ISSUERS
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("alpha_2", "alpha_3", "name", "official_name", "common_name"):
+            text = getattr(country, attribute, None)
+            if text:
+                names[_country_text(str(text))] = str(country.alpha_2)
+    for issuer in INTERNATIONAL_ISSUERS:
+        for text in (issuer.code, issuer.name, *issuer.aliases):
+            names[_country_text(text)] = issuer.code
+    names.update(COUNTRY_SPELLINGS)
+    return names
+
+
+@cache
+def _translated_names() -> dict[str, str]:
+    """Return pycountry's translations of country names in every language it ships, by key.
+
+    A translation that names two countries in two languages is left out.
+    """
+    import gettext
+
+    import pycountry
+
+    by_english: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            text = getattr(country, attribute, None)
+            if text:
+                by_english[str(text)] = str(country.alpha_2)
+    found: dict[str, set[str]] = defaultdict(set)
+    folder = Path(pycountry.LOCALES_DIR)
+    for catalog in sorted(folder.glob("*/LC_MESSAGES/iso3166-1.mo")):
+        language = catalog.parent.parent.name
+        translation = gettext.translation("iso3166-1", str(folder), languages=[language])
+        for english, code in by_english.items():
+            translated = translation.gettext(english)
+            if translated != english:
+                found[_country_text(translated)].add(code)
+    known = _english_names()
+    return {
+        key: codes.pop()
+        for key, codes in found.items()
+        if len(codes) == 1 and key not in known and len(key) > 1
+    }
+
+
+def _standard_name(code: str) -> str:
+    import pycountry
+
+    from procwatch.issuers import INTERNATIONAL_ISSUERS
+
+    for issuer in INTERNATIONAL_ISSUERS:
+        if issuer.code == code:
+            return issuer.name
+    if code == "EU":
+        return "European Union"
+    country = pycountry.countries.get(alpha_2=code)
+    return code if country is None else str(getattr(country, "common_name", country.name))
+
+
+def _standard_kind(code: str) -> JurisdictionKind:
+    from procwatch.issuers import is_international
+
+    if is_international(code):
+        return JurisdictionKind.INTERNATIONAL
+    return JurisdictionKind.UNION if code == "EU" else JurisdictionKind.COUNTRY
+
+
+def _country_hint(value: str, known: dict[str, tuple[str, str]]) -> str:
+    import pycountry
+
+    from procwatch.issuers import INTERNATIONAL_ISSUERS
+
+    names = {name.casefold(): name for name, _ in known.values()}
+    names.update(
+        {
+            name.casefold(): name
+            for name in (str(getattr(c, "common_name", c.name)) for c in pycountry.countries)
+        }
+    )
+    names.update({issuer.name.casefold(): issuer.name for issuer in INTERNATIONAL_ISSUERS})
+    close = difflib.get_close_matches(value.casefold(), list(names), n=3, cutoff=0.7)
+    return f"; did you mean {_or_list([names[c] for c in close])}?" if close else ""
 
 
 def memberships(connection: Connection) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -161,32 +375,6 @@ def _related_codes(connection: Connection, code: str) -> tuple[str, ...]:
     unions_of, members_of = memberships(connection)
     related = {code, *unions_of.get(code, []), *members_of.get(code, [])}
     return tuple(sorted(related))
-
-
-def _issuer(value: str) -> tuple[str | None, str | None]:
-    from procwatch.issuers import INTERNATIONAL_ISSUERS
-
-    wanted = " ".join(value.casefold().split())
-    for issuer in INTERNATIONAL_ISSUERS:
-        if wanted in {text.casefold() for text in (issuer.code, issuer.name, *issuer.aliases)}:
-            return issuer.code, issuer.name
-    return None, None
-
-
-def _iso_country(value: str) -> tuple[str | None, str | None]:
-    import pycountry
-
-    try:
-        country = pycountry.countries.lookup(value)
-    except LookupError:
-        return None, None
-    return str(country.alpha_2), str(getattr(country, "common_name", country.name))
-
-
-def _country_names() -> list[str]:
-    import pycountry
-
-    return [str(getattr(c, "common_name", c.name)) for c in pycountry.countries]
 
 
 def _or_list(items: list[str]) -> str:

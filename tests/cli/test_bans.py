@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +47,49 @@ def test_bans_table(procwatch: Procwatch) -> None:
 
 def test_bad_kind_is_a_usage_error(procwatch: Procwatch) -> None:
     assert procwatch("bans", "--kind", "embargo").exit_code == 2
+
+
+BANKS = Path(__file__).resolve().parents[1] / "fixtures" / "measures" / "bank-debarments.csv"
+
+
+def test_an_international_issuer_lists_its_decisions_and_their_enforcements(
+    procwatch: Procwatch,
+) -> None:
+    assert procwatch("import", "measures", str(BANKS)).exit_code == 0
+    result = procwatch("bans", "--country", "World Bank", "-f", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    # The World Bank's own debarment, and the ADB's and EBRD's enforcements of it; not the
+    # EBRD's enforcement of the IDB's debarment.
+    assert sorted((r["issuer"]["code"], (r["origin"] or {}).get("code")) for r in rows) == [
+        ("ADB", "WBG"),
+        ("EBRD", "WBG"),
+        ("WBG", None),
+    ]
+    assert rows[0]["issuer"] == {"code": "WBG", "name": "World Bank Group", "kind": "international"}
+    table = procwatch("bans", "--country", "WBG")
+    assert "Measures decided by the World Bank Group" in table.stdout
+    assert "EBRD for WBG" in table.stdout
+
+
+def test_bans_of_the_un_security_council_by_name(procwatch: Procwatch, tmp_path: Path) -> None:
+    path = tmp_path / "un.csv"
+    path.write_text("Name,Listed\nAcme Shipping Co.,2015-07-01\n", encoding="utf-8")
+    imported = procwatch(
+        "import",
+        "measures",
+        str(path),
+        "--map",
+        "name=Name",
+        "--map",
+        "listed=Listed",
+        "--kind",
+        "ban",
+        "--issuer",
+        "UN Security Council",
+    )
+    assert imported.exit_code == 0, imported.output
+    rows = json.loads(procwatch("bans", "--country", "UNSC", "-f", "json").stdout)
+    assert [(r["vendor"], r["country"], r["listed_on"]) for r in rows] == [
+        ("Acme Shipping Co.", "UN", "2015-07-01")
+    ]

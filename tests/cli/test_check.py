@@ -156,3 +156,66 @@ def test_a_terminal_report_summarises_thousands_of_contracts(
     ) in text
     markdown = procwatch("check", "Nuctech", "-f", "markdown").stdout
     assert markdown.count("- contracted ") == 34
+
+
+BANK_DEBARMENTS = (
+    Path(__file__).resolve().parents[1] / "fixtures" / "measures" / "bank-debarments.csv"
+)
+LOGITRANS = "Logitrans Logistica Engenharia e Transportes Ltda."
+
+
+def test_a_cross_debarment_is_one_decision_with_its_enforcers(procwatch: Procwatch) -> None:
+    assert procwatch("import", "measures", str(BANK_DEBARMENTS)).exit_code == 0
+    result = procwatch("check", LOGITRANS, "--as-of", "2024-01-01", "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    # Four measures, two decisions: the World Bank's (enforced by ADB and EBRD), the IDB's.
+    assert [reason["text"] for reason in data["reasons"]] == [
+        "debarred by the Inter-American Development Bank Group (2022-03-25/2028-03-24); "
+        "enforced by EBRD: in force",
+        "debarred by the World Bank Group (2022-03-29/2027-05-28); enforced by ADB, EBRD: in force",
+    ]
+    ebrd = next(row for row in data["jurisdictions"] if row["code"] == "EBRD")
+    assert [
+        (m["issuer"]["kind"], m["origin"]["code"], m["listed_on"]) for m in ebrd["measures"]
+    ] == [
+        ("international", "IDB", "2022-06-15"),
+        ("international", "WBG", "2022-06"),
+    ]
+    assert ebrd["measures"][1]["label"] == (
+        "banned 2022-03-29/2027-05-28; enforces the World Bank Group's decision"
+    )
+
+
+def test_for_a_bank_the_other_banks_debarments_bind(procwatch: Procwatch) -> None:
+    assert procwatch("import", "measures", str(BANK_DEBARMENTS)).exit_code == 0
+    result = procwatch("check", LOGITRANS, "--as-of", "2024-01-01", "--for-country", "ADB")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "for a contract financed by the Asian Development Bank (ADB)" in text
+    result = procwatch(
+        "check", LOGITRANS, "--as-of", "2024-01-01", "--for-country", "ADB", "-f", "json"
+    )
+    relations = {row["code"]: row["relation"] for row in json.loads(result.stdout)["jurisdictions"]}
+    assert relations == {
+        "ADB": "buyer's issuer",
+        "EBRD": "debarments enforced by ADB",
+        "WBG": "debarments enforced by ADB",
+    }
+
+
+def test_a_measure_by_an_issuer_in_the_buyer_s_agreement_sets_high(
+    procwatch: Procwatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "key,vendor_name,country,kind,date\nr1,Acme Roads LLC,WBG,restriction,2020-01-01\n",
+        encoding="utf-8",
+    )
+    assert procwatch("import", "measures", str(path)).exit_code == 0
+    levels = {}
+    for frame in ("EBRD", "PL"):
+        result = procwatch("check", "Acme Roads LLC", "--for-country", frame, "-f", "json")
+        levels[frame] = json.loads(result.stdout)["level"]
+    # The EBRD enforces the World Bank's decisions; a Polish buyer is not bound by them.
+    assert levels == {"EBRD": "high", "PL": "caution"}

@@ -61,9 +61,9 @@ def test_mapped_import_with_options(procwatch: Procwatch) -> None:
 def test_us_csl_preset(procwatch: Procwatch, shared_data: Path) -> None:
     result = procwatch("import", "measures", str(shared_data / CSL), "--preset", "us-csl")
     assert result.exit_code == 0, result.output
-    assert "measures │ 111 │ 0 │ 0" in table_lines(result.stdout)
+    assert "measures │ 116 │ 0 │ 0" in table_lines(result.stdout)
     again = procwatch("import", "measures", str(shared_data / CSL), "--preset", "us-csl")
-    assert "measures │ 0 │ 0 │ 111" in table_lines(again.stdout)
+    assert "measures │ 0 │ 0 │ 116" in table_lines(again.stdout)
 
 
 def test_bad_file_is_one_error_line_and_changes_nothing(procwatch: Procwatch) -> None:

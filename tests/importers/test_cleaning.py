@@ -4,7 +4,6 @@ from procwatch.dates import PartialDate
 from procwatch.domain import MeasureKind, VendorKind
 from procwatch.importers.cleaning import (
     DateOrder,
-    country_code,
     is_null,
     measure_kind,
     names_in,
@@ -96,32 +95,6 @@ def test_spreadsheet_dates_are_days() -> None:
     assert parse_list_date(datetime(2021, 6, 1, 0, 0), field="x", warn=print) == PartialDate(
         2021, 6, 1
     )
-
-
-@pytest.mark.parametrize(
-    ("text", "code"),
-    [
-        ("People's Republic of China", "CN"),
-        ("Peoples Republic of China", "CN"),
-        ("CHINA", "CN"),
-        ("china", "CN"),
-        ("cn", "CN"),
-        ("CHN", "CN"),
-        ("Russian Federation", "RU"),
-        ("Russia", "RU"),
-        ("Korea, Republic of", "KR"),
-        ("Democratic People's Republic of Korea", "KP"),
-        ("Iran, Islamic Republic of", "IR"),
-        ("Türkiye", "TR"),
-        ("United Kingdom", "GB"),
-        ("U.S.A.", "US"),
-        ("European Union", "EU"),
-        ("Atlantis", None),
-        ("", None),
-    ],
-)
-def test_country_spellings(text: str, code: str | None) -> None:
-    assert country_code(text) == code
 
 
 @pytest.mark.parametrize(

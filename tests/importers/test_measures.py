@@ -320,10 +320,12 @@ def test_gzipped_followthemoney(store: Store, tmp_path: Path) -> None:
 
 def test_us_csl_sample(store: Store, shared_data: Path) -> None:
     summary = import_measures(store, shared_data / CSL, MeasureImportOptions(preset="us-csl"))
-    assert counts(summary, "measures") == (111, 0, 0)
-    assert counts(summary, "vendors") == (108, 0, 0)
+    assert counts(summary, "measures") == (116, 0, 0)
+    assert counts(summary, "vendors") == (110, 0, 0)
     assert dict(summary.warnings) == {
-        "rows repeating an entity's measure merged into it": 5,
+        "rows of one name in different vendor countries: kept apart": 2,
+        "rows of one vendor with another decision (issuer, origin or dates): "
+        "kept as separate measures": 3,
         "vessel entries are not vendors; skipped": 2,
         # The list's "Gui\x92an New District Huawei Investment" (a C1 control, U+0092).
         "vendor name: control character removed (C0/C1, zero-width or bidirectional)": 1,
@@ -352,10 +354,23 @@ def test_us_csl_sample(store: Store, shared_data: Path) -> None:
             select(tables.measures.c.key).where(tables.measures.c.key.like("us-csl-sdn:10863:%"))
         )
     } == {"us-csl-sdn:10863:IFSR", "us-csl-sdn:10863:NPWMD"}
-    # Listed at addresses in two countries: one measure, earliest start, no vendor country.
-    migeotte = measure(store, "us-csl-el:gunther-migeotte:-")
-    assert (migeotte["kind"], migeotte["date_start"]) == ("restriction", "2010-06-28")
-    assert vendor(store, "Gunther Migeotte")["country"] is None
+    # Rows without an entity number at addresses in two countries, dated 2010-06-28 to
+    # 2010-07-01: a name in two countries is two vendors, and each date its own measure
+    # (the plain key goes to the first by date, then country).
+    migeotte = store.execute(
+        text(
+            "SELECT m.key, m.date_start, j.code FROM measures m"
+            " JOIN vendors v ON v.id = m.vendor_id JOIN jurisdictions j ON j.id = v.country_id"
+            " WHERE v.name = 'Gunther Migeotte' ORDER BY m.key"
+        )
+    ).all()
+    assert [tuple(row) for row in migeotte] == [
+        ("us-csl-el:gunther-migeotte:-", "2010-06-28", "NO"),
+        ("us-csl-el:gunther-migeotte:-:NO-2010-06-29", "2010-06-29", "NO"),
+        ("us-csl-el:gunther-migeotte:-:NO-2010-06-30", "2010-06-30", "NO"),
+        ("us-csl-el:gunther-migeotte:-:NO-2010-07-01", "2010-07-01", "NO"),
+        ("us-csl-el:gunther-migeotte:-:ZA-2010-06-28", "2010-06-28", "ZA"),
+    ]
     assert vendor(store, "32 Group China Ltd.")["country"] == "HK"
     assert vendor(store, "54th Research Institute of China")["country"] == "CN"
     # "...; and Shijiazhuang ..." in alt_names: the "and" is not part of the alias.
@@ -368,7 +383,8 @@ def test_us_csl_sample(store: Store, shared_data: Path) -> None:
         "identifiers"
     ]
     again = import_measures(store, shared_data / CSL, MeasureImportOptions(preset="us-csl"))
-    assert counts(again, "measures") == (0, 0, 111)
+    assert counts(again, "measures") == (0, 0, 116)
+    assert counts(again, "vendors") == (0, 0, 110)
 
 
 @pytest.mark.parametrize(
@@ -533,3 +549,113 @@ def test_an_unknown_origin_is_left_empty_with_a_warning(store: Store, tmp_path: 
     assert summary.warnings["originating issuer 'Bank of Nowhere' not recognised; left empty"] == 1
     origin = text("SELECT origin_id FROM measures WHERE key LIKE 'list:%'")
     assert store.execute(origin).scalar_one() is None
+
+
+def _list(tmp_path: Path, rows: str) -> Path:
+    path = tmp_path / "ebrd.csv"
+    path.write_text("Firm,Country,Origin,From,To\n" + rows, encoding="utf-8")
+    return path
+
+
+EBRD_MAP = parse_mapping(
+    ["name=Firm", "vendor_country=Country", "origin=Origin", "start=From", "end=To"]
+)
+
+
+def test_two_debarments_of_one_firm_stay_two_measures(store: Store, tmp_path: Path) -> None:
+    # The EBRD list as published: one firm, an IDB and a World Bank debarment.
+    path = _list(
+        tmp_path,
+        "Logitrans Logística Engenharia e Transportes Ltda.,Brazil,IDB,2022-03-25,2028-03-24\n"
+        "Logitrans Logística Engenharia e Transportes Ltda.,Brazil,World Bank,2022-03-29,"
+        "2027-05-28\n"
+        "Logitrans Logística Engenharia e Transportes Ltda.,Brazil,World Bank,2022-03-29,"
+        "2027-05-28\n",
+    )
+    options = MeasureImportOptions(mapping=EBRD_MAP, kind=MeasureKind.BAN, country="EBRD")
+    summary = import_measures(store, path, options)
+    assert counts(summary, "measures") == (2, 0, 0)
+    assert counts(summary, "vendors") == (1, 0, 0)
+    assert dict(summary.warnings) == {
+        "rows of one vendor with another decision (issuer, origin or dates): "
+        "kept as separate measures": 1,
+        "repeated rows of one decision merged into its measure": 1,
+    }
+    rows = store.execute(
+        text(
+            "SELECT m.key, o.code, m.date_start, m.date_end FROM measures m"
+            " JOIN jurisdictions o ON o.id = m.origin_id ORDER BY m.key"
+        )
+    ).all()
+    assert [tuple(row) for row in rows] == [
+        (
+            "ebrd:logitrans-logistica-engenharia-transportes-#limited:-",
+            "IDB",
+            "2022-03-25",
+            "2028-03-24",
+        ),
+        (
+            "ebrd:logitrans-logistica-engenharia-transportes-#limited:-:BR-WBG-2022-03-29-2027-05-28",
+            "WBG",
+            "2022-03-29",
+            "2027-05-28",
+        ),
+    ]
+    # Both rows of the repeated decision are cited; the same file again changes nothing.
+    cited = select(tables.citations.c.id).where(tables.citations.c.measure_id.is_not(None))
+    assert len(store.execute(cited).all()) >= 3
+    again = import_measures(store, path, options)
+    assert (counts(again, "measures"), counts(again, "vendors")) == ((0, 0, 2), (0, 0, 1))
+
+
+def test_one_name_in_three_countries_is_three_vendors(store: Store, tmp_path: Path) -> None:
+    path = _list(
+        tmp_path,
+        "Future Netwings Solutions Pvt. Ltd.,India,,2019-01-10,2021-01-09\n"
+        "Future Netwings Solutions Pvt. Ltd.,Nepal,,2019-01-10,2021-01-09\n"
+        "Future Netwings Solutions Pvt. Ltd.,Bangladesh,,2019-01-10,2021-01-09\n",
+    )
+    options = MeasureImportOptions(mapping=EBRD_MAP, kind=MeasureKind.BAN, country="WBG")
+    summary = import_measures(store, path, options)
+    assert summary.warnings["rows of one name in different vendor countries: kept apart"] == 2
+    countries = store.execute(
+        text(
+            "SELECT j.code FROM vendors v JOIN jurisdictions j ON j.id = v.country_id"
+            " WHERE v.name = 'Future Netwings Solutions Pvt. Ltd.' ORDER BY j.code"
+        )
+    ).scalars()
+    assert list(countries) == ["BD", "IN", "NP"]
+    assert counts(summary, "measures") == (3, 0, 0)
+    again = import_measures(store, path, options)
+    assert (counts(again, "measures"), counts(again, "vendors")) == ((0, 0, 3), (0, 0, 3))
+
+
+def test_one_listed_entity_at_two_countries_stays_one_vendor(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "Id,Firm,Country,From\n"
+        "7,Acme Roads LLC,Georgia,2020-01-01\n"
+        "7,Acme Roads LLC,Armenia,2020-01-01\n",
+        encoding="utf-8",
+    )
+    options = MeasureImportOptions(
+        mapping=parse_mapping(["id=Id", "name=Firm", "vendor_country=Country", "start=From"]),
+        kind=MeasureKind.BAN,
+        country="ADB",
+    )
+    summary = import_measures(store, path, options)
+    # The list's id says it is one entity: one vendor, one measure, no one home country.
+    assert (counts(summary, "measures"), counts(summary, "vendors")) == ((1, 0, 0), (1, 0, 0))
+    assert vendor(store, "Acme Roads LLC")["country"] is None
+
+
+def test_an_issuer_is_no_vendor_country(store: Store, tmp_path: Path) -> None:
+    path = _list(tmp_path, "Acme Roads LLC,EBRD,,2020-01-01,\n")
+    options = MeasureImportOptions(mapping=EBRD_MAP, kind=MeasureKind.BAN, country="EBRD")
+    summary = import_measures(store, path, options)
+    assert (
+        summary.warnings[
+            "vendor country 'EBRD' is an international issuer, not a country; left empty"
+        ]
+        == 1
+    )

@@ -1,10 +1,12 @@
 import dataclasses
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, select, update
 
 from procwatch import tables
 from procwatch.errors import InvalidValueError, NotFoundError
+from procwatch.importers.measures import import_measures
 from procwatch.queries.contracts import list_contracts
 from procwatch.queries.measures import list_measures
 from procwatch.screening.flags import (
@@ -15,6 +17,7 @@ from procwatch.screening.flags import (
     flag_definition,
     noncompetitive_method,
 )
+from procwatch.store import Store
 
 SEED_FLAGS = [
     ("ge-2012-xray-kazbegi-red-bridge", "PW-NONCOMPETITIVE", "yes"),
@@ -151,3 +154,21 @@ def test_definitions_are_stable_and_complete() -> None:
         assert flag.definition.endswith(".") and "\n" not in flag.definition
         assert flag.reference and flag.name
     assert flag_definition(" pw-price-finding ").code == "PW-PRICE-FINDING"
+
+
+def test_a_cross_debarment_counts_as_the_decision_it_enforces(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "banks.csv"
+    path.write_text(
+        "key,vendor_name,country,origin,kind,date\n"
+        "wb,Nuctech Company Limited,WBG,,ban,2022-05\n"
+        "ebrd,Nuctech Company Limited,EBRD,WBG,ban,2022-05-10\n",
+        encoding="utf-8",
+    )
+    import_measures(store, path)
+    found = {(f.contract, f.code): f for f in find_flags(store.connection)}
+    poland = found["pl-2024-03-xray-rzeszow", "PW-SIGNED-WHILE-BANNED"]
+    assert poland.evidence == (
+        "signed 2024-03; in force then: CA restriction (2020), US restriction (2020), "
+        "LT ban (2021), WBG ban (2022-05) enforced by EBRD, BE ban (2023)"
+    )
+    assert {"row 2", "row 3"} <= {s.locator for s in poland.sources}

@@ -13,6 +13,7 @@ from procwatch.cli.render import (
     LimitOption,
     OutputFormat,
     OutputOption,
+    issuer_text,
     period_text,
 )
 from procwatch.cli.session import open_connection
@@ -33,7 +34,7 @@ KIND_TITLES = {
 }
 COLUMNS = [
     Column("Date", lambda r: period_text(r.date, r.date_end), no_wrap=True),
-    Column("Country", lambda r: r.country, no_wrap=True),
+    Column("Country", lambda r: issuer_text(r.country, r.origin), no_wrap=True),
     Column("Kind", lambda r: r.kind, no_wrap=True),
     Column("Vendor", lambda r: r.vendor),
     Column("Authority", lambda r: r.authority, wide=True),
@@ -72,13 +73,19 @@ def bans(
             vendor=vendor,
             kind=MeasureKind(kind.value) if kind else None,
         )
+    deciders = {record.origin or record.issuer for record in records}
+    decider = deciders.pop() if country and len(deciders) == 1 else None
+    international = decider is not None and decider.is_international
     title = query_title(
         KIND_TITLES[kind] if kind else "Measures",
         records,
         vendor=vendor,
-        country=country,
+        country=None if international else country,
         of="against",
     )
+    if decider is not None and international:
+        # An international issuer's list: its decisions and others' enforcements of them.
+        title += f" decided by {decider.titled}"
     render(
         records,
         COLUMNS,

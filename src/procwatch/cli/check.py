@@ -35,7 +35,8 @@ def check(
         str | None,
         typer.Option(
             "--for-country",
-            help="Frame the report for a buyer in this country (ISO code or name, e.g. PL).",
+            help="Frame the report for a buyer in this country (ISO code or name, e.g. PL), "
+            "or financed by this issuer (e.g. WBG, EBRD).",
             metavar="C",
         ),
     ] = None,
@@ -49,7 +50,8 @@ def check(
     contracts, red flags on its contracts, and an overall level with its reasons.
 
     Level rule. high: a ban by any jurisdiction is in force on the date; or, with
-    --for-country C, any measure by C or by a union C belongs to is in force. caution: a
+    --for-country C, any measure by C or by a union C belongs to is in force (for a
+    development bank C: by a bank whose debarments C enforces). caution: a
     restriction or an investigation is in force anywhere; a measure is possibly in force,
     possibly ended or ended; or a contract of the vendor carries a red flag (certainly or
     possibly). none: none of the above is known on the date.

@@ -25,7 +25,12 @@ VendorOption = Annotated[
 ]
 CountryOption = Annotated[
     str | None,
-    typer.Option("--country", "-c", help="ISO code or English name, e.g. GE, BEL, Poland, EU."),
+    typer.Option(
+        "--country",
+        "-c",
+        help="ISO code or name, e.g. GE, BEL, Poland, EU; or an international issuer, "
+        "e.g. WBG, 'World Bank'.",
+    ),
 ]
 
 COLUMNS = [

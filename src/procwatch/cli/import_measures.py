@@ -78,9 +78,11 @@ def measures(
     country: Annotated[
         str | None,
         typer.Option(
+            "--issuer",
             "--country",
             "-c",
-            help="Jurisdiction of every measure: ISO code or name (overrides the file).",
+            help="Issuer of every measure (overrides the file): a country's ISO code or name, "
+            "EU, or an international issuer: WBG, EBRD, ADB, AFDB, IDB, UN, or its name.",
         ),
     ] = None,
     list_name: Annotated[

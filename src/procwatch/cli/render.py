@@ -151,6 +151,11 @@ def period_text(start: str | None, end: str | None, undated: str = "") -> str:
     return format_period(start, end) or undated
 
 
+def issuer_text(code: str, origin: Any) -> str:
+    """Say who issued a measure: "EBRD", or "EBRD for WBG" when it enforces WBG's decision."""
+    return code if origin is None else f"{code} for {origin.code}"
+
+
 def amount_text(amount: Decimal | None, currency: str | None, estimate: bool = False) -> str:
     """Format an exact amount for people: `5,870,722.48 USD`, `~3,500,000.00 EUR`."""
     if amount is None:
@@ -163,6 +168,9 @@ def _csv_cell(value: Any) -> Any:
         return "yes" if value else "no"
     if isinstance(value, list):
         return "; ".join(dict.fromkeys(_source_text(item) for item in value))
+    if isinstance(value, dict) and set(value) == {"code", "name", "kind"}:
+        # An issuer: a CSV cell says its code and kind, "WBG (international)".
+        return f"{value['code']} ({value['kind']})"
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return "" if value is None else value

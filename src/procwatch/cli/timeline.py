@@ -15,13 +15,14 @@ from procwatch.cli.render import (
     OutputOption,
     VendorArgument,
     amount_text,
+    issuer_text,
     period_text,
 )
 from procwatch.cli.session import open_connection
 
 COLUMNS = [
     Column("Date", lambda e: period_text(e.date, e.date_end, "undated")),
-    Column("Country", lambda e: e.country),
+    Column("Country", lambda e: issuer_text(e.country, e.origin)),
     Column("Event", lambda e: e.kind),
     Column("What", lambda e: e.title if e.buyer is None else f"{e.title} ({e.buyer})"),
     Column(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from procwatch import tables
-from procwatch.domain import JurisdictionKind, Outcome, VendorKind
+from procwatch.domain import Outcome, VendorKind
 from procwatch.domain.records import Jurisdiction, Warn
 from procwatch.importers.cleaning import clean_name
 from procwatch.names import KIND_MARK
@@ -86,15 +86,11 @@ def register_source(
 
 
 def jurisdiction_for(store: Store, country: str) -> Jurisdiction:
-    """Return the jurisdiction for an ISO code or country name, adding the country if new."""
+    """Return the jurisdiction for a code or name (resolve_country), adding it if new."""
     resolved = resolve_country(store.connection, country)
     found = store.find(tables.jurisdictions, code=resolved.code)
     if found is None:
-        from procwatch.issuers import INTERNATIONAL_ISSUERS
-
-        international = resolved.code in {issuer.code for issuer in INTERNATIONAL_ISSUERS}
-        kind = JurisdictionKind.INTERNATIONAL if international else JurisdictionKind.COUNTRY
-        row = {"code": resolved.code, "name": resolved.name, "kind": kind.value}
+        row = {"code": resolved.code, "name": resolved.name, "kind": resolved.kind.value}
         return Jurisdiction(id=store.insert(tables.jurisdictions, row), **row)
     return Jurisdiction(id=found.id, code=found.code, name=found.name, kind=found.kind)
 
@@ -113,9 +109,10 @@ class VendorIndex:
         self.store = store
         # Every importer's names pass here: where control characters are removed, counted.
         self.warn = warn
-        self.by_key: dict[str, int] = {}
+        # Every vendor a key names, oldest first: one name may be firms of several countries.
+        self.by_key: dict[str, list[int]] = defaultdict(list)
         # The words of keys that say a kind of entity: "Nuctech" finds "Nuctech Co., Ltd."
-        self.by_words: dict[str, int] = {}
+        self.by_words: dict[str, list[int]] = defaultdict(list)
         self.keys: dict[int, set[str]] = defaultdict(set)
         self.by_identifier: dict[tuple[str, str], int] = {}
         self.identifiers: dict[int, set[tuple[str, str]]] = defaultdict(set)
@@ -150,10 +147,11 @@ class VendorIndex:
             self.identifiers[vendor_id].add((scheme, identifier))
 
     def _add_key(self, vendor_id: int, key: str) -> None:
-        self.by_key.setdefault(key, vendor_id)
+        if vendor_id not in self.by_key[key]:
+            self.by_key[key].append(vendor_id)
         words, mark, _ = key.partition(KIND_MARK)
-        if mark:
-            self.by_words.setdefault(words, vendor_id)
+        if mark and vendor_id not in self.by_words[words]:
+            self.by_words[words].append(vendor_id)
         self.keys[vendor_id].add(key)
 
     def _free(self, key: str) -> str:
@@ -163,27 +161,35 @@ class VendorIndex:
             candidate = f"{key}-{number}"
         return candidate
 
-    def match(self, name: str, identifiers: Sequence[tuple[str, str]] = ()) -> int | None:
+    def match(
+        self,
+        name: str,
+        identifiers: Sequence[tuple[str, str]] = (),
+        country_id: int | None = None,
+    ) -> int | None:
         """Return the vendor with one of these identifiers, else with this normalized name.
 
         A name match is refused when both sides have an identifier of the same scheme and
-        they differ: two registered companies that share a name are two vendors.
+        they differ, or both have a home country and they differ: two registered companies,
+        or two firms of two countries, that share a name are two vendors.
         """
         for pair in identifiers:
             if pair in self.by_identifier:
                 return self.by_identifier[pair]
         key = name_key(name)
-        vendor_id = self.by_key.get(key)
-        if vendor_id is None:
+        candidates = self.by_key.get(key, [])
+        if not candidates:
             # As resolve.key_matches: a key that says no kind finds one that does, and back.
             words, mark, _ = key.partition(KIND_MARK)
-            vendor_id = self.by_key.get(words) if mark else self.by_words.get(words)
-        if vendor_id is None or not identifiers:
-            return vendor_id
-        known = dict(self.identifiers[vendor_id])
-        if any(scheme in known and known[scheme] != value for scheme, value in identifiers):
-            return None
-        return vendor_id
+            candidates = self.by_key.get(words, []) if mark else self.by_words.get(words, [])
+        for vendor_id in candidates:
+            known_country = self.country.get(vendor_id)
+            if None not in (country_id, known_country) and known_country != country_id:
+                continue
+            known = dict(self.identifiers[vendor_id])
+            if not any(scheme in known and known[scheme] != value for scheme, value in identifiers):
+                return vendor_id
+        return None
 
     def upsert(
         self,
@@ -202,7 +208,7 @@ class VendorIndex:
         name = clean_name(name, self.warn, "vendor name")
         aliases = [clean_name(alias, self.warn, "vendor alias") for alias in aliases]
         country_id = country.id if country is not None else None
-        vendor_id = self.match(name, identifiers)
+        vendor_id = self.match(name, identifiers, country_id)
         outcome = Outcome.UNCHANGED
         if vendor_id is None:
             key = self._free(key)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
-from functools import cache
 
 from procwatch.dates import PartialDate
 from procwatch.domain import MeasureKind, VendorKind
@@ -216,80 +215,6 @@ KIND_WORDS: dict[str, MeasureKind] = {
 def measure_kind(value: str) -> MeasureKind | None:
     """Return the kind a list's word denotes, or None if it is not a known word."""
     return KIND_WORDS.get(" ".join(value.casefold().replace("_", " ").split()).rstrip("."))
-
-
-# Spellings that ISO 3166 (pycountry) does not list, written as _country_text() leaves them.
-COUNTRY_SPELLINGS = {
-    "peoples republic of china": "CN",
-    "china prc": "CN",
-    "prc": "CN",
-    "mainland china": "CN",
-    "pr china": "CN",
-    "russia": "RU",
-    "south korea": "KR",
-    "republic of korea": "KR",
-    "korea south": "KR",
-    "north korea": "KP",
-    "dprk": "KP",
-    "democratic peoples republic of korea": "KP",
-    "korea north": "KP",
-    "iran": "IR",
-    "syria": "SY",
-    "burma": "MM",
-    "uk": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "usa": "US",
-    "us": "US",
-    "united states of america": "US",
-    "uae": "AE",
-    "ivory coast": "CI",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "czech republic": "CZ",
-    "vietnam": "VN",
-    "laos": "LA",
-    "moldova": "MD",
-    "macau": "MO",
-    "palestine": "PS",
-    "west bank": "PS",
-    "the netherlands": "NL",
-    "holland": "NL",
-    "european union": "EU",
-    "eu": "EU",
-}
-
-
-def _country_text(value: str) -> str:
-    lowered = re.sub(r"['\u2019.]", "", value.casefold())
-    return " ".join(re.sub(r"[^\w]+", " ", lowered).split())
-
-
-@cache
-def _iso_names() -> dict[str, str]:
-    import pycountry
-
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        for attribute in ("name", "official_name", "common_name", "alpha_3"):
-            text = getattr(country, attribute, None)
-            if text:
-                names[_country_text(str(text))] = str(country.alpha_2)
-        names[str(country.alpha_2).casefold()] = str(country.alpha_2)
-    from procwatch.issuers import INTERNATIONAL_ISSUERS
-
-    for issuer in INTERNATIONAL_ISSUERS:
-        for text in (issuer.code, issuer.name, *issuer.aliases):
-            names[_country_text(text)] = issuer.code
-    return names
-
-
-def country_code(value: str) -> str | None:
-    """Return the code of a country, the EU or an international issuer, else None."""
-    text = _country_text(value)
-    if not text:
-        return None
-    return COUNTRY_SPELLINGS.get(text) or _iso_names().get(text)
 
 
 # What never belongs in a name: C0 and C1 controls and DEL (ESC sequences clear screens,

@@ -24,7 +24,6 @@ from procwatch.importers import (
 )
 from procwatch.importers.cleaning import (
     DateOrder,
-    country_code,
     is_null,
     measure_kind,
     names_in,
@@ -51,7 +50,8 @@ from procwatch.importers.inputs import (
     find_input,
     local_copy,
 )
-from procwatch.resolve import name_key
+from procwatch.issuers import is_international
+from procwatch.resolve import country_code, name_key
 from procwatch.store import Store
 
 # The procwatch CSV layout: the seed's measures.csv with the vendor named, not keyed.
@@ -131,6 +131,32 @@ class ListEntry:
     origin: str | None = None
     listed: PartialDate | None = None
     vendor_kind: VendorKind = VendorKind.UNKNOWN
+    # Whether the list's own entity id names the vendor: then its country does not tell
+    # two vendors apart; without one, a name in two countries is two firms.
+    has_list_id: bool = False
+
+    @property
+    def vendor_identity(self) -> str:
+        """Return what tells this entry's vendor from another of the same list."""
+        if self.has_list_id or self.vendor_country is None:
+            return self.vendor_key
+        return f"{self.vendor_key}@{self.vendor_country}"
+
+    def same_vendor(self, other: ListEntry) -> bool:
+        """Return whether two entries of a list name the same vendor (id, else name and country)."""
+        if self.vendor_key != other.vendor_key:
+            return False
+        if self.has_list_id or None in (self.vendor_country, other.vendor_country):
+            return True
+        return self.vendor_country == other.vendor_country
+
+    def same_decision(self, other: ListEntry) -> bool:
+        """Return whether two entries state one decision: issuer, origin, vendor and dates."""
+        return (
+            self.same_vendor(other)
+            and (self.country, self.origin, self.kind) == (other.country, other.origin, other.kind)
+            and (self.start, self.end) == (other.start, other.end)
+        )
 
     def measure_values(self) -> dict[str, str | None]:
         """Return the measure columns this entry sets, by name."""
@@ -290,16 +316,61 @@ def _collect(
     fixed_country: str | None,
     summary: ImportSummary,
 ) -> dict[str, ListEntry]:
-    entries: dict[str, ListEntry] = {}
+    # Entries by the key their list, entity and program give; several when they are
+    # separate decisions (another issuer, origin, vendor country or dates).
+    by_key: dict[str, list[ListEntry]] = {}
     default_list = options.list_name or _slug(path.name.split(".")[0])
     for raw in raw_entries:
         for entry in _clean(raw, options, default_list, fixed_country, summary.warn):
-            known = entries.get(entry.key)
-            if known is None:
-                entries[entry.key] = entry
-            else:
-                _combine(known, entry, summary.warn)
-    return entries
+            known = by_key.setdefault(entry.key, [])
+            same = next((k for k in known if k.same_decision(entry)), None)
+            if same is not None:
+                _combine(same, entry, summary.warn)
+                continue
+            if known and not any(k.same_vendor(entry) for k in known):
+                summary.warn("rows of one name in different vendor countries: kept apart")
+            elif known:
+                summary.warn(
+                    "rows of one vendor with another decision (issuer, origin or dates): "
+                    "kept as separate measures"
+                )
+            known.append(entry)
+    return {entry.key: entry for group in by_key.values() for entry in _keyed(group)}
+
+
+def _keyed(group: list[ListEntry]) -> list[ListEntry]:
+    """Give each decision under one key a key of its own, the same on every import.
+
+    The decision that starts first keeps the plain key (as one measure had it before lists
+    could hold several); the others add what sets them apart.
+    """
+    if len(group) == 1:
+        return group
+    ordered = sorted(group, key=_decision_order)
+    taken = {ordered[0].key}
+    for entry in ordered[1:]:
+        parts = [entry.vendor_country, entry.origin, entry.start, entry.end]
+        suffix = "-".join(str(part) for part in parts if part is not None) or "undated"
+        key, number = f"{entry.key}:{suffix}", 1
+        while key in taken:
+            number += 1
+            key = f"{entry.key}:{suffix}-{number}"
+        taken.add(key)
+        entry.key = key
+    return ordered
+
+
+def _decision_order(entry: ListEntry) -> tuple[str, ...]:
+    def day(value: PartialDate | None) -> str:
+        return "" if value is None else str(value)
+
+    return (
+        day(entry.start),
+        day(entry.end),
+        entry.origin or "",
+        entry.vendor_country or "",
+        entry.country,
+    )
 
 
 def _clean(
@@ -362,6 +433,7 @@ def _clean(
             origin=None if origin == country else origin,
             listed=listed,
             vendor_kind=_vendor_kind(text("vendor_kind"), warn),
+            has_list_id=bool(text("id")),
         )
         for program in sorted(set(programs))
     ]
@@ -425,29 +497,31 @@ def _country(text: str, warn: Warn, what: str) -> str | None:
     if code is None:
         suffix = "rows skipped (give --country)" if what == "measure country" else "left empty"
         warn(f"{what} {text!r} not recognised; {suffix}")
+    elif what == "vendor country" and is_international(code):
+        warn(f"vendor country {text!r} is an international issuer, not a country; left empty")
+        return None
     return code
 
 
 def _combine(known: ListEntry, entry: ListEntry, warn: Warn) -> None:
-    # A list repeats an entity once per address (the CSL's Entity List does): one measure,
-    # every name and every row cited, the earliest start and the latest end.
-    warn("rows repeating an entity's measure merged into it")
+    # A list repeats an entity's decision once per address (the CSL's Entity List does):
+    # one measure, every name and every row cited.
+    warn("repeated rows of one decision merged into its measure")
     known.locators.extend(entry.locators)
     known.aliases.extend(a for a in [entry.name, *entry.aliases] if a not in known.aliases)
     known.aliases = [alias for alias in known.aliases if alias != known.name]
     known.identifiers.extend(i for i in entry.identifiers if i not in known.identifiers)
-    if entry.start is not None and (
-        known.start is None or entry.start.earliest() < known.start.earliest()
-    ):
-        known.start = entry.start
-    if known.end is not None and (entry.end is None or entry.end.latest() > known.end.latest()):
-        known.end = entry.end
+    known.listed = known.listed or entry.listed
     if known.vendor_country != entry.vendor_country:
         known.vendor_country = None
     if known.vendor_kind != entry.vendor_kind:
         known.vendor_kind = (
             entry.vendor_kind if known.vendor_kind is VendorKind.UNKNOWN else known.vendor_kind
         )
+        known.vendor_country = known.vendor_country or entry.vendor_country
+        if entry.vendor_country is not None and known.has_list_id:
+            # One listed entity at addresses in two countries: no one home country.
+            known.vendor_country = None
 
 
 def _slug(text: str) -> str:
@@ -472,7 +546,7 @@ class _Writer:
             if jurisdiction_id is None:
                 continue
             origin = None if entry.origin is None else self._jurisdiction(entry.origin)
-            row = {"key": entry.key, "vendor_id": vendor_ids[entry.vendor_key]}
+            row = {"key": entry.key, "vendor_id": vendor_ids[entry.vendor_identity]}
             row |= {"jurisdiction_id": jurisdiction_id, "origin_id": origin}
             rows.append(row | entry.measure_values())
         for outcome in self.store.upsert_many(tables.measures, rows, key="key").values():
@@ -487,7 +561,11 @@ class _Writer:
         )
         self._cite(
             "vendor_id",
-            [(vendor_ids[e.vendor_key], locator, None) for e in entries for locator in e.locators],
+            [
+                (vendor_ids[e.vendor_identity], locator, None)
+                for e in entries
+                for locator in e.locators
+            ],
         )
 
     def _vendors(self, entries: list[ListEntry]) -> dict[str, int]:
@@ -497,7 +575,7 @@ class _Writer:
         for number, entry in enumerate(entries, start=1):
             if self.progress is not None and number % 500 == 0:
                 self.progress("writing", number, len(entries))
-            if entry.vendor_key in ids:
+            if entry.vendor_identity in ids:
                 continue
             vendor_id, outcome = vendors.upsert(
                 key=entry.vendor_key,
@@ -507,7 +585,7 @@ class _Writer:
                 country=self._country(entry.vendor_country),
                 kind=entry.vendor_kind,
             )
-            ids[entry.vendor_key] = vendor_id
+            ids[entry.vendor_identity] = vendor_id
             before = outcomes.get(vendor_id, Outcome.UNCHANGED)
             outcomes[vendor_id] = outcome if before is Outcome.UNCHANGED else before
         vendors.flush()

@@ -19,7 +19,6 @@ from typing import Any
 from procwatch.domain import MeasureKind, VendorKind
 from procwatch.domain.records import Warn
 from procwatch.errors import InvalidInputError
-from procwatch.importers.cleaning import country_code
 from procwatch.importers.columns import (
     Preset,
     Progress,
@@ -28,6 +27,7 @@ from procwatch.importers.columns import (
     shown,
     table_rows,
 )
+from procwatch.resolve import country_code
 
 COLUMNS = (
     "id",

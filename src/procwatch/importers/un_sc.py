@@ -19,8 +19,8 @@ from xml.etree.ElementTree import Element, TreeBuilder
 from procwatch.domain import MeasureKind, VendorKind
 from procwatch.domain.records import Warn
 from procwatch.errors import InvalidInputError
-from procwatch.importers.cleaning import country_code
 from procwatch.importers.columns import Preset, Progress, RawEntry, TableLayout
+from procwatch.resolve import country_code
 
 ROOT = "CONSOLIDATED_LIST"
 RECORDS = {"INDIVIDUAL": VendorKind.PERSON, "ENTITY": VendorKind.ORGANISATION}

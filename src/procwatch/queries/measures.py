@@ -6,15 +6,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from procwatch import tables
-from procwatch.domain import MeasureKind
+from procwatch.domain import JurisdictionKind, MeasureKind
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.resolve import resolve_country, resolve_vendor
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+
+@dataclass(frozen=True)
+class IssuerRef:
+    """Who decided a measure: a country, a union or an international organisation."""
+
+    code: str
+    name: str
+    kind: str
+
+    @property
+    def is_international(self) -> bool:
+        """Return whether the issuer is an international organisation (a bank, the UN)."""
+        return self.kind == JurisdictionKind.INTERNATIONAL
+
+    @property
+    def titled(self) -> str:
+        """Return the issuer's name as a sentence says it: "the World Bank Group", "Lithuania"."""
+        return f"the {self.name}" if self.is_international else self.name
 
 
 @dataclass(frozen=True)
@@ -24,6 +43,7 @@ class MeasureRecord:
     id: int
     key: str
     vendor: str
+    # The issuer's code and name (country, country_name: the names the outputs always had).
     country: str
     country_name: str
     authority: str | None
@@ -35,6 +55,11 @@ class MeasureRecord:
     date_end: str | None
     places: str | None
     sources: list[SourceRef]
+    issuer: IssuerRef
+    # Whose decision this measure enforces (a cross-debarment), None for the issuer's own.
+    origin: IssuerRef | None
+    # When the list published it, where it says so.
+    listed_on: str | None
 
 
 def list_measures(
@@ -47,13 +72,22 @@ def list_measures(
     """Return the measures matching every filter given, oldest first.
 
     A member state's list includes its unions' measures (an EU investigation concerns
-    Poland too), and a union's list includes its members' measures.
+    Poland too), and a union's list includes its members' measures. An international
+    issuer's list holds its own decisions, and the other issuers' enforcements of them.
     """
     measure = tables.measures.c
     conditions: list[ColumnElement[bool]] = []
     if country is not None:
-        codes = resolve_country(connection, country).related_codes
-        conditions.append(tables.jurisdictions.c.code.in_(codes))
+        issuer = resolve_country(connection, country)
+        if issuer.kind is JurisdictionKind.INTERNATIONAL:
+            # The banks enforce each other's debarments: their own lists are theirs alone.
+            codes: tuple[str, ...] = (issuer.code,)
+        else:
+            codes = issuer.related_codes
+        origins = select(tables.jurisdictions.c.id).where(tables.jurisdictions.c.code.in_(codes))
+        conditions.append(
+            or_(tables.jurisdictions.c.code.in_(codes), measure.origin_id.in_(origins))
+        )
     if vendor is not None:
         conditions.append(measure.vendor_id == resolve_vendor(connection, vendor).id)
     if kind is not None:
@@ -66,15 +100,21 @@ def measures_where(
 ) -> list[MeasureRecord]:
     """Return the measures meeting every condition, oldest first."""
     measure, vendor, jurisdiction = tables.measures.c, tables.vendors.c, tables.jurisdictions.c
+    origin = tables.jurisdictions.alias("origin")
     rows = connection.execute(
         select(
             tables.measures,
             vendor.name.label("vendor"),
             jurisdiction.code.label("country"),
             jurisdiction.name.label("country_name"),
+            jurisdiction.kind.label("issuer_kind"),
+            origin.c.code.label("origin_code"),
+            origin.c.name.label("origin_name"),
+            origin.c.kind.label("origin_kind"),
         )
         .join(tables.vendors, vendor.id == measure.vendor_id)
         .join(tables.jurisdictions, jurisdiction.id == measure.jurisdiction_id)
+        .outerjoin(origin, origin.c.id == measure.origin_id)
         .where(and_(True, *conditions))
         .order_by(measure.date_start.is_(None), measure.date_start, measure.id)
     ).all()
@@ -95,6 +135,11 @@ def measures_where(
             date_end=row.date_end,
             places=row.places,
             sources=sources.get(row.id, []),
+            issuer=IssuerRef(row.country, row.country_name, row.issuer_kind),
+            origin=None
+            if row.origin_code is None
+            else IssuerRef(row.origin_code, row.origin_name, row.origin_kind),
+            listed_on=row.listed_on,
         )
         for row in rows
     ]

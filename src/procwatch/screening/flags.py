@@ -16,6 +16,7 @@ from procwatch.errors import InvalidValueError
 from procwatch.queries.citations import SourceRef
 from procwatch.queries.contracts import ContractRecord, list_contracts
 from procwatch.queries.measures import MeasureRecord, list_measures
+from procwatch.screening.decisions import Decision, decisions
 from procwatch.screening.periods import Certainty, Period, in_force_when_signed, sort_key
 from procwatch.store import chunked
 
@@ -136,14 +137,16 @@ def flag_contracts(
 ) -> list[ContractFlag]:
     """Return the red flags of one vendor's contracts, given its measures and each buyer's id."""
     repeats = _repeat_groups(contracts, buyer_ids)
+    # A cross-debarment and the debarment it enforces are one decision, counted once.
+    found_decisions = decisions(measures)
     found: list[ContractFlag] = []
     for contract in contracts:
-        found.extend(_contract_flags(contract, measures, repeats.get(contract.id, [])))
+        found.extend(_contract_flags(contract, found_decisions, repeats.get(contract.id, [])))
     return found
 
 
 def _contract_flags(
-    contract: ContractRecord, measures: Sequence[MeasureRecord], group: list[ContractRecord]
+    contract: ContractRecord, measures: Sequence[Decision], group: list[ContractRecord]
 ) -> Iterable[ContractFlag]:
     def flag(
         code: str, certainty: Certainty, evidence: str, sources: list[SourceRef]
@@ -184,11 +187,11 @@ def _contract_flags(
         (SIGNED_WHILE_BANNED, {MeasureKind.BAN, MeasureKind.RESTRICTION}),
         (SIGNED_WHILE_INVESTIGATED, {MeasureKind.INVESTIGATION}),
     ):
-        by_certainty: dict[Certainty, list[MeasureRecord]] = defaultdict(list)
-        for measure in measures:
-            if measure.kind in kinds:
-                period = Period.of(measure.date, measure.date_end)
-                by_certainty[in_force_when_signed(period, signed)].append(measure)
+        by_certainty: dict[Certainty, list[Decision]] = defaultdict(list)
+        for decision in measures:
+            if decision.main.kind in kinds:
+                period = Period.of(decision.main.date, decision.main.date_end)
+                by_certainty[in_force_when_signed(period, signed)].append(decision)
         sure, maybe = by_certainty[Certainty.YES], by_certainty[Certainty.POSSIBLY]
         if not sure and not maybe:
             continue
@@ -201,15 +204,22 @@ def _contract_flags(
             code,
             Certainty.YES if sure else Certainty.POSSIBLY,
             "; ".join(parts),
-            [source for measure in (*sure, *maybe) for source in measure.sources],
+            [source for decision in (*sure, *maybe) for source in decision.sources],
         )
 
 
-def _measure_list(measures: list[MeasureRecord]) -> str:
-    ordered = sorted(measures, key=lambda m: (sort_key(m.date), m.country))
-    return ", ".join(
-        f"{m.country} {m.kind} ({format_period(m.date, m.date_end) or 'undated'})" for m in ordered
-    )
+def _measure_list(found: list[Decision]) -> str:
+    ordered = sorted(found, key=lambda d: (sort_key(d.main.date), d.decider.code))
+    return ", ".join(_decision_text(decision) for decision in ordered)
+
+
+def _decision_text(decision: Decision) -> str:
+    main = decision.main
+    text = f"{decision.decider.code} {main.kind} "
+    text += f"({format_period(main.date, main.date_end) or 'undated'})"
+    if decision.enforcers:
+        text += f" enforced by {', '.join(e.code for e in decision.enforcers)}"
+    return text
 
 
 def _repeat_groups(

@@ -13,12 +13,13 @@ from sqlalchemy import select
 
 from procwatch import tables
 from procwatch.dates import PartialDate, format_period
-from procwatch.domain import MeasureKind
+from procwatch.domain import JurisdictionKind, MeasureKind
 from procwatch.queries.citations import SourceRef
 from procwatch.queries.contracts import ContractRecord
-from procwatch.queries.measures import MeasureRecord
+from procwatch.queries.measures import IssuerRef, MeasureRecord
 from procwatch.queries.vendors import vendor_profile
-from procwatch.resolve import memberships, resolve_country
+from procwatch.resolve import Country, memberships, resolve_country
+from procwatch.screening.decisions import Decision, decisions
 from procwatch.screening.flags import ContractFlag, flag_contracts
 from procwatch.screening.origin import ReportOrigin, report_origin
 from procwatch.screening.periods import (
@@ -47,7 +48,8 @@ LEVEL_RULE: tuple[tuple[Level, str], ...] = (
     (
         Level.HIGH,
         "a ban by any jurisdiction is in force on the date; or, with --for-country C, any "
-        "measure by C or by a union C belongs to is in force",
+        "measure by C or by a union C belongs to is in force (for a development bank C: by "
+        "a bank whose debarments C enforces)",
     ),
     (
         Level.CAUTION,
@@ -96,6 +98,10 @@ class MeasureEntry:
     places: str | None
     label: str
     sources: list[SourceRef]
+    issuer: IssuerRef
+    # Whose decision this measure enforces (a cross-debarment), None for the issuer's own.
+    origin: IssuerRef | None
+    listed_on: str | None
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,8 @@ class CheckReport:
     jurisdictions: list[JurisdictionRow]
     flags: list[ContractFlag]
     origin: ReportOrigin
+    # The kind of --for-country's jurisdiction: an international issuer finances, not hosts.
+    for_country_kind: str | None = None
 
 
 def check_vendor(
@@ -210,7 +218,7 @@ def check_vendor(
         contract_names[record.country] = record.country_name
     home = country.code if country else None
     home_unions = set(unions_of.get(home, [])) if home else set()
-    relations = _relations(home, unions_of, members_of) if home else {}
+    relations = _relations(country, unions_of, members_of) if country else {}
     rows = _rows(
         measure_entries,
         contract_entries,
@@ -221,7 +229,9 @@ def check_vendor(
         country.name if country else None,
     )
     nothing_known = not measure_entries and not contract_entries
-    reasons = _reasons(measure_entries, flags, home, home_unions, nothing_known, as_of)
+    statuses = {record.id: status for record, status in measures}
+    found = decisions([record for record, _ in measures])
+    reasons = _reasons(found, statuses, flags, home, home_unions, nothing_known, as_of)
     level = max((r.level for r in reasons), key=_LEVEL_ORDER.__getitem__, default=Level.NONE)
     return CheckReport(
         vendor=VendorIdentity(
@@ -241,6 +251,7 @@ def check_vendor(
         jurisdictions=rows,
         flags=flags,
         origin=origin,
+        for_country_kind=country.kind.value if country else None,
     )
 
 
@@ -253,16 +264,23 @@ def _buyer_ids(connection: Connection, vendor_id: int) -> dict[int, int | None]:
 
 
 def _relations(
-    home: str, unions_of: dict[str, list[str]], members_of: dict[str, list[str]]
+    home: Country, unions_of: dict[str, list[str]], members_of: dict[str, list[str]]
 ) -> dict[str, str]:
     relations: dict[str, str] = {}
-    for union in unions_of.get(home, []):
+    code = home.code
+    if home.kind is JurisdictionKind.INTERNATIONAL:
+        # A development bank's "unions" are the banks whose debarments it enforces.
+        for other in unions_of.get(code, []):
+            relations[other] = f"debarments enforced by {code}"
+        relations[code] = "buyer's issuer"
+        return relations
+    for union in unions_of.get(code, []):
         for member in members_of.get(union, []):
             relations.setdefault(member, f"fellow {union} member")
-        relations[union] = f"union {home} belongs to"
-    for member in members_of.get(home, []):
-        relations[member] = f"{home} member"
-    relations[home] = "buyer's country"
+        relations[union] = f"union {code} belongs to"
+    for member in members_of.get(code, []):
+        relations[member] = f"{code} member"
+    relations[code] = "buyer's country"
     return relations
 
 
@@ -275,6 +293,8 @@ def _measure_entry(record: MeasureRecord, status: MeasureStatus) -> MeasureEntry
         label += f" ({record.places})"
     if record.legal_basis:
         label += f"; under the {record.legal_basis}"
+    if record.origin is not None:
+        label += f"; enforces {record.origin.titled}'s decision"
     if status is not MeasureStatus.IN_FORCE:
         label += f" — {status}"
     return MeasureEntry(
@@ -292,6 +312,9 @@ def _measure_entry(record: MeasureRecord, status: MeasureStatus) -> MeasureEntry
         places=record.places,
         label=label,
         sources=record.sources,
+        issuer=record.issuer,
+        origin=record.origin,
+        listed_on=record.listed_on,
     )
 
 
@@ -368,7 +391,7 @@ def _rows(
                 through_unions=through,
             )
         )
-    rank = {"buyer's country": 0}
+    rank = {"buyer's country": 0, "buyer's issuer": 0}
     return sorted(rows, key=lambda row: _row_order(row, rank, home))
 
 
@@ -376,7 +399,11 @@ def _row_order(
     row: JurisdictionRow, rank: dict[str, int], home: str | None
 ) -> tuple[int, int, tuple[bool, date], str]:
     relation = (
-        3 if row.relation is None else rank.get(row.relation, 1 if "union" in row.relation else 2)
+        3
+        if row.relation is None
+        else rank.get(
+            row.relation, 1 if "union" in row.relation or "enforced" in row.relation else 2
+        )
     )
     if row.measures:
         kind = min(_KIND_ORDER[MeasureKind(m.kind)] for m in row.measures)
@@ -411,7 +438,8 @@ def _short(measure: MeasureEntry, *, through: bool = False) -> str:
 
 
 def _reasons(
-    measures: Sequence[MeasureEntry],
+    found: Sequence[Decision],
+    statuses: dict[int, MeasureStatus],
     flags: Sequence[ContractFlag],
     home: str | None,
     home_unions: set[str],
@@ -419,23 +447,27 @@ def _reasons(
     as_of: str,
 ) -> list[Reason]:
     reasons: list[Reason] = []
-    for measure in sorted(measures, key=lambda m: (sort_key(m.date), m.country)):
-        kind = MeasureKind(measure.kind)
-        text = (
-            f"{_VERBS[kind]} by {measure.country_name} "
-            f"({format_period(measure.date, measure.date_end) or 'undated'}): {measure.status}"
-        )
-        if measure.status is not MeasureStatus.IN_FORCE:
+    # One reason per decision: a cross-debarment is the decision it enforces, not another.
+    for decision in sorted(found, key=lambda d: (sort_key(d.main.date), d.decider.code)):
+        main, status = decision.main, statuses[decision.main.id]
+        kind = MeasureKind(main.kind)
+        text = f"{_decision_verb(decision)} by {decision.decider.titled} "
+        text += f"({format_period(main.date, main.date_end) or 'undated'})"
+        if decision.enforcers:
+            text += f"; enforced by {', '.join(e.code for e in decision.enforcers)}"
+        text += f": {status}"
+        issuers = {decision.decider.code, *(e.code for e in decision.enforcers)}
+        if status is not MeasureStatus.IN_FORCE:
             level = Level.CAUTION
         elif kind is MeasureKind.BAN:
             level = Level.HIGH
-        elif measure.country == home:
+        elif home in issuers:
             level, text = Level.HIGH, f"{text}, in the buyer's own country"
-        elif measure.country in home_unions:
+        elif issuers & home_unions:
             level, text = Level.HIGH, f"{text}, a union {home} belongs to"
         else:
             level = Level.CAUTION
-        reasons.append(Reason(level, text, measure.sources))
+        reasons.append(Reason(level, text, decision.sources))
     reasons.extend(_flag_reasons(flags))
     if not reasons:
         when = f" by {as_of}"
@@ -446,6 +478,13 @@ def _reasons(
         )
         reasons.append(Reason(Level.NONE, text, []))
     return sorted(reasons, key=lambda r: -_LEVEL_ORDER[r.level])
+
+
+def _decision_verb(decision: Decision) -> str:
+    # The banks' own word for their bans.
+    if decision.decider.is_international and decision.main.kind == MeasureKind.BAN:
+        return "debarred"
+    return _VERBS[MeasureKind(decision.main.kind)]
 
 
 def _flag_reasons(flags: Iterable[ContractFlag]) -> list[Reason]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from procwatch.dates import PartialDate
 from procwatch.queries.citations import SourceRef
 from procwatch.queries.contracts import FindingRecord
+from procwatch.queries.measures import IssuerRef
 from procwatch.queries.vendors import vendor_profile
 from procwatch.screening.origin import ReportOrigin, report_origin
 from procwatch.screening.periods import Certainty, happened_by, sort_key
@@ -37,6 +38,9 @@ class TimelineEvent:
     sources: list[SourceRef]
     # Documented problems with a contract (an audit's overpayment); none for measures.
     findings: list[FindingRecord] = field(default_factory=list)
+    # A measure's issuer with its kind, and whose decision it enforces; None for contracts.
+    issuer: IssuerRef | None = None
+    origin: IssuerRef | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ def vendor_timeline(
             amount_is_estimate=False,
             key=m.key,
             sources=m.sources,
+            issuer=m.issuer,
+            origin=m.origin,
         )
         for measures in profile.measures_by_country.values()
         for m in measures

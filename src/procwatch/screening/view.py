@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from procwatch.dates import format_period
+from procwatch.domain import JurisdictionKind
 from procwatch.queries.citations import SourceRef
 from procwatch.screening.flags import FLAGS
 from procwatch.screening.report import LEVEL_RULE, CheckReport, citation_numbers
@@ -74,7 +75,10 @@ class ReportView:
 def scope_text(report: CheckReport) -> str:
     """Say which date and which buyer's country the report answers for."""
     text = f"as of {report.as_of}"
-    if report.for_country:
+    if report.for_country and report.for_country_kind == JurisdictionKind.INTERNATIONAL:
+        text += f", for a contract financed by the {report.for_country_name}"
+        text += f" ({report.for_country})"
+    elif report.for_country:
         text += f", for a buyer in {report.for_country_name} ({report.for_country})"
     return text
 
