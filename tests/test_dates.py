@@ -15,6 +15,9 @@ from procwatch.errors import InvalidInputError
         ("2023-12", Precision.MONTH, date(2023, 12, 1), date(2023, 12, 31)),
         ("2024-04-23", Precision.DAY, date(2024, 4, 23), date(2024, 4, 23)),
         ("2024-04-23T10:00:00Z", Precision.DAY, date(2024, 4, 23), date(2024, 4, 23)),
+        ("2015-07-01-04:00", Precision.DAY, date(2015, 7, 1), date(2015, 7, 1)),
+        ("2015-07-01Z", Precision.DAY, date(2015, 7, 1), date(2015, 7, 1)),
+        ("2015-07-01T00:00:00+02:00", Precision.DAY, date(2015, 7, 1), date(2015, 7, 1)),
     ],
 )
 def test_parse_keeps_precision(

@@ -1,7 +1,7 @@
 """amounts exact at any precision; consortium rows share one value; OCDS releases kept
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-03 14:00:00.000000
 
 `contracts.amount_fraction` keeps the digits of an amount finer than its currency's minor
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

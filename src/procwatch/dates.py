@@ -10,6 +10,8 @@ from enum import StrEnum
 from procwatch.errors import InvalidInputError
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# A day with a time or a UTC offset (OCDS, XSD: "2015-07-01-04:00", "2015-07-01Z"): the day.
+_STAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:T[\d:.]+)?(?:Z|[+-]\d{2}:\d{2})?$")
 
 
 class Precision(StrEnum):
@@ -36,10 +38,10 @@ class PartialDate:
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
-        """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a time part, as in OCDS, is dropped)."""
+        """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a time or UTC offset after it is dropped)."""
         value = text.strip()
-        if "T" in value and len(value) > 10:
-            value = value[:10]
+        if stamp := _STAMP.match(value):
+            value = stamp.group(1)
         match = _ISO.match(value)
         if not match:
             raise InvalidInputError(f"invalid date {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")

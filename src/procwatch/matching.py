@@ -70,6 +70,9 @@ DIFFERENT_PLACE = 30.0
 DIFFERENT_NUMBER = 20.0
 DIFFERENT_COUNTRY = 10.0
 DIFFERENT_IDENTIFIER = 40.0
+# A person and a company of one name ("John Smith" and "John Smith Ltd." lose the legal form
+# in the key) are two parties; as a differing identifier, it takes the pair below any threshold.
+DIFFERENT_KIND = 40.0
 # A match found through a name's embedded alias (a bracketed part, "a.k.a.") weighs less.
 VIA_ALIAS = 3.0
 # Words this alike (0-1) count as one misspelt word ("Cristalord" ~ "Crystalord"), in
@@ -92,6 +95,8 @@ class VendorNames:
     names: tuple[str, ...]
     country: str | None = None
     identifiers: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    # VendorKind's value; "unknown" says nothing and lowers no score.
+    kind: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -337,6 +342,9 @@ def compare_vendors(
     if differing:
         score -= DIFFERENT_IDENTIFIER
         why.append(f"different identifiers ({', '.join(differing)}) -{DIFFERENT_IDENTIFIER:g}")
+    if "unknown" not in (first.kind, second.kind) and first.kind != second.kind:
+        score -= DIFFERENT_KIND
+        why.append(f"a {first.kind} and a {second.kind} -{DIFFERENT_KIND:g}")
     return Score(round(max(score, 0.0), 1), best.first, best.second, "; ".join(why))
 
 

@@ -348,7 +348,9 @@ _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 # Where a name says it is also known by another: "X a.k.a. Y", "X (formerly Y)", "X f/k/a Y".
 ALIAS_MARKER = re.compile(
     r"[\s,;(]+(?:a\.k\.a\.?|a/k/a|aka|f\.k\.a\.?|f/k/a|fka|d\.b\.a\.?|d/b/a|dba|t/a"
-    r"|also known as|formerly known as|formerly|trading as|doing business as)[\s:,]+"
+    r"|also known as|formerly known as|formerly|trading as"
+    # The EBRD writes "X may also be doing business as Y".
+    r"|(?:may also be |also )?doing business (?:as|under))[\s:,]+"
     # Only with a name after it: "Trading AS" ending a name is a Norwegian company.
     r"(?=\S)",
     re.IGNORECASE,

@@ -20,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from procwatch.domain import JurisdictionKind, MeasureKind, ProcurementMethod
+from procwatch.domain import JurisdictionKind, MeasureKind, ProcurementMethod, VendorKind
 
 # Stable constraint names on SQLite and PostgreSQL, so migrations can name what they drop.
 NAMING_CONVENTION = {
@@ -95,6 +95,10 @@ vendors = Table(
     # The normalized name (resolve.name_key) that lookups use instead of scanning names.
     Column("name_key", String(500), nullable=False, index=True),
     Column("country_id", Integer, ForeignKey("jurisdictions.id")),
+    # What the vendor is, as the list that named it says (VendorKind); matching and reports
+    # treat a person as one.
+    Column("kind", String(16), nullable=False, server_default=VendorKind.UNKNOWN.value),
+    CheckConstraint(_in("kind", VendorKind), name="kind"),
 )
 
 # Another name a vendor is known by (a spelling variant, a former or legal name).

@@ -34,9 +34,11 @@ class DuplicatePair:
     first_id: int
     first: str
     first_country: str | None
+    first_kind: str
     second_id: int
     second: str
     second_country: str | None
+    second_kind: str
     matched: str
     # The reasons for the score: shared words, and the qualifiers that lowered it.
     why: str
@@ -63,18 +65,20 @@ def likely_duplicates(
     """Return pairs of vendors with alike names or aliases, most alike first; merge none."""
     names: dict[int, list[str]] = {}
     countries: dict[int, str | None] = {}
+    kinds: dict[int, str] = {}
     vendor, alias, registered = (
         tables.vendors.c,
         tables.vendor_aliases.c,
         tables.vendor_identifiers.c,
     )
     for row in connection.execute(
-        select(vendor.id, vendor.name, tables.jurisdictions.c.code)
+        select(vendor.id, vendor.name, vendor.kind, tables.jurisdictions.c.code)
         .outerjoin(tables.jurisdictions, vendor.country_id == tables.jurisdictions.c.id)
         .order_by(vendor.id)
     ):
         names[row.id] = [row.name]
         countries[row.id] = row.code
+        kinds[row.id] = row.kind
     for vendor_id, name in connection.execute(
         select(alias.vendor_id, alias.alias).order_by(alias.id)
     ):
@@ -89,6 +93,7 @@ def likely_duplicates(
             names=tuple(dict.fromkeys(vendor_names)),
             country=countries[vendor_id],
             identifiers=frozenset(identifiers.get(vendor_id, ())),
+            kind=kinds[vendor_id],
         )
         for vendor_id, vendor_names in names.items()
     }
@@ -104,6 +109,8 @@ def likely_duplicates(
             second_country=countries[b],
             matched=f"{score.first} ~ {score.second}",
             why=score.why,
+            first_kind=kinds[a],
+            second_kind=kinds[b],
         )
         for a, b, score in found
     ]

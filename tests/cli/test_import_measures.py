@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Procwatch
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measures"
@@ -75,11 +77,53 @@ def test_bad_file_is_one_error_line_and_changes_nothing(procwatch: Procwatch) ->
     assert len(bans.stdout.splitlines()) == 6
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "un-sc-consolidated.xml is XML, not CSV; for the UN list use --preset un-sc"),
+        (
+            ["--no-header", "--map", "name=1", "--country", "US", "--kind", "ban"],
+            "un-sc-consolidated.xml is XML, not CSV; for the UN list use --preset un-sc",
+        ),
+        (
+            ["--preset", "ofac-sdn"],
+            "un-sc-consolidated.xml is XML, not CSV; for the UN list use --preset un-sc",
+        ),
+    ],
+)
+def test_xml_given_as_csv_is_one_error_line_and_imports_nothing(
+    procwatch: Procwatch, args: list[str], message: str
+) -> None:
+    result = procwatch("import", "measures", str(FIXTURES / "un-sc-consolidated.xml"), *args)
+    assert (result.exit_code, result.stderr) == (5, f"Error: {message}\n")
+    assert len(procwatch("bans", "--format", "csv").stdout.splitlines()) == 6
+
+
+def test_a_file_that_does_not_fit_its_preset_is_one_error_line(procwatch: Procwatch) -> None:
+    result = procwatch(
+        "import", "measures", str(FIXTURES / "ofac" / "sdn.csv"), "--preset", "un-sc"
+    )
+    assert (result.exit_code, result.stderr) == (
+        5,
+        "Error: sdn.csv: expected the UN Security Council consolidated list (XML whose root "
+        "is CONSOLIDATED_LIST); found text that is not XML (syntax error, line 1)\n",
+    )
+    result = procwatch(
+        "import", "measures", str(FIXTURES / "un-sc-consolidated.xml"), "--preset", "un-sc"
+    )
+    assert result.exit_code == 0, result.output
+    assert "measures  │     4 │" in result.stdout
+
+
 def test_bad_options_are_one_error_line(procwatch: Procwatch) -> None:
     path = str(FIXTURES / "procwatch-layout.csv")
     for args, message in [
         (["--map", "firm"], "Error: --map 'firm': expected FIELD=COLUMN\n"),
-        (["--preset", "nope"], "Error: unknown preset 'nope'; presets: us-csl\n"),
+        (
+            ["--preset", "nope"],
+            "Error: unknown preset 'nope'; presets: ebrd, idb, ofac-sdn, un-sc, us-csl, "
+            "worldbank\n",
+        ),
         (["--country", "Atlantis"], "Error: unknown country 'Atlantis'\n"),
         (["--no-header"], "Error: a file without a header needs --map FIELD=NUMBER\n"),
     ]:
@@ -92,3 +136,40 @@ def test_help_names_every_option(procwatch: Procwatch) -> None:
     result = procwatch("import", "measures", "--help")
     for option in ("--preset", "--map", "--kind", "--authority", "--country", "--skip-rows"):
         assert option in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "worldbank.csv",
+            "worldbank.csv looks like the World Bank Group, Debarred Firms and Individuals "
+            "(XLSX or CSV): give --preset worldbank",
+        ),
+        (
+            "ebrd-ineligible.csv",
+            "ebrd-ineligible.csv looks like the EBRD ineligible entities, CSV export: give "
+            "--preset ebrd",
+        ),
+    ],
+)
+def test_a_known_list_without_its_preset_is_told_which(
+    procwatch: Procwatch, name: str, message: str
+) -> None:
+    result = procwatch("import", "measures", str(FIXTURES / name))
+    assert (result.exit_code, result.stderr) == (5, f"Error: {message}\n")
+
+
+def test_the_vendor_profile_shows_a_listed_kind(procwatch: Procwatch) -> None:
+    imported = procwatch(
+        "import", "measures", str(FIXTURES / "worldbank.csv"), "--preset", "worldbank"
+    )
+    assert imported.exit_code == 0, imported.output
+    profile = procwatch("vendor", "Rufat Majidov")
+    assert profile.stdout.splitlines()[:3] == [
+        "MR. RUFAT MAJIDOV",
+        "Home country: Azerbaijan (AZ)",
+        "Kind: person",
+    ]
+    listed = procwatch("vendors", "majidov", "--format", "csv")
+    assert ",MR. RUFAT MAJIDOV,person,AZ," in listed.stdout.splitlines()[1]

@@ -31,7 +31,7 @@ def grant_reading(server: PostgresServer, url: str) -> str:
         (["contracts", "--vendor", "Nuotech", "-f", "csv"], "5870722.48,USD"),
         (["contracts", "--buyer", "revenue", "--since", "2019", "-f", "csv"], "2018-2020"),
         (["bans", "--country", "Poland", "-f", "csv"], "investigation"),
-        (["vendors", "nuc", "-f", "csv"], "Nuctech Company Limited,CN"),
+        (["vendors", "nuc", "-f", "csv"], "Nuctech Company Limited,unknown,CN"),
         (["vendor", "Nuctech", "-f", "json"], '"total": "5870722.48"'),
         (["jurisdictions", "-f", "csv"], "EU,European Union,union"),
         (["export", "contracts"], "5870722.48,USD,no,2018,2020"),

@@ -20,7 +20,7 @@ def test_vendors_search_by_alias(procwatch: Procwatch) -> None:
 def test_vendors_without_search_lists_all(procwatch: Procwatch) -> None:
     result = procwatch("vendors", "--format", "csv")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[1].startswith("1,Nuctech Company Limited,CN,")
+    assert result.stdout.splitlines()[1].startswith("1,Nuctech Company Limited,unknown,CN,")
 
 
 def test_vendors_search_without_match_is_empty(procwatch: Procwatch) -> None:
@@ -95,8 +95,10 @@ def test_duplicates_merge_and_unmerge(procwatch: Procwatch) -> None:
     pairs = procwatch("vendors", "duplicates", "--format", "csv")
     assert pairs.exit_code == 0, pairs.output
     assert pairs.stdout.splitlines() == [
-        "score,first_id,first,first_country,second_id,second,second_country,matched,why",
-        "96.2,2,Hikvision Digital Technology Co. Ltd.,CN,3,Hikvison Digital Technology,CN,"
+        "score,first_id,first,first_country,first_kind,second_id,second,second_country,"
+        "second_kind,matched,why",
+        "96.2,2,Hikvision Digital Technology Co. Ltd.,CN,unknown,3,Hikvison Digital Technology,"
+        "CN,unknown,"
         "Hikvision Digital Technology Co. Ltd. ~ Hikvison Digital Technology,"
         '"alike letter by letter, spaces aside 96.2"',
     ]
@@ -134,7 +136,7 @@ def test_merge_errors_are_one_line(procwatch: Procwatch) -> None:
 
 def test_vendors_still_defaults_to_list(procwatch: Procwatch) -> None:
     result = procwatch("vendors", "nuc", "--format", "csv")
-    assert result.stdout.splitlines()[1].startswith("1,Nuctech Company Limited,CN")
+    assert result.stdout.splitlines()[1].startswith("1,Nuctech Company Limited,unknown,CN")
 
 
 def test_a_mistyped_subcommand_gets_a_suggestion_not_a_search(procwatch: Procwatch) -> None:

@@ -1,14 +1,17 @@
 import pytest
 
 from procwatch.dates import PartialDate
-from procwatch.domain import MeasureKind
+from procwatch.domain import MeasureKind, VendorKind
 from procwatch.importers.cleaning import (
     DateOrder,
+    is_null,
     measure_kind,
     names_in,
     parse_list_date,
     split_aliases,
     split_identifiers,
+    vendor_kind,
+    vendor_kind_of,
 )
 
 
@@ -36,6 +39,13 @@ def _date(text: str, order: DateOrder | None = None, is_end: bool = False) -> tu
         ("March 14, 2019", "2019-03-14"),
         ("Sept. 2019", "2019-09"),
         ("05/05/2019", "2019-05-05"),
+        # XSD dates with a UTC offset (the UN list) and stamps: the day as written.
+        ("2015-07-01-04:00", "2015-07-01"),
+        ("2015-07-01Z", "2015-07-01"),
+        ("2015-07-01+05:30", "2015-07-01"),
+        ("2015-07-01T00:00:00+02:00", "2015-07-01"),
+        ("2015-07-01T23:59:59.5-11:00", "2015-07-01"),
+        ("25-Mar-2022", "2022-03-25"),
     ],
 )
 def test_dates_keep_their_precision(text: str, expected: str) -> None:
@@ -131,6 +141,46 @@ def test_identifiers_need_a_scheme() -> None:
 )
 def test_kind_words(word: str, kind: MeasureKind | None) -> None:
     assert measure_kind(word) == kind
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("MR. RUFAT MAJIDOV", VendorKind.PERSON),
+        ("Mrs Jane Roe", VendorKind.PERSON),
+        ("Dr. Ivan Petrov", VendorKind.PERSON),
+        ("Orion Scanning Systems Ltd.", VendorKind.ORGANISATION),
+        ("Logitrans Logística Engenharia e Transportes Ltda.", VendorKind.ORGANISATION),
+        ("Zenith Supplies", VendorKind.UNKNOWN),
+        ("", VendorKind.UNKNOWN),
+    ],
+)
+def test_a_title_says_person_and_a_legal_form_organisation(name: str, kind: VendorKind) -> None:
+    assert vendor_kind_of(name) is kind
+
+
+@pytest.mark.parametrize(
+    ("word", "kind"),
+    [
+        ("individual", VendorKind.PERSON),
+        ("Person", VendorKind.PERSON),
+        ("entity", VendorKind.ORGANISATION),
+        ("organization", VendorKind.ORGANISATION),
+        ("Organisation", VendorKind.ORGANISATION),
+        ("unknown", VendorKind.UNKNOWN),
+        ("vessel", None),
+    ],
+)
+def test_vendor_kind_words(word: str, kind: VendorKind | None) -> None:
+    assert vendor_kind(word) is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "null"),
+    [("-0-", True), ("-0- ", True), ("", True), ("N/A", True), ("0", False), ("Listed.", False)],
+)
+def test_null_markers(text: str, null: bool) -> None:
+    assert is_null(text) is null
 
 
 def test_clean_name_removes_controls_and_counts_each() -> None:

@@ -288,6 +288,11 @@ def test_followthemoney_sanctions(store: Store) -> None:
     # The Cyrillic name and its Latin alias have one key: the alias adds nothing.
     assert vendor(store, "Иван Петров")["aliases"] == []
     assert measure(store, "eu_fsf:NK-petrov:EU-UKR")["date_start"] == "2022-03"
+    # The schema says what a party is: a Person is a person, a Company an organisation.
+    vendors = tables.vendors.c
+    rows = store.execute(select(vendors.name, vendors.kind).where(vendors.id > 1))
+    kinds = {name: kind for name, kind in rows}
+    assert kinds == {"Acme Detection Systems LLC": "organisation", "Иван Петров": "person"}
     assert dict(summary.warnings) == {
         "end date '2099-12-31' read as no end": 1,
         "Vessel entities are not vendors; their sanctions skipped": 1,
@@ -430,7 +435,7 @@ def test_us_csl_sample(store: Store, shared_data: Path) -> None:
         (
             "procwatch-layout.csv",
             MeasureImportOptions(preset="eu-fsf"),
-            "unknown preset 'eu-fsf'; presets: us-csl",
+            "unknown preset 'eu-fsf'; presets: ebrd, idb, ofac-sdn, un-sc, us-csl, worldbank",
         ),
         ("missing.csv", None, f"cannot read {FIXTURES / 'missing.csv'}: no such file"),
     ],

@@ -39,8 +39,8 @@ def measures(
     path: Annotated[
         Path,
         typer.Argument(
-            help="The list: procwatch CSV, FollowTheMoney JSON lines (.json, .gz), CSV or XLSX; "
-            "'-' reads stdin.",
+            help="The list: procwatch CSV, FollowTheMoney JSON lines (.json, .gz), CSV, XLSX "
+            "or, with --preset un-sc, XML; '-' reads stdin.",
             dir_okay=False,
             metavar="PATH",
         ),
@@ -48,7 +48,10 @@ def measures(
     preset: Annotated[
         str | None,
         typer.Option(
-            "--preset", help="A known list's layout: us-csl (US Consolidated Screening List)."
+            "--preset",
+            help="A published list read as its publisher distributes it: worldbank (XLSX or "
+            "CSV), ebrd (CSV), ofac-sdn (sdn.csv, with alt.csv and add.csv beside it), un-sc "
+            "(XML), us-csl (CSV). See docs/import-measures.md.",
         ),
     ] = None,
     mapping: Annotated[

@@ -56,6 +56,7 @@ app = typer.Typer(
 
 COLUMNS = [
     Column("Vendor", lambda r: r.name),
+    Column("Kind", lambda r: r.kind, wide=True),
     Column("Country", lambda r: r.country),
     Column("Aliases", lambda r: "; ".join(r.aliases)),
     Column("Contracts", lambda r: r.contracts, justify="right"),
@@ -136,6 +137,8 @@ def _print_profile(profile: Any, output: Path | None, limit: int | None) -> None
         # Text, so that names and aliases print as written, never read as Rich markup.
         console.print(Text(profile.name, style="bold"))
         console.print(Text(f"Home country: {home}"))
+        if profile.kind != "unknown":
+            console.print(Text(f"Kind: {profile.kind}"))
         console.print(Text(f"Aliases: {'; '.join(profile.aliases) or 'none'}"))
         if profile.identifiers:
             console.print(Text(f"Identifiers: {'; '.join(profile.identifiers)}"))

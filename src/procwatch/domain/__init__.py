@@ -11,6 +11,14 @@ class MeasureKind(StrEnum):
     INVESTIGATION = "investigation"
 
 
+class VendorKind(StrEnum):
+    """What a vendor is, as its list says: a firm or other body, a natural person, or unsaid."""
+
+    ORGANISATION = "organisation"
+    PERSON = "person"
+    UNKNOWN = "unknown"
+
+
 class ProcurementMethod(StrEnum):
     """The OCDS procurementMethod codelist."""
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from procwatch import tables
-from procwatch.domain import Outcome
+from procwatch.domain import Outcome, VendorKind
 from procwatch.domain.records import Jurisdiction, Warn
 from procwatch.importers.cleaning import clean_name
 from procwatch.names import KIND_MARK
@@ -130,6 +130,7 @@ class VendorIndex:
         self.by_identifier: dict[tuple[str, str], int] = {}
         self.identifiers: dict[int, set[tuple[str, str]]] = defaultdict(set)
         self.country: dict[int, int | None] = {}
+        self.kind: dict[int, str] = {}
         self.record_keys: set[str] = set()
         self.new_aliases: list[dict[str, object]] = []
         self.new_identifiers: list[dict[str, object]] = []
@@ -138,12 +139,15 @@ class VendorIndex:
             tables.vendor_aliases.c,
             tables.vendor_identifiers.c,
         )
-        for vendor_id, record_key, key, country_id in store.execute(
-            select(vendor.id, vendor.key, vendor.name_key, vendor.country_id).order_by(vendor.id)
+        for vendor_id, record_key, key, country_id, kind in store.execute(
+            select(vendor.id, vendor.key, vendor.name_key, vendor.country_id, vendor.kind).order_by(
+                vendor.id
+            )
         ):
             self._add_key(vendor_id, key)
             self.record_keys.add(record_key)
             self.country[vendor_id] = country_id
+            self.kind[vendor_id] = kind
         # Canonical names win over aliases, as in resolve.find_vendor.
         for vendor_id, key in store.execute(
             select(alias.vendor_id, alias.alias_key).order_by(alias.id)
@@ -208,8 +212,12 @@ class VendorIndex:
         identifiers: Sequence[tuple[str, str]] = (),
         aliases: Sequence[str] = (),
         country: Jurisdiction | None = None,
+        kind: VendorKind = VendorKind.UNKNOWN,
     ) -> tuple[int, Outcome]:
-        """Match a vendor or add it under `key` (suffixed if taken); keep new aliases and ids."""
+        """Match a vendor or add it under `key` (suffixed if taken); keep new aliases and ids.
+
+        A matched vendor's unknown country or kind is filled in; a known one is kept.
+        """
         name = clean_name(name, self.warn, "vendor name")
         aliases = [clean_name(alias, self.warn, "vendor alias") for alias in aliases]
         country_id = country.id if country is not None else None
@@ -218,15 +226,27 @@ class VendorIndex:
         if vendor_id is None:
             key = self._free(key)
             self.record_keys.add(key)
-            row = {"key": key, "name": name, "name_key": name_key(name), "country_id": country_id}
+            row = {
+                "key": key,
+                "name": name,
+                "name_key": name_key(name),
+                "country_id": country_id,
+                "kind": kind.value,
+            }
             vendor_id = self.store.insert(tables.vendors, row)
             self._add_key(vendor_id, name_key(name))
             self.country[vendor_id] = country_id
+            self.kind[vendor_id] = kind.value
             outcome = Outcome.ADDED
-        elif self.country.get(vendor_id) is None and country_id is not None:
-            self.store.update(tables.vendors, vendor_id, country_id=country_id)
-            self.country[vendor_id] = country_id
-            outcome = Outcome.UPDATED
+        else:
+            changes: dict[str, object] = {}
+            if self.country.get(vendor_id) is None and country_id is not None:
+                changes["country_id"] = self.country[vendor_id] = country_id
+            if self.kind.get(vendor_id) == VendorKind.UNKNOWN and kind != VendorKind.UNKNOWN:
+                changes["kind"] = self.kind[vendor_id] = kind.value
+            if changes:
+                self.store.update(tables.vendors, vendor_id, **changes)
+                outcome = Outcome.UPDATED
         new_aliases = []
         for alias in dict.fromkeys([name, *aliases]):
             alias_key = name_key(alias)

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from procwatch.dates import PartialDate
-from procwatch.domain import MeasureKind
+from procwatch.domain import MeasureKind, VendorKind
 from procwatch.domain.records import Warn
-from procwatch.names import ALIAS_MARKER
+from procwatch.names import ALIAS_MARKER, HONORIFICS, KIND_MARK
 
 
 class DateOrder(StrEnum):
@@ -42,6 +42,15 @@ OPEN_END_WORDS = frozenset(
         "-",
     ]
 )
+# What lists write in a cell that has no value (OFAC's "-0-"): never a quote or a name.
+NULL_MARKERS = frozenset(["-0-", "null", "none", "n/a", "-"])
+
+
+def is_null(text: str) -> bool:
+    """Return whether a cell is empty or holds a list's null marker."""
+    return not text.strip() or text.strip().casefold() in NULL_MARKERS
+
+
 # An end year this far ahead is a placeholder for "no end" (9999-12-31, 2999-12-31, 2100-01-01).
 OPEN_END_YEAR = 2099
 
@@ -66,7 +75,11 @@ MONTHS = {
     )
     for name in names
 }
-_ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[t ][\d:.+\-z]*)?$")
+# A time and a UTC offset after the day (XSD's "2015-07-01-04:00", "2015-07-01Z",
+# "2015-07-01T00:00:00+02:00") are dropped: the day stays the one the list wrote.
+_ISO = re.compile(
+    r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[t ][\d:.]*)?(?:z|[+-]\d{2}(?::?\d{2})?)?$"
+)
 _NUMERIC = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})(?:[t ][\d:.+\-z]*)?$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[-\s/.]*([a-z]+)\.?[-\s/.,]*(\d{4})$")
 _MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
@@ -268,3 +281,31 @@ def split_identifiers(value: str, warn: Warn) -> list[tuple[str, str]]:
             continue
         pairs.append((scheme.strip().upper(), identifier.strip()))
     return pairs
+
+
+def vendor_kind_of(name: str) -> VendorKind:
+    """Return what a listed name says of its bearer: a title a person, a legal form a body."""
+    from procwatch.resolve import name_key
+
+    words = name.split()
+    if words and words[0].casefold().strip(".,") in HONORIFICS:
+        return VendorKind.PERSON
+    if KIND_MARK in name_key(name):
+        return VendorKind.ORGANISATION
+    return VendorKind.UNKNOWN
+
+
+def vendor_kind(value: str) -> VendorKind | None:
+    """Return the vendor kind a list's word denotes (person, individual, firm, ...), else None."""
+    return VENDOR_KIND_WORDS.get(" ".join(value.casefold().split()))
+
+
+VENDOR_KIND_WORDS = {
+    **{kind.value: kind for kind in VendorKind},
+    "organization": VendorKind.ORGANISATION,
+    "individual": VendorKind.PERSON,
+    "natural person": VendorKind.PERSON,
+    "firm": VendorKind.ORGANISATION,
+    "entity": VendorKind.ORGANISATION,
+    "company": VendorKind.ORGANISATION,
+}

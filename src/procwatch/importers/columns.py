@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -37,6 +37,7 @@ FIELDS = (
     "origin",
     # When the list published or listed the measure.
     "listed",
+    "vendor_kind",
 )
 
 Progress = Callable[[int, int], None]
@@ -83,28 +84,42 @@ class RawEntry:
         return text
 
 
+Rows = Generator[tuple[int, list[Any]]]
+
+
 def read_table(
     path: Path, layout: TableLayout, warn: Warn, progress: Progress | None = None
 ) -> Iterator[RawEntry]:
     """Yield the mapped rows of a CSV, TSV or XLSX file; a broken file raises InvalidInputError."""
-    if is_xlsx(path):
-        rows = _xlsx_rows(path, layout, progress)
-    else:
-        rows = _csv_rows(path, layout, progress)
-    lines = iter(rows)
+    lines = table_rows(path, layout, progress)
     for _ in range(layout.skip_rows):
         next(lines, None)
     header: list[str] | None = None
     if layout.header:
-        first = next(lines, None)
+        # Blank lines above the header (the EBRD's export starts with one) are no header.
+        first = next((row for row in lines if any(header_cells(row[1]))), None)
         if first is None:
             raise InvalidInputError(f"{path.name}: the file is empty, no header row")
-        header = [str(cell or "").strip().lstrip("\ufeff").strip() for cell in first[1]]
-    columns = {
-        field: _column_index(path, column, header) for field, column in layout.mapping.items()
-    }
+        header = header_cells(first[1])
+    yield from mapped_entries(path, lines, header, layout.mapping, warn)
+
+
+def header_cells(cells: Sequence[Any]) -> list[str]:
+    """Return a header row's cells as stripped text (a byte-order mark and spaces removed)."""
+    return [" ".join(str(cell or "").lstrip("\ufeff").split()) for cell in cells]
+
+
+def mapped_entries(
+    path: Path,
+    rows: Iterable[tuple[int, list[Any]]],
+    header: Sequence[str] | None,
+    mapping: Mapping[str, str],
+    warn: Warn,
+) -> Iterator[RawEntry]:
+    """Yield the non-empty rows as entries whose fields are picked by the column mapping."""
+    columns = {field: _column_index(path, column, header) for field, column in mapping.items()}
     width = len(header) if header is not None else None
-    for number, cells in lines:
+    for number, cells in rows:
         if not any(str(cell or "").strip() for cell in cells):
             continue
         if width is not None and len(cells) != width:
@@ -114,6 +129,17 @@ def read_table(
             for field, index in columns.items()
         }
         yield RawEntry(locator=f"row {number}", values=values)
+
+
+def table_rows(path: Path, layout: TableLayout, progress: Progress | None = None) -> Rows:
+    """Yield each row of a CSV, TSV or XLSX file with its number as a spreadsheet shows it.
+
+    A CSV record whose quoted cells hold newlines is one row, as in a spreadsheet; the
+    numbers count records (the header is row 1), not the file's physical lines.
+    """
+    if is_xlsx(path):
+        return _xlsx_rows(path, layout, progress)
+    return _csv_rows(path, layout, progress)
 
 
 def is_xlsx(path: Path) -> bool:
@@ -157,16 +183,20 @@ def _csv_rows(
             raise _not_encoded(path, encoding, error) from None
         except UnicodeError as error:
             raise InvalidInputError(f"{path.name} is not {encoding} text ({error})") from None
+        if looks_like_xml(sample):
+            raise InvalidInputError(
+                f"{path.name} is XML, not CSV; for the UN list use --preset un-sc"
+            )
         dialect = _dialect(path, sample)
         text.seek(0)
         lines = _CheckedLines(text, path.name, layout.limits)
         reader = csv.reader(lines, dialect)
         try:
-            for cells in reader:
+            for number, cells in enumerate(reader, start=1):
                 lines.row_read()
-                if progress is not None and reader.line_num % 1000 == 0:
+                if progress is not None and number % 1000 == 0:
                     progress(min(raw.tell(), total), total)
-                yield reader.line_num, cells
+                yield number, cells
         except UnicodeDecodeError as error:
             raise _not_encoded(path, encoding, error) from None
         except UnicodeError as error:
@@ -220,6 +250,14 @@ class _CheckedLines:
         self._cells = 0
 
 
+def looks_like_xml(sample: str) -> bool:
+    """Return whether text starts as an XML document does (a declaration or a tag)."""
+    start = sample.lstrip("\ufeff \t\r\n")
+    return start.startswith("<?xml") or (
+        start.startswith("<") and len(start) > 1 and (start[1].isalpha() or start[1] in "!_")
+    )
+
+
 def _dialect(path: Path, sample: str) -> type[csv.Dialect] | csv.Dialect:
     if path.suffix.lower() == ".tsv":
         return csv.excel_tab
@@ -249,6 +287,7 @@ def _xlsx_rows(
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     sheet = layout.sheet
     zip_ratio_check(path, path.name, layout.limits)
@@ -262,11 +301,21 @@ def _xlsx_rows(
                 f"{path.name} has no sheet {sheet!r} (sheets: {', '.join(workbook.sheetnames)})"
             )
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        # The declared size is for progress only: real workbooks declare a wrong one (the
+        # World Bank's says A1:A1288 for seven columns), and read-only mode would read only
+        # that range; reset, it reads every cell the sheet holds.
         total = worksheet.max_row or 0
+        if isinstance(worksheet, ReadOnlyWorksheet):
+            worksheet.reset_dimensions()
+        # A sheet stores no empty cells at a row's end: a row is as wide as the widest so far
+        # (the header's), as a spreadsheet shows it, not short of cells.
+        width = 0
         for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
             if progress is not None and number % 1000 == 0:
                 progress(number, total)
-            yield number, [_cell(value) for value in row]
+            cells = [_cell(value) for value in row]
+            width = max(width, len(cells))
+            yield number, cells + [None] * (width - len(cells))
         if progress is not None:
             progress(total, total)
     finally:
@@ -294,15 +343,37 @@ class Preset:
     publisher: str | None = None
     # Columns whose presence in a header tells that a file is this list (for a helpful error).
     signature: frozenset[str] = frozenset()
+    # Where the publisher distributes the file (docs/import-measures.md cites it).
+    url: str | None = None
+    # Reads a file whose shape read_table does not know (title rows, no header, XML).
+    reader: Callable[[Path, TableLayout, Warn, Progress | None], Iterator[RawEntry]] | None = None
+
+    def read(
+        self, path: Path, layout: TableLayout, warn: Warn, progress: Progress | None = None
+    ) -> Iterator[RawEntry]:
+        """Yield the list's rows as entries with every field the preset fills in."""
+        rows = (self.reader or read_table)(path, layout, warn, progress)
+        return (entry for row in rows if (entry := self.adapt(row, warn)) is not None)
+
+
+def shown(cells: Sequence[Any], limit: int = 8) -> str:
+    """Return a row's first cells as a refusal message shows what was found."""
+    texts = [
+        " ".join(str(cell).split()) for cell in cells if cell is not None and str(cell).strip()
+    ]
+    if not texts:
+        return "an empty row"
+    return ", ".join(texts[:limit]) + (", ..." if len(texts) > limit else "")
 
 
 def header_of(path: Path, layout: TableLayout) -> list[str]:
     """Return the stripped header cells of a table file (after the rows to skip)."""
-    rows = _xlsx_rows(path, layout, None) if is_xlsx(path) else _csv_rows(path, layout, None)
+    rows = table_rows(path, layout)
     try:
         for index, (_, cells) in enumerate(rows):
-            if index == layout.skip_rows:
-                return [str(cell or "").strip().lstrip("\ufeff").strip() for cell in cells]
+            # As read_table: blank lines above the header are no header.
+            if index >= layout.skip_rows and any(header := header_cells(cells)):
+                return header
         return []
     finally:
         rows.close()

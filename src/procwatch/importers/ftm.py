@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from procwatch.domain import VendorKind
 from procwatch.domain.records import Warn
 from procwatch.errors import InvalidInputError
 from procwatch.importers.cleaning import measure_kind
@@ -22,8 +23,15 @@ from procwatch.importers.inputs import (
     open_input,
 )
 
-# Schemas of parties that can be vendors; vessels and aircraft are not.
-PARTY_SCHEMAS = frozenset(["Company", "Organization", "LegalEntity", "Person", "PublicBody"])
+# Schemas of parties that can be vendors, and what each says a vendor is; vessels and aircraft
+# are not vendors. A LegalEntity may be either.
+PARTY_SCHEMAS = {
+    "Company": VendorKind.ORGANISATION,
+    "Organization": VendorKind.ORGANISATION,
+    "PublicBody": VendorKind.ORGANISATION,
+    "Person": VendorKind.PERSON,
+    "LegalEntity": VendorKind.UNKNOWN,
+}
 # FollowTheMoney identifier properties and the org-id.guide style scheme procwatch keeps them as.
 IDENTIFIER_SCHEMES = {
     "leiCode": "XI-LEI",
@@ -189,5 +197,6 @@ def _entry(
             "end": _first(_texts(sanction, "endDate")),
             "listed": _first(_texts(sanction, "listingDate")),
             "quote": "; ".join(_texts(sanction, "summary")) or None,
+            "vendor_kind": PARTY_SCHEMAS[entity["schema"]].value,
         },
     )

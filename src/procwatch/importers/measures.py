@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from procwatch import tables
 from procwatch.dates import PartialDate
-from procwatch.domain import MeasureKind
+from procwatch.domain import MeasureKind, VendorKind
 from procwatch.domain.records import Jurisdiction, Progress, Warn
 from procwatch.errors import InvalidInputError, NotFoundError
 from procwatch.importers import (
@@ -24,19 +24,23 @@ from procwatch.importers import (
 )
 from procwatch.importers.cleaning import (
     DateOrder,
+    is_null,
     measure_kind,
     names_in,
     parse_list_date,
     split_aliases,
     split_identifiers,
+    vendor_kind,
 )
 from procwatch.importers.columns import (
     FIELDS,
     Preset,
     RawEntry,
     TableLayout,
+    header_cells,
     header_of,
     read_table,
+    table_rows,
 )
 from procwatch.importers.ftm import is_ftm, read_ftm
 from procwatch.importers.inputs import (
@@ -69,15 +73,18 @@ PROCWATCH_LAYOUT = {
     "quote": "quote",
     "origin": "origin",
     "listed": "listed_on",
+    "vendor_kind": "vendor_kind",
 }
 PROCWATCH_REQUIRED = ("key", "vendor_name")
 
 
 def presets() -> dict[str, Preset]:
     """Return the known list layouts by name."""
-    from procwatch.importers import us_csl
+    from procwatch.importers import ebrd, idb, ofac_sdn, un_sc, us_csl, worldbank
 
-    return {preset.name: preset for preset in [us_csl.PRESET]}
+    known = [us_csl.PRESET, worldbank.PRESET, ebrd.PRESET, idb.PRESET, ofac_sdn.PRESET]
+    known.append(un_sc.PRESET)
+    return {preset.name: preset for preset in known}
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,7 @@ class ListEntry:
     # The issuer code whose decision this measure enforces (None: the issuer's own).
     origin: str | None = None
     listed: PartialDate | None = None
+    vendor_kind: VendorKind = VendorKind.UNKNOWN
     # Whether the list's own entity id names the vendor: then its country does not tell
     # two vendors apart; without one, a name in two countries is two firms.
     has_list_id: bool = False
@@ -250,8 +258,7 @@ def _reader(
             sheet=options.sheet,
             limits=options.limits,
         )
-        rows = read_table(path, layout, warn, reading)
-        return (entry for row in rows if (entry := preset.adapt(row, warn))), preset.publisher
+        return preset.read(path, layout, warn, reading), preset.publisher
     if options.mapping or not options.header:
         if not options.mapping:
             raise InvalidInputError("a file without a header needs --map FIELD=NUMBER")
@@ -277,14 +284,23 @@ def _reader(
     if all(column in header for column in PROCWATCH_REQUIRED):
         mapping = {name: column for name, column in PROCWATCH_LAYOUT.items() if column in header}
         return read_table(path, replace(layout, mapping=mapping), warn, reading), None
-    raise InvalidInputError(_unknown_layout(path, header))
+    raise InvalidInputError(_unknown_layout(path, header, _first_rows(path, layout)))
 
 
-def _unknown_layout(path: Path, header: list[str]) -> str:
+def _first_rows(path: Path, layout: TableLayout, count: int = 20) -> list[list[str]]:
+    rows = table_rows(path, layout)
+    try:
+        return [header_cells(cells) for _, (_, cells) in zip(range(count), rows, strict=False)]
+    finally:
+        rows.close()
+
+
+def _unknown_layout(path: Path, header: list[str], below: list[list[str]]) -> str:
     if not header:
         return f"{path.name} is empty"
     for preset in presets().values():
-        if preset.signature <= set(header):
+        # A list's header may sit below title rows (the World Bank's does).
+        if preset.signature and any(preset.signature <= set(row) for row in [header, *below]):
             return f"{path.name} looks like the {preset.description}: give --preset {preset.name}"
     shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
     return (
@@ -411,15 +427,26 @@ def _clean(
             start=start,
             end=end,
             places=text("places") or None,
-            quote=raw.free_text("quote") or None,
+            quote=None if is_null(raw.free_text("quote")) else raw.free_text("quote"),
             locators=[raw.locator],
             # The issuer's own decision is no cross-debarment.
             origin=None if origin == country else origin,
             listed=listed,
+            vendor_kind=_vendor_kind(text("vendor_kind"), warn),
             has_list_id=bool(text("id")),
         )
         for program in sorted(set(programs))
     ]
+
+
+def _vendor_kind(text: str, warn: Warn) -> VendorKind:
+    if not text:
+        return VendorKind.UNKNOWN
+    kind = vendor_kind(text)
+    if kind is None:
+        warn(f"vendor kind {text!r} is not organisation, person or unknown; left unknown")
+        return VendorKind.UNKNOWN
+    return kind
 
 
 def _aliases(value: Any, separator: str) -> list[str]:
@@ -486,6 +513,11 @@ def _combine(known: ListEntry, entry: ListEntry, warn: Warn) -> None:
     known.identifiers.extend(i for i in entry.identifiers if i not in known.identifiers)
     known.listed = known.listed or entry.listed
     if known.vendor_country != entry.vendor_country:
+        known.vendor_country = None
+    if known.vendor_kind != entry.vendor_kind:
+        known.vendor_kind = (
+            entry.vendor_kind if known.vendor_kind is VendorKind.UNKNOWN else known.vendor_kind
+        )
         known.vendor_country = known.vendor_country or entry.vendor_country
         if entry.vendor_country is not None and known.has_list_id:
             # One listed entity at addresses in two countries: no one home country.
@@ -551,6 +583,7 @@ class _Writer:
                 identifiers=entry.identifiers,
                 aliases=entry.aliases,
                 country=self._country(entry.vendor_country),
+                kind=entry.vendor_kind,
             )
             ids[entry.vendor_identity] = vendor_id
             before = outcomes.get(vendor_id, Outcome.UNCHANGED)

@@ -26,6 +26,7 @@ class VendorSummary:
 
     id: int
     name: str
+    kind: str
     country: str | None
     aliases: list[str]
     contracts: int
@@ -56,12 +57,13 @@ class VendorProfile:
     contracts: list[ContractRecord]
     measures_by_country: dict[str, list[MeasureRecord]]
     sources: list[SourceRef] = field(default_factory=list)
+    kind: str = "unknown"
 
 
 def list_vendors(connection: Connection, search: str | None = None) -> list[VendorSummary]:
     """Return vendors whose name or an alias contains `search` (normalized), by name."""
     vendor, jurisdiction = tables.vendors.c, tables.jurisdictions.c
-    query = select(vendor.id, vendor.name, jurisdiction.code).outerjoin(
+    query = select(vendor.id, vendor.name, vendor.kind, jurisdiction.code).outerjoin(
         tables.jurisdictions, jurisdiction.id == vendor.country_id
     )
     if search:
@@ -80,6 +82,7 @@ def list_vendors(connection: Connection, search: str | None = None) -> list[Vend
         VendorSummary(
             id=row.id,
             name=row.name,
+            kind=row.kind,
             country=row.code,
             aliases=aliases.get(row.id, []),
             contracts=contracts.get(row.id, 0),
@@ -169,4 +172,8 @@ def vendor_profile(connection: Connection, name: str) -> VendorProfile:
         contracts=contracts_where(connection, [tables.contracts.c.vendor_id == vendor.id]),
         measures_by_country=dict(sorted(by_country.items())),
         sources=citations(connection, tables.citations.c.vendor_id, [vendor.id]).get(vendor.id, []),
+        kind=connection.scalar(
+            select(tables.vendors.c.kind).where(tables.vendors.c.id == vendor.id)
+        )
+        or "unknown",
     )
