@@ -19,7 +19,9 @@ V, M, C = tables.vendors.c, tables.measures.c, tables.citations.c
 
 
 def counts(summary: Any, table: str) -> tuple[int, int, int]:
-    return tuple(summary.get(table, outcome) for outcome in Outcome)  # type: ignore[return-value]
+    # Lists add, update or leave measures; only OCDS processes remove rows.
+    outcomes = (Outcome.ADDED, Outcome.UPDATED, Outcome.UNCHANGED)
+    return tuple(summary.get(table, outcome) for outcome in outcomes)  # type: ignore[return-value]
 
 
 def vendors(store: Store) -> dict[str, dict[str, Any]]:
