@@ -319,7 +319,7 @@ def stream_flags(
     country: str | None = None,
     code: str | None = None,
 ) -> Iterator[ContractFlag]:
-    """Yield the red flags of the contracts matching the filters, oldest contract first.
+    """Return the red flags of the contracts matching the filters as they come, oldest first.
 
     The database finds the flagged rows (queries/flags.py) and hands them over in order;
     Python words the evidence and adds the sources, a batch at a time, so memory stays flat
@@ -357,7 +357,14 @@ def stream_flags(
         if measure_code in wanted:
             kind_values = [kind.value for kind in measure_kinds]
             families.append(measure_rows(_index(measure_code), kind_values, where))
-    drafts = _drafts(stream_rows(session, ordered_flag_rows(families)), groups)
+    # Not a generator itself: a bad filter fails here, before a caller opens its output.
+    return _stream(session, ordered_flag_rows(families), groups)
+
+
+def _stream(
+    session: Reader, statement: Select[Any], groups: Mapping[tuple[int, int], _Group]
+) -> Iterator[ContractFlag]:
+    drafts = _drafts(stream_rows(session, statement), groups)
     sources = _Sources(session)
     for batch in _batches(drafts, SOURCE_BATCH):
         yield from sources.complete(batch)
