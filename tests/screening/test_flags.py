@@ -1,4 +1,6 @@
 import dataclasses
+from collections import defaultdict
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +13,7 @@ from procwatch.queries.measures import list_measures
 from procwatch.screening.flags import (
     FLAG_CODES,
     FLAGS,
+    ContractFlag,
     find_flags,
     flag_contracts,
     flag_definition,
@@ -149,3 +152,83 @@ def test_definitions_are_stable_and_complete() -> None:
         assert flag.definition.endswith(".") and "\n" not in flag.definition
         assert flag.reference and flag.name
     assert flag_definition(" pw-price-finding ").code == "PW-PRICE-FINDING"
+
+
+def _flags_from_records(session: Session, **filters: str) -> list[ContractFlag]:
+    # The rule on records, as find_flags applied it before the database did: every contract
+    # and measure loaded, grouped by vendor, flagged in Python.
+    from procwatch import tables
+
+    contracts = list_contracts(session, **filters)
+    contract, measure = tables.contracts.c, tables.measures.c
+    keys = {
+        row.id: (row.vendor_id, row.buyer_id)
+        for row in session.execute(select(contract.id, contract.vendor_id, contract.buyer_id))
+    }
+    vendor = {"vendor": filters["vendor"]} if "vendor" in filters else {}
+    measures = list_measures(session, **vendor)
+    measure_vendors = {
+        row.id: row.vendor_id for row in session.execute(select(measure.id, measure.vendor_id))
+    }
+    by_vendor: dict[int, list[Any]] = defaultdict(list)
+    for record in contracts:
+        by_vendor[keys[record.id][0]].append(record)
+    measures_by_vendor: dict[int, list[Any]] = defaultdict(list)
+    for record in measures:
+        measures_by_vendor[measure_vendors[record.id]].append(record)
+    buyers = {contract_id: buyer for contract_id, (_, buyer) in keys.items()}
+    found = [
+        flag
+        for vendor_id, group in by_vendor.items()
+        for flag in flag_contracts(group, measures_by_vendor[vendor_id], buyers)
+    ]
+    order = {record.key: index for index, record in enumerate(contracts)}
+    return sorted(found, key=lambda f: (order[f.contract], FLAG_CODES.index(f.code)))
+
+
+def test_database_rules_give_the_record_rules_flags(session: Session) -> None:
+    # A generated market with every case the rules tell apart: partial dates, ranges,
+    # undated contracts and measures, ended measures, local procedure names in any case,
+    # price and other findings, with citations on contracts, measures and findings.
+    from benchmarks.generate import Sizes, load
+    from sqlalchemy import text
+
+    load(session, Sizes.for_contracts(3000), seed=7)
+    for statement in (
+        "UPDATE measures SET date_end = CAST(CAST(substr(date_start, 1, 4) AS INTEGER) + 2"
+        " AS VARCHAR(10)) WHERE key LIKE 'bench-%' AND id % 4 = 0",
+        "UPDATE measures SET date_start = NULL WHERE key LIKE 'bench-%' AND id % 7 = 0",
+        "UPDATE contracts SET procurement_method = NULL, procurement_method_details ="
+        " CASE WHEN id % 3 = 0 THEN 'Simplified PROCUREMENT' WHEN id % 3 = 1"
+        " THEN 'single source award' ELSE 'open tender' END"
+        " WHERE key LIKE 'bench-%' AND id % 11 = 0",
+        "INSERT INTO findings (contract_id, kind, description, amount_minor, currency)"
+        " SELECT id, CASE WHEN id % 2 = 0 THEN 'Overpayment' ELSE 'delay' END, 'paid ' || key,"
+        " CASE WHEN id % 4 = 0 THEN NULL ELSE 123456789 END, CASE WHEN id % 4 = 0 THEN NULL"
+        " ELSE 'EUR' END FROM contracts WHERE key LIKE 'bench-%' AND id % 13 = 0",
+        "INSERT INTO findings (contract_id, kind, description) SELECT contract_id,"
+        " 'inflated price', 'second' FROM findings WHERE id % 3 = 0",
+        "INSERT INTO citations (source_id, contract_id, quote) SELECT (SELECT min(id) FROM"
+        " sources), id, 'contract ' || key FROM contracts WHERE id % 5 = 0",
+        "INSERT INTO citations (source_id, measure_id, quote) SELECT (SELECT max(id) FROM"
+        " sources), id, 'measure ' || key FROM measures WHERE id % 3 = 0",
+        "INSERT INTO citations (source_id, finding_id, quote) SELECT (SELECT min(id) FROM"
+        " sources), id, 'finding' FROM findings",
+    ):
+        session.execute(text(statement))
+    session.flush()
+    every = find_flags(session)
+    assert every == _flags_from_records(session)
+    codes = {(flag.code, flag.certainty) for flag in every}
+    assert len(codes) == 7  # every flag, and both certainties of both measure flags
+    assert len(every) > 1000
+    assert any(flag.code == "PW-REPEAT-NONCOMPETITIVE" and len(flag.sources) > 1 for flag in every)
+    assert find_flags(session, country="AD") == _flags_from_records(session, country="AD")
+    vendor = session.execute(
+        text("SELECT name FROM vendors WHERE key = 'bench-vendor-000001'")
+    ).scalar_one()
+    assert find_flags(session, vendor=vendor, code="PW-SIGNED-WHILE-BANNED") == [
+        flag
+        for flag in _flags_from_records(session, vendor=vendor)
+        if flag.code == "PW-SIGNED-WHILE-BANNED"
+    ]
