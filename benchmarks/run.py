@@ -191,7 +191,8 @@ def run(command: Sequence[str], *, stdin: Path | None = None, stdout: Path | Non
 
 
 def _env() -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # The checkout's own src/ first: an editable install may point at another worktree.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
     env.pop("PROCWATCH_DB", None)
     return env
 
@@ -419,6 +420,9 @@ def sqlite_benchmarks(
     shell = shutil.which("sqlite3")
     if only_flags and shell is not None:
         run([sys.executable, "-c", LOAD_PROCWATCH, f"sqlite:///{database}", str(reference_file)])
+        # As an import leaves it when its process closes the database: the WAL written back.
+        with sqlite3.connect(database) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db = ["--db", str(database)]
         return flags_benchmarks(db, workdir, (shell, str(database)), "group_concat", "SQLite")
     print(f"loading {sizes.contracts:,} contracts twice", file=sys.stderr)

@@ -208,22 +208,6 @@ def _repeat_groups(noncompetitive: ColumnElement[bool], where: ContractFilter) -
     )
 
 
-def repeat_rows(
-    code: int, noncompetitive: ColumnElement[bool], where: ContractFilter
-) -> Select[Any]:
-    """Return a row per non-competitive contract whose buyer gave its vendor another one."""
-    contract = tables.contracts.c
-    groups = _repeat_groups(noncompetitive, where)
-    return (
-        select(*_family(code, YES))
-        .join(
-            groups,
-            and_(groups.c.vendor_id == contract.vendor_id, groups.c.buyer_id == contract.buyer_id),
-        )
-        .where(noncompetitive, *where.conditions())
-    )
-
-
 def repeat_members(noncompetitive: ColumnElement[bool], where: ContractFilter) -> Select[Any]:
     """Return the contracts of every repeat group, by group and in contract order.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby, islice
@@ -28,7 +28,6 @@ from procwatch.queries.flags import (
     ordered_flag_rows,
     price_rows,
     repeat_members,
-    repeat_rows,
 )
 from procwatch.queries.measures import MeasureRecord
 from procwatch.resolve import resolve_country, resolve_vendor
@@ -343,10 +342,9 @@ def stream_flags(
             if procedure_reason(None, details) is not None
         ]
         noncompetitive = noncompetitive_condition(NONCOMPETITIVE_METHODS, local)
-        if NONCOMPETITIVE in wanted:
-            families.append(noncompetitive_rows(_index(NONCOMPETITIVE), noncompetitive, where))
+        # One family's rows bring both flags: a repeat is a non-competitive award.
+        families.append(noncompetitive_rows(_index(NONCOMPETITIVE), noncompetitive, where))
         if REPEAT_NONCOMPETITIVE in wanted:
-            families.append(repeat_rows(_index(REPEAT_NONCOMPETITIVE), noncompetitive, where))
             groups = _read_groups(session, repeat_members(noncompetitive, where))
     if PRICE_FINDING in wanted:
         kinds = [
@@ -358,13 +356,16 @@ def stream_flags(
             kind_values = [kind.value for kind in measure_kinds]
             families.append(measure_rows(_index(measure_code), kind_values, where))
     # Not a generator itself: a bad filter fails here, before a caller opens its output.
-    return _stream(session, ordered_flag_rows(families), groups)
+    return _stream(session, ordered_flag_rows(families), groups, wanted)
 
 
 def _stream(
-    session: Reader, statement: Select[Any], groups: Mapping[tuple[int, int], _Group]
+    session: Reader,
+    statement: Select[Any],
+    groups: Mapping[tuple[int, int], _Group],
+    wanted: Collection[str],
 ) -> Iterator[ContractFlag]:
-    drafts = _drafts(stream_rows(session, statement), groups)
+    drafts = _drafts(stream_rows(session, statement), groups, wanted)
     sources = _Sources(session)
     for batch in _batches(drafts, SOURCE_BATCH):
         yield from sources.complete(batch)
@@ -375,7 +376,7 @@ def _index(code: str) -> int:
 
 
 # Flags whose sources are looked up together: one IN (...) per batch and table.
-SOURCE_BATCH = 1000
+SOURCE_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -432,28 +433,34 @@ _ITEM = slice(3, 11)
 
 
 def _drafts(
-    batches: Iterator[Sequence[Any]], groups: Mapping[tuple[int, int], _Group]
+    batches: Iterator[Sequence[Any]],
+    groups: Mapping[tuple[int, int], _Group],
+    wanted: Collection[str],
 ) -> Iterator[_Draft]:
     rows = (row for batch in batches for row in batch)
     for (contract_id, index), flag_rows in groupby(rows, key=lambda row: (row[0], row[1])):
         listed = list(flag_rows)
         first = listed[0]
-        code = FLAG_CODES[index]
-        certainty, evidence, cited = _worded(code, contract_id, listed, groups)
-        flag = ContractFlag(
-            code=code,
-            certainty=certainty,
-            contract=first[_KEY],
-            vendor=first[_VENDOR],
-            buyer=first[_BUYER],
-            country=first[_COUNTRY],
-            date=first[_DATE],
-            date_end=first[_DATE_END],
-            title=first[_TITLE],
-            evidence=evidence,
-            sources=[],
-        )
-        yield _Draft(flag, contract_id, **cited)
+        for code, certainty, evidence, cited in _worded(
+            FLAG_CODES[index], contract_id, listed, groups, wanted
+        ):
+            flag = ContractFlag(
+                code=code,
+                certainty=certainty,
+                contract=first[_KEY],
+                vendor=first[_VENDOR],
+                buyer=first[_BUYER],
+                country=first[_COUNTRY],
+                date=first[_DATE],
+                date_end=first[_DATE_END],
+                title=first[_TITLE],
+                evidence=evidence,
+                sources=[],
+            )
+            yield _Draft(flag, contract_id, **cited)
+
+
+_Worded = tuple[str, Certainty, str, dict[str, tuple[int, ...]]]
 
 
 def _worded(
@@ -461,24 +468,28 @@ def _worded(
     contract_id: int,
     rows: Sequence[Any],
     groups: Mapping[tuple[int, int], _Group],
-) -> tuple[Certainty, str, dict[str, tuple[int, ...]]]:
-    """Return a flag's certainty, evidence and cited records from its rows (one per item)."""
+    wanted: Collection[str],
+) -> Iterator[_Worded]:
+    """Yield the flags of a family's rows: code, certainty, evidence and cited records."""
     first = rows[0]
     if code == NONCOMPETITIVE:
-        reason = procedure_reason(first[_METHOD], first[_DETAILS])
-        assert reason is not None, "the query selects non-competitive contracts only"
-        return Certainty.YES, reason, {}
-    if code == REPEAT_NONCOMPETITIVE:
-        group = groups[first[_VENDOR_ID], first[_BUYER_ID]]
-        others = tuple(other for other in group.ids if other != contract_id)
-        return Certainty.YES, repeat_evidence(first[_BUYER], group.periods), {"contracts": others}
+        # A non-competitive contract is also a repeat when its group has other members:
+        # the groups were read first, so one row brings both flags, in FLAG_CODES order.
+        if NONCOMPETITIVE in wanted:
+            reason = procedure_reason(first[_METHOD], first[_DETAILS])
+            assert reason is not None, "the query selects non-competitive contracts only"
+            yield NONCOMPETITIVE, Certainty.YES, reason, {}
+        group = groups.get((first[_VENDOR_ID], first[_BUYER_ID]))
+        if group is not None and REPEAT_NONCOMPETITIVE in wanted:
+            others = tuple(other for other in group.ids if other != contract_id)
+            evidence = repeat_evidence(first[_BUYER], group.periods)
+            yield REPEAT_NONCOMPETITIVE, Certainty.YES, evidence, {"contracts": others}
+        return
     if code == PRICE_FINDING:
         findings = [_item(row) for row in rows]
-        return (
-            Certainty.YES,
-            price_evidence(findings),
-            {"findings": tuple(f.id for f in findings)},
-        )
+        cited = {"findings": tuple(f.id for f in findings)}
+        yield PRICE_FINDING, Certainty.YES, price_evidence(findings), cited
+        return
     # The measures in list_measures' order, which the sources follow; the evidence then
     # sorts each list by date and country, as the rule on records does.
     pairs = sorted(
@@ -487,7 +498,8 @@ def _worded(
     )
     sure = [item for item, certainty in pairs if certainty == YES]
     maybe = [item for item, certainty in pairs if certainty != YES]
-    return (
+    yield (
+        code,
         Certainty.YES if sure else Certainty.POSSIBLY,
         measure_evidence(first[_DATE], first[_DATE_END], sure, maybe),
         {"measures": tuple(m.id for m in (*sure, *maybe))},
