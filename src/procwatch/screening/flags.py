@@ -6,7 +6,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from itertools import groupby, islice
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Select
@@ -276,8 +278,12 @@ def _contract_flags(
         )
 
 
+# A market has a few thousand distinct dates and flags repeat them: each is parsed once.
+_date_key = lru_cache(maxsize=100_000)(sort_key)
+
+
 def _measure_list(measures: Sequence[_Dated]) -> str:
-    ordered = sorted(measures, key=lambda m: (sort_key(m.date), m.country))
+    ordered = sorted(measures, key=lambda m: (_date_key(m.date), m.country))
     return ", ".join(
         f"{m.country} {m.kind} ({format_period(m.date, m.date_end) or 'undated'})" for m in ordered
     )
@@ -391,7 +397,7 @@ def _read_groups(session: Reader, statement: Select[Any]) -> dict[tuple[int, int
     # Ids and dates only: a million-contract market's groups hold a few MB.
     found: dict[tuple[int, int], _Group] = {}
     rows = (row for batch in stream_rows(session, statement) for row in batch)
-    for key, members in groupby(rows, key=lambda row: (row[0], row[1])):
+    for key, members in groupby(rows, key=itemgetter(0, 1)):
         listed = list(members)
         found[key] = _Group(
             periods=tuple((row[3], row[4]) for row in listed), ids=tuple(row[2] for row in listed)
@@ -438,7 +444,7 @@ def _drafts(
     wanted: Collection[str],
 ) -> Iterator[_Draft]:
     rows = (row for batch in batches for row in batch)
-    for (contract_id, index), flag_rows in groupby(rows, key=lambda row: (row[0], row[1])):
+    for (contract_id, index), flag_rows in groupby(rows, key=itemgetter(0, 1)):
         listed = list(flag_rows)
         first = listed[0]
         for code, certainty, evidence, cited in _worded(
@@ -543,6 +549,12 @@ class _Sources:
         missing = sorted({i for d in batch for i in d.measures} - self._measures.keys())
         found = citations(self._session, citation.measure_id, missing)
         self._measures.update({measure: found.get(measure, []) for measure in missing})
+        measured = any(self._measures[m] for d in batch for m in d.measures)
+        if not (contracts or findings or measured):
+            # Nothing in this batch is cited (a market loaded without its sources).
+            for draft in batch:
+                yield draft.flag
+            return
         for draft in batch:
             cited = [
                 *contracts.get(draft.contract_id, []),
