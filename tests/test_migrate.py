@@ -5,6 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import NullPool
 
 from procwatch import migrate
@@ -285,4 +286,69 @@ def test_0007_drops_the_summary_copy_and_its_downgrade_restores_it(
         migrate.upgrade(connection)
         assert summary_copy_objects(connection) == set()
         assert migrate.status(connection).is_current
+    engine.dispose()
+
+
+def test_0008_adds_the_issuers_to_a_seeded_database_and_loses_nothing(db_url: str) -> None:
+    engine = create_engine(db_url, poolclass=NullPool)
+    run_counts = text(
+        "SELECT (SELECT count(*) FROM jurisdiction_memberships),"
+        " (SELECT count(*) FROM citations), (SELECT count(*) FROM measures)"
+    )
+    issuers = text(
+        "SELECT code, kind FROM jurisdictions WHERE kind = 'international' ORDER BY code"
+    )
+    with engine.begin() as connection:
+        migrate.downgrade(connection, "0007")
+        assert connection.execute(issuers).all() == []
+        memberships, citations, measures = connection.execute(run_counts).one()
+        assert memberships == 27  # the EU's members alone
+        migrate.upgrade(connection)
+        assert [code for code, _ in connection.execute(issuers)] == [
+            "ADB",
+            "AFDB",
+            "EBRD",
+            "IDB",
+            "UN",
+            "WBG",
+        ]
+        # Rebuilding a table on SQLite would have cascade-deleted memberships or citations.
+        assert tuple(connection.execute(run_counts).one()) == (
+            memberships + 20,
+            citations,
+            measures,
+        )
+        wbg = connection.execute(text("SELECT id FROM jurisdictions WHERE code = 'WBG'")).scalar()
+        connection.execute(
+            text("UPDATE measures SET origin_id = :wbg, listed_on = '2024-12'"), {"wbg": wbg}
+        )
+    engine.dispose()
+
+
+def test_0008_keeps_the_kind_check(db_url: str) -> None:
+    engine = create_engine(db_url, poolclass=NullPool)
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO jurisdictions (code, name, kind) VALUES ('X1', 'X', 'x')")
+        )
+    engine.dispose()
+
+
+def test_0008_downgrade_keeps_issuers_that_measures_name(db_url: str) -> None:
+    engine = create_engine(db_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        wbg = connection.execute(text("SELECT id FROM jurisdictions WHERE code = 'WBG'")).scalar()
+        connection.execute(
+            text("UPDATE measures SET jurisdiction_id = :wbg WHERE key = 'lt-2021-equipment-ban'"),
+            {"wbg": wbg},
+        )
+        migrate.downgrade(connection, "0007")
+        kinds = text("SELECT code, kind FROM jurisdictions WHERE code IN ('WBG', 'EBRD', 'UN')")
+        assert connection.execute(kinds).all() == [("WBG", "union")]
+        columns = {column["name"] for column in inspect(connection).get_columns("measures")}
+        assert {"origin_id", "listed_on"} & columns == set()
+        migrate.upgrade(connection)
+        assert migrate.status(connection).is_current
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
     engine.dispose()

@@ -204,9 +204,14 @@ class Measure(Base):
     date_start: Mapped[str | None]
     date_end: Mapped[str | None]
     places: Mapped[str | None]
+    origin_id: Mapped[int | None]
+    listed_on: Mapped[str | None]
 
     vendor: Mapped[Vendor] = relationship()
-    jurisdiction: Mapped[Jurisdiction] = relationship()
+    # Two columns refer to jurisdictions: the issuer's, and the origin of a cross-debarment.
+    jurisdiction: Mapped[Jurisdiction] = relationship(
+        foreign_keys=[tables.measures.c.jurisdiction_id]
+    )
 
 
 class Citation(Base):

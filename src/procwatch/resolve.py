@@ -125,6 +125,8 @@ def resolve_country(session: Reader, text: str) -> Country:
     code = value.upper() if value.upper() in known else by_name.get(value.casefold())
     iso_name = None
     if code is None:
+        code, iso_name = _issuer(value)
+    if code is None:
         code, iso_name = _iso_country(value)
     if code is None:
         names = {**by_name, **{name.casefold(): name for name in _country_names()}}
@@ -159,6 +161,16 @@ def _related_codes(session: Reader, code: str) -> tuple[str, ...]:
     unions_of, members_of = memberships(session)
     related = {code, *unions_of.get(code, []), *members_of.get(code, [])}
     return tuple(sorted(related))
+
+
+def _issuer(value: str) -> tuple[str | None, str | None]:
+    from procwatch.issuers import INTERNATIONAL_ISSUERS
+
+    wanted = " ".join(value.casefold().split())
+    for issuer in INTERNATIONAL_ISSUERS:
+        if wanted in {text.casefold() for text in (issuer.code, issuer.name, *issuer.aliases)}:
+            return issuer.code, issuer.name
+    return None, None
 
 
 def _iso_country(value: str) -> tuple[str | None, str | None]:

@@ -43,6 +43,15 @@ class MeasureKind(StrEnum):
     INVESTIGATION = "investigation"
 
 
+class JurisdictionKind(StrEnum):
+    """Who issues a measure or a contract: a country, a union of states, an international body."""
+
+    COUNTRY = "country"
+    UNION = "union"
+    # A development bank or the UN Security Council: it decides measures but has no territory.
+    INTERNATIONAL = "international"
+
+
 class ProcurementMethod(StrEnum):
     """The OCDS procurementMethod codelist."""
 
@@ -57,18 +66,20 @@ def _in(column: str, values: type[Enum]) -> str:
     return f"{column} IN ({quoted})"
 
 
-# A country (ISO 3166-1 alpha-2 code) or a supranational body such as the EU.
+# An issuer: a country (ISO 3166-1 alpha-2 code), a supranational body such as the EU, or an
+# international organisation such as the World Bank Group (code WBG).
 jurisdictions = Table(
     "jurisdictions",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(8), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
-    Column("kind", String(16), nullable=False, default="country"),
-    CheckConstraint("kind IN ('country', 'union')", name="kind"),
+    Column("kind", String(16), nullable=False, default=JurisdictionKind.COUNTRY.value),
+    CheckConstraint(_in("kind", JurisdictionKind), name="kind"),
 )
 
-# A member state of a supranational body.
+# A jurisdiction bound by another's decisions: a member state by its union's, and each party
+# to the development banks' 2010 mutual enforcement agreement by every other party's.
 jurisdiction_memberships = Table(
     "jurisdiction_memberships",
     metadata,
@@ -264,6 +275,12 @@ measures = Table(
     Column("date_start", String(10)),
     Column("date_end", String(10)),
     Column("places", Text),
+    # Whose decision a cross-debarment enforces (the EBRD enforcing a World Bank debarment);
+    # NULL when the measure is the issuer's own decision.
+    Column("origin_id", Integer, ForeignKey("jurisdictions.id"), index=True),
+    # When the list published the measure, at the precision it gives ("Notice Effective At
+    # EBRD", FtM listingDate); the decision's own dates are date_start and date_end.
+    Column("listed_on", String(10)),
     CheckConstraint(_in("kind", MeasureKind), name="kind"),
     Index("ix_measures_jurisdiction_kind", "jurisdiction_id", "kind"),
 )

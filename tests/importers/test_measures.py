@@ -461,3 +461,57 @@ def test_a_vendor_matches_an_existing_one_by_transliterated_name(
     import_measures(session, path)
     assert measure(session, "k-1")["vendor"] == "Nuctech Company Limited"
     assert measure(session, "k-2")["vendor"] == "同方威视技术股份有限公司"
+
+
+def test_origin_and_listing_date_are_stored(session: Session) -> None:
+    summary = import_measures(session, FIXTURES / "cross-debarments.csv")
+    assert counts(summary, "measures") == (3, 0, 0)
+    rows = session.execute(
+        text(
+            "SELECT m.key, j.code, o.code AS origin, m.listed_on FROM measures m"
+            " JOIN jurisdictions j ON j.id = m.jurisdiction_id"
+            " LEFT JOIN jurisdictions o ON o.id = m.origin_id"
+            " WHERE m.key LIKE 'ebrd-%' ORDER BY m.key"
+        )
+    ).all()
+    # The issuer's own decision has no origin, though the row names one.
+    assert [tuple(row) for row in rows] == [
+        ("ebrd-logitrans-idb", "EBRD", "IDB", "2022-06-15"),
+        ("ebrd-logitrans-wb", "EBRD", "WBG", "2022-06"),
+        ("ebrd-own", "EBRD", None, None),
+    ]
+    again = import_measures(session, FIXTURES / "cross-debarments.csv")
+    assert counts(again, "measures") == (0, 0, 3)
+
+
+def test_origin_and_listed_map_to_columns(session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "Firm,From,Origin,Posted\nAcme Roads LLC,2021-02-03,AfDB,2021-03-01\n", encoding="utf-8"
+    )
+    options = MeasureImportOptions(
+        mapping=parse_mapping(["name=Firm", "start=From", "origin=Origin", "listed=Posted"]),
+        kind=MeasureKind.BAN,
+        country="ADB",
+    )
+    import_measures(session, path, options)
+    row = session.execute(
+        text(
+            "SELECT j.code, j.kind, o.code AS origin, m.date_start, m.listed_on FROM measures m"
+            " JOIN jurisdictions j ON j.id = m.jurisdiction_id"
+            " JOIN jurisdictions o ON o.id = m.origin_id"
+        )
+    ).one()
+    assert tuple(row) == ("ADB", "international", "AFDB", "2021-02-03", "2021-03-01")
+
+
+def test_an_unknown_origin_is_left_empty_with_a_warning(session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("Firm,Origin\nAcme Roads LLC,Bank of Nowhere\n", encoding="utf-8")
+    options = MeasureImportOptions(
+        mapping=parse_mapping(["name=Firm", "origin=Origin"]), kind=MeasureKind.BAN, country="WBG"
+    )
+    summary = import_measures(session, path, options)
+    assert summary.warnings["originating issuer 'Bank of Nowhere' not recognised; left empty"] == 1
+    origin = text("SELECT origin_id FROM measures WHERE key LIKE 'list:%'")
+    assert session.execute(origin).scalar_one() is None

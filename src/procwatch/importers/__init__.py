@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from procwatch.models import Jurisdiction, Source, Vendor, VendorAlias, VendorIdentifier
 from procwatch.names import KIND_MARK
 from procwatch.resolve import name_key, resolve_country
+from procwatch.tables import JurisdictionKind
 
 
 class Outcome(StrEnum):
@@ -102,7 +103,11 @@ def jurisdiction_for(session: Session, country: str) -> Jurisdiction:
     resolved = resolve_country(session, country)
     found = session.scalars(select(Jurisdiction).where(Jurisdiction.code == resolved.code)).first()
     if found is None:
-        found = Jurisdiction(code=resolved.code, name=resolved.name, kind="country")
+        from procwatch.issuers import INTERNATIONAL_ISSUERS
+
+        international = resolved.code in {issuer.code for issuer in INTERNATIONAL_ISSUERS}
+        kind = JurisdictionKind.INTERNATIONAL if international else JurisdictionKind.COUNTRY
+        found = Jurisdiction(code=resolved.code, name=resolved.name, kind=kind.value)
         session.add(found)
         session.flush()
     return found

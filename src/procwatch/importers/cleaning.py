@@ -265,11 +265,16 @@ def _iso_names() -> dict[str, str]:
             if text:
                 names[_country_text(str(text))] = str(country.alpha_2)
         names[str(country.alpha_2).casefold()] = str(country.alpha_2)
+    from procwatch.issuers import INTERNATIONAL_ISSUERS
+
+    for issuer in INTERNATIONAL_ISSUERS:
+        for text in (issuer.code, issuer.name, *issuer.aliases):
+            names[_country_text(text)] = issuer.code
     return names
 
 
 def country_code(value: str) -> str | None:
-    """Return the ISO alpha-2 code (or EU) of a country written any common way, else None."""
+    """Return the code of a country, the EU or an international issuer, else None."""
     text = _country_text(value)
     if not text:
         return None

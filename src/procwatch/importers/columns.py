@@ -32,6 +32,10 @@ FIELDS = (
     "end",
     "places",
     "quote",
+    # Whose decision a cross-debarment enforces: an issuer's code or name ("World Bank").
+    "origin",
+    # When the list published or listed the measure.
+    "listed",
 )
 
 Progress = Callable[[int, int], None]

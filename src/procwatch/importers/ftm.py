@@ -186,6 +186,7 @@ def _entry(
             "reason": "; ".join(_texts(sanction, "reason")) or None,
             "start": _first(_texts(sanction, "startDate"), _texts(sanction, "listingDate")),
             "end": _first(_texts(sanction, "endDate")),
+            "listed": _first(_texts(sanction, "listingDate")),
             "quote": "; ".join(_texts(sanction, "summary")) or None,
         },
     )

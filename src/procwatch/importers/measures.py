@@ -66,6 +66,8 @@ PROCWATCH_LAYOUT = {
     "end": "date_end",
     "places": "places",
     "quote": "quote",
+    "origin": "origin",
+    "listed": "listed_on",
 }
 PROCWATCH_REQUIRED = ("key", "vendor_name")
 
@@ -119,6 +121,9 @@ class ListEntry:
     places: str | None
     quote: str | None
     locators: list[str]
+    # The issuer code whose decision this measure enforces (None: the issuer's own).
+    origin: str | None = None
+    listed: PartialDate | None = None
 
     def measure_values(self) -> tuple[str | None, ...]:
         """Return the measure columns this entry sets, in MEASURE_COLUMNS order."""
@@ -131,6 +136,7 @@ class ListEntry:
             None if self.start is None else str(self.start),
             None if self.end is None else str(self.end),
             self.places,
+            None if self.listed is None else str(self.listed),
         )
 
 
@@ -143,6 +149,7 @@ MEASURE_COLUMNS = (
     "date_start",
     "date_end",
     "places",
+    "listed_on",
 )
 
 
@@ -320,6 +327,10 @@ def _clean(
     if start is not None and end is not None and end.latest() < start.earliest():
         warn("end dates before their start; end left empty")
         end = None
+    listed = parse_list_date(
+        raw.values.get("listed"), field="listing date", warn=warn, order=options.date_order
+    )
+    origin = _country(text("origin"), warn, "originating issuer") if text("origin") else None
     list_name = options.list_name or text("list") or default_list
     entity = text("id") or name_key(name).replace(" ", "-")
     vendor_country = text("vendor_country")
@@ -345,6 +356,9 @@ def _clean(
             places=text("places") or None,
             quote=text("quote") or None,
             locators=[raw.locator],
+            # The issuer's own decision is no cross-debarment.
+            origin=None if origin == country else origin,
+            listed=listed,
         )
         for program in sorted(set(programs))
     ]
@@ -445,7 +459,8 @@ class _Writer:
         new_rows, updates = [], []
         for entry in entries:
             vendor_id = vendor_ids[entry.vendor_key]
-            row = (vendor_id, self._jurisdiction(entry.country), *entry.measure_values())
+            origin = None if entry.origin is None else self._jurisdiction(entry.origin)
+            row = (vendor_id, self._jurisdiction(entry.country), origin, *entry.measure_values())
             if row[1] is None:
                 continue
             found = existing.get(entry.key)
@@ -510,7 +525,7 @@ class _Writer:
         return self.jurisdictions[code]
 
     def _existing_measures(self, keys: list[str]) -> dict[str, tuple[Any, ...]]:
-        columns = [Measure.id, Measure.vendor_id, Measure.jurisdiction_id]
+        columns = [Measure.id, Measure.vendor_id, Measure.jurisdiction_id, Measure.origin_id]
         columns += [getattr(Measure, name) for name in MEASURE_COLUMNS]
         found: dict[str, tuple[Any, ...]] = {}
         for chunk in _chunks(keys):
@@ -555,7 +570,7 @@ class _Writer:
             self.summary.count("citations", Outcome.ADDED)
 
 
-_UPDATE_COLUMNS = ("vendor_id", "jurisdiction_id", *MEASURE_COLUMNS)
+_UPDATE_COLUMNS = ("vendor_id", "jurisdiction_id", "origin_id", *MEASURE_COLUMNS)
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
