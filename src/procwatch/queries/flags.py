@@ -137,23 +137,9 @@ def distinct_finding_kinds() -> Select[Any]:
     return select(tables.findings.c.kind).distinct()
 
 
-# Every family's query selects these columns, so that one UNION ALL orders them all. `code`
-# is the flag's position in FLAG_CODES; the item is the measure or finding behind the flag.
-ITEM_COLUMNS = (
-    "contract_id",
-    "code",
-    "certainty",
-    "item_id",
-    "item_country",
-    "item_kind",
-    "item_text",
-    "item_start",
-    "item_end",
-    "item_amount",
-    "item_currency",
-)
-
-
+# Every family's query selects the same columns (_family), so that one UNION ALL orders
+# them all: the contract, the flag's position in FLAG_CODES, the certainty, and the measure
+# or finding behind the flag (NULL for a flag about the contract alone).
 def _family(
     code: int,
     certainty: ColumnElement[Any] | str,
