@@ -283,7 +283,11 @@ _date_key = lru_cache(maxsize=100_000)(sort_key)
 
 
 def _measure_list(measures: Sequence[_Dated]) -> str:
-    ordered = sorted(measures, key=lambda m: (_date_key(m.date), m.country))
+    ordered = (
+        sorted(measures, key=lambda m: (_date_key(m.date), m.country))
+        if len(measures) > 1
+        else measures
+    )
     return ", ".join(
         f"{m.country} {m.kind} ({format_period(m.date, m.date_end) or 'undated'})" for m in ordered
     )
@@ -498,10 +502,9 @@ def _worded(
         return
     # The measures in list_measures' order, which the sources follow; the evidence then
     # sorts each list by date and country, as the rule on records does.
-    pairs = sorted(
-        ((_item(row), row[_CERTAINTY]) for row in rows),
-        key=lambda pair: (pair[0].date is None, pair[0].date or "", pair[0].id),
-    )
+    pairs = [(_item(row), row[_CERTAINTY]) for row in rows]
+    if len(pairs) > 1:  # most contracts meet one measure: nothing to order
+        pairs.sort(key=lambda pair: (pair[0].date is None, pair[0].date or "", pair[0].id))
     sure = [item for item, certainty in pairs if certainty == YES]
     maybe = [item for item, certainty in pairs if certainty != YES]
     yield (
