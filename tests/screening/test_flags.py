@@ -232,3 +232,17 @@ def test_database_rules_give_the_record_rules_flags(session: Session) -> None:
         for flag in _flags_from_records(session, vendor=vendor)
         if flag.code == "PW-SIGNED-WHILE-BANNED"
     ]
+
+
+def test_sources_looked_up_while_the_flags_stream(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of two: citations are read while the flag query's cursor is still open (on
+    # PostgreSQL a server-side cursor), and each batch gets its own sources.
+    from procwatch.screening import flags
+
+    whole = find_flags(session)
+    monkeypatch.setattr(flags, "SOURCE_BATCH", 2)
+    assert find_flags(session) == whole
+    assert [(f.contract, f.code, f.certainty) for f in whole] == SEED_FLAGS
+    assert all(flag.sources for flag in whole)
