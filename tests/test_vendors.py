@@ -215,7 +215,7 @@ def test_importing_again_after_a_merge_keeps_it(session: Session) -> None:
 def test_vendors_sharing_a_key_stay_apart_and_are_listed_with_why(session: Session) -> None:
     from procwatch.importers import VendorIndex
 
-    index = VendorIndex(session)
+    index = VendorIndex(session, [].append)
     stock, _ = index.upsert(key="db-ag", name="Deutsche Bank AG")
     limited, _ = index.upsert(key="db-gmbh", name="Deutsche Bank GmbH")
     index.upsert(key="db-ch", name="Deutsche Bank (Schweiz) AG")

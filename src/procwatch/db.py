@@ -478,6 +478,7 @@ def write_csv(
     handle: TextIO,
     *,
     lookups: Mapping[int, Mapping[Any, Any]] | None = None,
+    safe: bool = False,
 ) -> int:
     """Write a query's rows to `handle` as CSV lines (no header); return how many.
 
@@ -485,15 +486,15 @@ def write_csv(
     fetching the rows into Python; elsewhere the driver's cursor feeds csvtext.csv_lines,
     which writes the values of `lookups` in place of a column's own (names for ids, say). A
     database that writes its own CSV never runs Python on the rows: `lookups` is for the
-    others only.
+    others only. `safe` is csvtext's spreadsheet-safe form, which only Python writes.
     """
-    if writes_csv_itself(session):
+    if writes_csv_itself(session) and not safe:
         assert not lookups, "rows written by the database cannot be looked up"
         return _copy_csv(session, statement, handle)
     count = 0
     with _collector_paused():
         for rows in stream_rows(session, statement):
-            handle.write(csv_lines(rows, lookups))
+            handle.write(csv_lines(rows, lookups, safe=safe))
             count += len(rows)
     return count
 

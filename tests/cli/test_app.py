@@ -17,7 +17,14 @@ def test_h_is_help_everywhere(args: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [["export", "contracts"], ["contracts", "--format", "json"], ["contracts"]]
+    "args",
+    [
+        ["export", "contracts"],
+        ["contracts"],
+        *(["contracts", "--format", fmt] for fmt in ("csv", "tsv", "json", "nl")),
+        ["vendor", "Nuctech", "--format", "nl"],
+        ["timeline", "Nuctech", "--png", "-"],
+    ],
 )
 def test_a_closed_pipe_ends_quietly_with_exit_0(tmp_path: Path, args: list[str]) -> None:
     env = {**os.environ, "PROCWATCH_DB": str(tmp_path / "procwatch.db")}

@@ -34,8 +34,8 @@ def test_streamed_json_is_json_dump(procwatch: Procwatch, args: list[str], count
     assert len(json.loads(result.stdout)["flags"]) == count
 
 
-def test_ndjson_has_a_flag_per_line(procwatch: Procwatch) -> None:
-    result = procwatch("flags", "-f", "ndjson", "--country", "Georgia")
+def test_json_lines_have_a_flag_each(procwatch: Procwatch) -> None:
+    result = procwatch("flags", "-f", "nl", "--country", "Georgia")
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(line["code"], line["certainty"]) for line in lines] == [
@@ -47,7 +47,7 @@ def test_ndjson_has_a_flag_per_line(procwatch: Procwatch) -> None:
         ("PW-SIGNED-WHILE-BANNED", "possibly"),
     ]
     assert lines[2]["sources"][0]["source"] == "nuctech-raids-georgia"
-    definitions = procwatch("flags", "--list", "-f", "ndjson").stdout.splitlines()
+    definitions = procwatch("flags", "--list", "-f", "nl").stdout.splitlines()
     assert json.loads(definitions[3])["code"] == "PW-SIGNED-WHILE-BANNED"
 
 

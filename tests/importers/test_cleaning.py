@@ -158,3 +158,15 @@ def test_identifiers_need_a_scheme() -> None:
 )
 def test_kind_words(word: str, kind: MeasureKind | None) -> None:
     assert measure_kind(word) == kind
+
+
+def test_clean_name_removes_controls_and_counts_each() -> None:
+    from procwatch.importers.cleaning import clean_name
+
+    warnings: list[str] = []
+    assert clean_name("Plain Name Ltd", warnings.append) == "Plain Name Ltd"
+    assert warnings == []
+    cleaned = clean_name("A\x00B\x7f C\u200d\u2066D\tE\nF\ufeff", warnings.append, "alias")
+    assert cleaned == "AB CD E F"
+    # NUL, DEL, ZWJ, an isolate and a BOM removed; TAB and newline are spaces, as always.
+    assert warnings == ["alias: control character removed (C0/C1, zero-width or bidirectional)"] * 5

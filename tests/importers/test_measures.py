@@ -314,7 +314,12 @@ def test_us_csl_sample(session: Session, shared_data: Path) -> None:
     assert dict(summary.warnings) == {
         "rows repeating an entity's measure merged into it": 5,
         "vessel entries are not vendors; skipped": 2,
+        # The list's "Gui\x92an New District Huawei Investment" (a C1 control, U+0092).
+        "vendor name: control character removed (C0/C1, zero-width or bidirectional)": 1,
     }
+    assert session.scalar(select(Vendor.name).where(Vendor.name.like("Guian New District%"))) == (
+        "Guian New District Huawei Investment Co., Ltd., Guiyang, Guizhou"
+    )
     assert measure(session, "us-csl-dpl:adrian-manuel-hernandez:-") == {
         "vendor": "ADRIAN MANUEL HERNANDEZ",
         "country": "US",

@@ -495,3 +495,29 @@ def test_unknown_encoding_and_missing_path(engine: Engine, tmp_path: Path) -> No
     with pytest.raises(InvalidInputError) as empty:
         _import(engine, tmp_path / "empty.json")
     assert str(empty.value) == "empty.json: the file is empty: no OCDS data"
+
+
+def test_controls_leave_buyer_and_supplier_names_and_are_counted(
+    engine: Engine, tmp_path: Path
+) -> None:
+    release = {
+        "ocid": "ocds-fixture-9",
+        "id": "r9",
+        "date": "2024-03-01T00:00:00Z",
+        "tag": ["award"],
+        "buyer": {"name": "Tax\x1b[2J office\u202e", "address": {"countryName": "Poland"}},
+        "awards": [{"id": "a9", "suppliers": [{"name": "Gui\x92an\u200b Scanners"}]}],
+    }
+    path = tmp_path / "controls.json"
+    path.write_text(json.dumps(release))
+    summary = _import(engine, path)
+    assert summary.warnings == {
+        "buyer name: control character removed (C0/C1, zero-width or bidirectional)": 2,
+        "vendor name: control character removed (C0/C1, zero-width or bidirectional)": 2,
+    }
+    with session_scope(engine) as session:
+        contract = _contract(session, "ocds:ocds-fixture-9:a9")
+        buyer = session.get(Buyer, contract.buyer_id)
+        vendor = session.get(Vendor, contract.vendor_id)
+        assert buyer is not None and vendor is not None
+        assert (buyer.name, vendor.name) == ("Tax[2J office", "Guian Scanners")

@@ -6,7 +6,7 @@ from procwatch.models import Vendor, VendorAlias, VendorIdentifier
 
 
 def test_matches_a_seeded_vendor_by_alias_and_keeps_the_new_spelling(session: Session) -> None:
-    index = VendorIndex(session)
+    index = VendorIndex(session, [].append)
     nuctech = session.scalars(select(Vendor).where(Vendor.key == "nuctech")).one()
     vendor_id, outcome = index.upsert(key="x", name="NUOTECH CO., LTD.", aliases=["Nuctech Ltd"])
     assert (vendor_id, outcome) == (nuctech.id, Outcome.UNCHANGED)
@@ -26,7 +26,7 @@ def test_matches_a_seeded_vendor_by_alias_and_keeps_the_new_spelling(session: Se
 
 
 def test_identifier_wins_over_name_and_a_conflicting_identifier_splits(session: Session) -> None:
-    index = VendorIndex(session)
+    index = VendorIndex(session, [].append)
     first, added = index.upsert(key="acme", name="Acme Ltd", identifiers=[("GB-COH", "1")])
     same, _ = index.upsert(key="other", name="Another Name", identifiers=[("GB-COH", "1")])
     second, _ = index.upsert(key="acme", name="ACME Limited", identifiers=[("GB-COH", "2")])
@@ -44,7 +44,7 @@ def test_identifier_wins_over_name_and_a_conflicting_identifier_splits(session: 
 
 
 def test_a_name_of_another_kind_of_entity_is_another_vendor(session: Session) -> None:
-    index = VendorIndex(session)
+    index = VendorIndex(session, [].append)
     stock, _ = index.upsert(key="db-ag", name="Deutsche Bank AG")
     # "Deutsche Bank Aktiengesellschaft" is the same kind; "Deutsche Bank" says no kind.
     assert index.match("Deutsche Bank Aktiengesellschaft") == stock

@@ -1,14 +1,20 @@
+import html
+import re
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from procwatch.models import Vendor
 from procwatch.resolve import name_key
-from procwatch.screening.markdown import report_markdown
+from procwatch.screening.markdown import md, report_markdown
 from procwatch.screening.report import LEVEL_RULE, check_vendor
 from procwatch.screening.view import NOT_A_CLEARANCE
 from tests.golden import assert_golden
+
+CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 # Golden reports say when they were made: the fixed clock keeps them the same each day.
 pytestmark = pytest.mark.usefixtures("fixed_clock")
@@ -40,3 +46,24 @@ def test_markdown_for_nothing_known(session: Session) -> None:
     assert text.startswith("# Due-diligence check: Acme Scanners Ltd\n\n**Level: NONE** (as of")
     assert NOT_A_CLEARANCE in text
     assert "## Jurisdictions" not in text and "## Sources" not in text
+
+
+SAFE_TEXT = st.text(
+    alphabet=st.sampled_from(list("ab 1.#>-+=*_`[]()!<>&|~$\\:/\"'")) | st.characters(),
+    max_size=30,
+)
+
+
+@given(text=SAFE_TEXT)
+def test_data_renders_as_the_text_it_is(text: str) -> None:
+    # A CommonMark renderer (markdown-it, as Rich uses) shows escaped data as plain text:
+    # no tag, link, emphasis, code, heading or list, whatever the data holds.
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    # Line breaks become spaces (data stays on its line), other controls go.
+    spaced = re.sub("[\r\n\x0b\x0c\x85\u2028\u2029]", " ", text)
+    shown = " ".join(CONTROLS.sub("", spaced).split())
+    rendered = " ".join(renderer.render(f"x {md(text)}").split())
+    escaped = html.escape(shown, quote=False).replace('"', "&quot;")
+    assert rendered == " ".join(f"<p>x {escaped}</p>".split()).replace("<p>x </p>", "<p>x</p>")

@@ -8,6 +8,7 @@ import typer
 from procwatch.cli.contracts import CountryOption, VendorOption
 from procwatch.cli.render import (
     Column,
+    CsvSafeOption,
     FormatOption,
     LimitOption,
     OutputFormat,
@@ -50,6 +51,7 @@ def bans(
         typer.Option("--kind", "-k", help="Only this kind of measure.", case_sensitive=False),
     ] = None,
     fmt: FormatOption = OutputFormat.table,
+    csv_safe: CsvSafeOption = False,
     output: OutputOption = None,
     limit: LimitOption = None,
 ) -> None:
@@ -82,6 +84,7 @@ def bans(
         COLUMNS,
         fmt,
         output,
+        csv_safe=csv_safe,
         title=title,
         record_type=MeasureRecord,
         limit=limit,

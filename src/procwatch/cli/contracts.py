@@ -9,6 +9,7 @@ import typer
 from procwatch.cli.options import SinceOption, UntilOption
 from procwatch.cli.render import (
     Column,
+    CsvSafeOption,
     FormatOption,
     LimitOption,
     OutputFormat,
@@ -62,6 +63,7 @@ def contracts(
     since: SinceOption = None,
     until: UntilOption = None,
     fmt: FormatOption = OutputFormat.table,
+    csv_safe: CsvSafeOption = False,
     output: OutputOption = None,
     limit: LimitOption = None,
 ) -> None:
@@ -69,26 +71,35 @@ def contracts(
     from procwatch.cli.options import check_range
     from procwatch.cli.render import render
     from procwatch.cli.titles import query_title
-    from procwatch.queries.contracts import ContractRecord, list_contracts
+    from procwatch.queries.contracts import ContractRecord, iter_contracts
 
     check_range(since, until)
     with open_connection(ctx) as connection:
-        records = list_contracts(
+        found = iter_contracts(
             connection, vendor=vendor, country=country, buyer=buyer, since=since, until=until
         )
-    title = query_title(
-        "Contracts", records, vendor=vendor, country=country, buyer=buyer, since=since, until=until
-    )
-    render(
-        records,
-        columns_for(vendor),
-        fmt,
-        output,
-        title=title,
-        record_type=ContractRecord,
-        limit=limit,
-        hide=fixed_columns(records, vendor=vendor, country=country),
-    )
+        # A table needs every row (titles, widths); the other formats stream them as read.
+        records = list(found) if fmt is OutputFormat.table else []
+        title = query_title(
+            "Contracts",
+            records,
+            vendor=vendor,
+            country=country,
+            buyer=buyer,
+            since=since,
+            until=until,
+        )
+        render(
+            records if fmt is OutputFormat.table else found,
+            columns_for(vendor),
+            fmt,
+            output,
+            csv_safe=csv_safe,
+            title=title,
+            record_type=ContractRecord,
+            limit=limit,
+            hide=fixed_columns(records, vendor=vendor, country=country),
+        )
 
 
 def columns_for(vendor: str | None) -> list[Column]:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from procwatch.cli.render import OutputOption
+from procwatch.cli.render import CsvSafeOption, OutputOption
 from procwatch.cli.session import open_connection, open_session
 
 app = typer.Typer(
@@ -14,36 +14,44 @@ app = typer.Typer(
 )
 
 
-def _export(ctx: typer.Context, name: str, output: OutputOption) -> None:
+def _export(ctx: typer.Context, name: str, output: OutputOption, csv_safe: bool) -> None:
     from procwatch.exports import EXPORTS
     from procwatch.output import open_output
 
     with open_connection(ctx) as connection, open_output(output) as handle:
-        EXPORTS[name].write(connection, handle)
+        EXPORTS[name].write(connection, handle, csv_safe)
 
 
 @app.command("contracts-summary")
-def contracts_summary(ctx: typer.Context, output: OutputOption = None) -> None:
+def contracts_summary(
+    ctx: typer.Context, output: OutputOption = None, csv_safe: CsvSafeOption = False
+) -> None:
     """Contracts per vendor, country, year and currency: count, exact total, unknown, estimated."""
-    _export(ctx, "contracts-summary", output)
+    _export(ctx, "contracts-summary", output, csv_safe)
 
 
 @app.command("measures-summary")
-def measures_summary(ctx: typer.Context, output: OutputOption = None) -> None:
+def measures_summary(
+    ctx: typer.Context, output: OutputOption = None, csv_safe: CsvSafeOption = False
+) -> None:
     """Measures per country and kind: count, vendors, first and last date."""
-    _export(ctx, "measures-summary", output)
+    _export(ctx, "measures-summary", output, csv_safe)
 
 
 @app.command("contracts")
-def contracts(ctx: typer.Context, output: OutputOption = None) -> None:
+def contracts(
+    ctx: typer.Context, output: OutputOption = None, csv_safe: CsvSafeOption = False
+) -> None:
     """Every contract with vendor, buyer and country names (streamed)."""
-    _export(ctx, "contracts", output)
+    _export(ctx, "contracts", output, csv_safe)
 
 
 @app.command("measures")
-def measures(ctx: typer.Context, output: OutputOption = None) -> None:
+def measures(
+    ctx: typer.Context, output: OutputOption = None, csv_safe: CsvSafeOption = False
+) -> None:
     """Every measure with vendor and country names (streamed)."""
-    _export(ctx, "measures", output)
+    _export(ctx, "measures", output, csv_safe)
 
 
 @app.command("ocds")

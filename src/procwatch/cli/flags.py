@@ -1,47 +1,30 @@
 """procwatch flags: contracts that carry red flags, one row per contract and flag."""
 
-import enum
 import textwrap
 from collections import Counter
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from procwatch.cli.contracts import CountryOption, VendorOption
-from procwatch.cli.render import Column, LimitOption, OutputFormat, OutputOption, period_text
+from procwatch.cli.render import (
+    Column,
+    CsvSafeOption,
+    FormatOption,
+    LimitOption,
+    OutputFormat,
+    OutputOption,
+    period_text,
+)
 from procwatch.cli.session import open_connection
 
 if TYPE_CHECKING:
     from procwatch.screening.flags import ContractFlag
     from procwatch.screening.origin import ReportOrigin
 
-
-class FlagFormat(enum.StrEnum):
-    """How `flags` prints: the shared formats, and NDJSON.
-
-    NDJSON only here: flags is the command whose rows run to hundreds of thousands and feed
-    pipelines (jq, a loader) that read a line at a time; in the shared OutputFormat it would
-    oblige every renderer.
-    """
-
-    table = "table"
-    csv = "csv"
-    json = "json"
-    ndjson = "ndjson"
-
-
-FlagFormatOption = Annotated[
-    FlagFormat,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format (ndjson: one JSON object per line, written as found).",
-        case_sensitive=False,
-    ),
-]
 
 T = TypeVar("T")
 DEFINITION_COLUMNS = [
@@ -64,7 +47,8 @@ def flags(
         bool,
         typer.Option("--list", help="List the flag codes, definitions and references instead."),
     ] = False,
-    fmt: FlagFormatOption = FlagFormat.table,
+    fmt: FormatOption = OutputFormat.table,
+    csv_safe: CsvSafeOption = False,
     output: OutputOption = None,
     limit: LimitOption = None,
 ) -> None:
@@ -74,84 +58,45 @@ def flags(
     coarse to tell (a 2018-2020 purchase and a 2020 restriction).
     """
     from procwatch.cli.render import render
-    from procwatch.screening.flags import FLAGS, FlagDefinition, stream_flags
+    from procwatch.screening.flags import FLAGS, ContractFlag, FlagDefinition, stream_flags
     from procwatch.screening.origin import report_origin
 
-    if list_flags and fmt is FlagFormat.ndjson:
-        _write_ndjson(iter(FLAGS), output, None)
-    elif list_flags:
-        shared = OutputFormat(fmt.value)
-        render(
-            FLAGS, DEFINITION_COLUMNS, shared, output, title="Red flags", record_type=FlagDefinition
-        )
     if list_flags:
+        render(
+            FLAGS,
+            DEFINITION_COLUMNS,
+            fmt,
+            output,
+            title="Red flags",
+            record_type=FlagDefinition,
+            csv_safe=csv_safe,
+        )
         return
     with open_connection(ctx) as connection:
         origin = report_origin(connection, None)
         records = stream_flags(connection, vendor=vendor, country=country, code=flag)
         # Every format takes the flags as the database hands them over: a million flagged
         # contracts never sit in memory at once.
-        if fmt is FlagFormat.table:
+        if fmt is OutputFormat.table:
             _print_flags(records, output, limit, f"As of {origin.as_of}. {origin.sentence()}")
-        elif fmt is FlagFormat.json:
+        elif fmt is OutputFormat.json:
             _write_json(records, origin, output, limit)
-        elif fmt is FlagFormat.ndjson:
-            _write_ndjson(records, output, limit)
         else:
-            _write_csv(records, output, limit)
+            render(
+                records,
+                [],  # no table here: _print_flags draws it
+                fmt,
+                output,
+                csv_safe=csv_safe,
+                title="Flagged contracts",
+                record_type=ContractFlag,
+                limit=limit,
+            )
 
 
 def _shown(records: Iterator[T], limit: int | None) -> Iterator[T]:
     # --limit as shown_rows reads it for CSV and JSON: none or 0 means every row.
     return islice(records, limit) if limit else records
-
-
-def _write_ndjson(records: Iterator[Any], output: Path | None, limit: int | None) -> None:
-    # A flag per line and nothing else, so that every line parses alone; the origin that
-    # JSON carries is the caller's to record (the JSON format has it).
-    import json
-
-    from procwatch.cli.render import plain
-    from procwatch.output import open_output
-
-    with open_output(output) as handle:
-        for record in _shown(records, limit):
-            handle.write(json.dumps(plain(record), ensure_ascii=False) + "\n")
-
-
-def _write_csv(records: Iterator["ContractFlag"], output: Path | None, limit: int | None) -> None:
-    # The rows render() writes for these records, field for field, one at a time.
-    import csv
-    import dataclasses
-
-    from procwatch.cli.render import say_nothing_matched
-    from procwatch.output import open_output
-    from procwatch.screening.flags import ContractFlag
-
-    count = 0
-    with open_output(output) as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow([field.name for field in dataclasses.fields(ContractFlag)])
-        for r in _shown(records, limit):
-            sources = "; ".join(dict.fromkeys(source.source for source in r.sources))
-            writer.writerow(
-                [
-                    r.code,
-                    r.certainty,
-                    r.contract,
-                    r.vendor,
-                    r.buyer or "",
-                    r.country,
-                    r.date or "",
-                    r.date_end or "",
-                    r.title,
-                    r.evidence,
-                    sources,
-                ]
-            )
-            count += 1
-    if not count:
-        say_nothing_matched("Flagged contracts")
 
 
 def _write_json(

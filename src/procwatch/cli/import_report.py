@@ -14,9 +14,9 @@ class ProgressBar:
     """A Rich progress bar on stderr, shown on a terminal once an import takes a while."""
 
     def __enter__(self) -> "ProgressBar":
-        from rich.console import Console
+        from procwatch.cli.render import make_console
 
-        self.console = Console(stderr=True)
+        self.console = make_console(stderr=True)
         self.started = time.monotonic()
         self.bar: Any = None
         self.tasks: dict[str, Any] = {}
@@ -44,29 +44,32 @@ class ProgressBar:
 
 def print_summary(summary: "ImportSummary", tables: tuple[str, ...], title: str) -> None:
     """Print added, updated and unchanged counts per table, then warnings and rejections."""
-    from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
+    from procwatch.cli.render import make_console
     from procwatch.importers import Outcome
 
-    console = Console(highlight=False)
+    # Text throughout: warnings quote the data (a `[/x]` cell once crashed the report after
+    # the import had committed, read as Rich markup), and the console drops its controls.
+    console = make_console()
     table = Table(title=title)
     table.add_column("Records")
     for outcome in Outcome:
         table.add_column(outcome.value.capitalize(), justify="right")
     for name in tables:
-        table.add_row(name, *(str(summary.get(name, outcome)) for outcome in Outcome))
+        table.add_row(Text(name), *(Text(str(summary.get(name, outcome))) for outcome in Outcome))
     console.print(table)
     if summary.warnings:
         warnings = Table(title="Warnings")
         warnings.add_column("Rows", justify="right")
         warnings.add_column("Warning")
         for message, count in summary.warnings.most_common():
-            warnings.add_row(str(count), message)
+            warnings.add_row(Text(str(count)), Text(message))
         console.print(warnings)
     if summary.rejected:
-        console.print(f"Rejected {summary.rejections}:", markup=False)
+        console.print(Text(f"Rejected {summary.rejections}:"))
         for message in summary.rejected:
-            console.print(f"  {message}", markup=False, soft_wrap=True)
+            console.print(Text(f"  {message}"), soft_wrap=True)
         if summary.unlisted:
-            console.print(f"  ... and {summary.unlisted} more", markup=False)
+            console.print(Text(f"  ... and {summary.unlisted} more"))

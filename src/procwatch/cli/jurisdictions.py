@@ -2,7 +2,14 @@
 
 import typer
 
-from procwatch.cli.render import Column, FormatOption, LimitOption, OutputFormat, OutputOption
+from procwatch.cli.render import (
+    Column,
+    CsvSafeOption,
+    FormatOption,
+    LimitOption,
+    OutputFormat,
+    OutputOption,
+)
 from procwatch.cli.session import open_connection
 
 COLUMNS = [
@@ -19,6 +26,7 @@ COLUMNS = [
 def jurisdictions(
     ctx: typer.Context,
     fmt: FormatOption = OutputFormat.table,
+    csv_safe: CsvSafeOption = False,
     output: OutputOption = None,
     limit: LimitOption = None,
 ) -> None:
@@ -33,6 +41,7 @@ def jurisdictions(
         COLUMNS,
         fmt,
         output,
+        csv_safe=csv_safe,
         title="Jurisdictions",
         record_type=JurisdictionRecord,
         limit=limit,

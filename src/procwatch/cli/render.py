@@ -1,10 +1,12 @@
-"""Render records as a Rich table, CSV or JSON, to the terminal or a file."""
+"""Render records as a Rich table, CSV, TSV, JSON or newline-delimited JSON, to the terminal
+or a file."""
 
-import csv
 import dataclasses
 import enum
+import itertools
 import json
-from collections.abc import Callable, Collection, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,11 +28,30 @@ class OutputFormat(enum.StrEnum):
 
     table = "table"
     csv = "csv"
+    tsv = "tsv"
     json = "json"
+    # Newline-delimited JSON: one object a line, as sqlite-utils' --nl and jq -c read it.
+    nl = "nl"
 
+
+SEPARATORS = {OutputFormat.csv: ",", OutputFormat.tsv: "\t"}
 
 FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format (nl: newline-delimited JSON, one record a line).",
+        case_sensitive=False,
+    ),
+]
+CsvSafeOption = Annotated[
+    bool,
+    typer.Option(
+        "--csv-safe",
+        help="In CSV and TSV, start cells a spreadsheet would run as a formula "
+        "(= + - @ TAB CR) with a single quote. Default: the data byte for byte.",
+    ),
 ]
 VendorArgument = Annotated[str, typer.Argument(help="Vendor name or alias, e.g. Nuctech.")]
 OutputOption = Annotated[
@@ -39,7 +60,6 @@ OutputOption = Annotated[
         "--output",
         "-o",
         help="Write to this file instead of the terminal (- for stdout).",
-        dir_okay=False,
     ),
 ]
 
@@ -48,9 +68,17 @@ OutputOption = Annotated[
 TABLE_ROWS = 100
 
 
-def make_console(handle: Any = None) -> "Console":
-    """Return a Rich console on a file, or on stdout; a closed pipe raises BrokenPipeError."""
+# What a terminal would obey rather than show: C0 and C1 controls (ESC starts the sequences that
+# clear a screen or retitle a window), DEL, and the bidirectional overrides and isolates that
+# reorder the text around them. Newlines and TABs stay: Rich lays them out.
+TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def make_console(handle: Any = None, *, stderr: bool = False) -> "Console":
+    """Return a Rich console on a file, or on stdout (stderr); a closed pipe raises
+    BrokenPipeError, and no text it prints can carry a control character."""
     from rich.console import Console
+    from rich.segment import Segment
 
     class _Console(Console):
         # Rich exits 1 on a closed pipe; procwatch's root command ends quietly with 0 instead.
@@ -58,7 +86,20 @@ def make_console(handle: Any = None) -> "Console":
             self.quiet = True
             raise BrokenPipeError
 
-    return _Console(file=handle) if handle is not None else _Console()
+        # Every printed renderable ends as segments: the one place where data's controls can
+        # be removed whatever built them (Text keeps ESC). Rich's own codes are control
+        # segments or styles, never text, and controls take no cells, so layout is unchanged.
+        def render(self, renderable: Any, options: Any = None) -> Iterator[Segment]:
+            for segment in super().render(renderable, options):
+                if segment.control is None and TERMINAL_CONTROLS.search(segment.text):
+                    text = TERMINAL_CONTROLS.sub("", segment.text)
+                    yield Segment(text, segment.style, segment.control)
+                else:
+                    yield segment
+
+    if handle is not None:
+        return _Console(file=handle)
+    return _Console(stderr=stderr)
 
 
 def limit_option(text: str) -> Any:
@@ -137,7 +178,7 @@ def _source_text(item: Any) -> str:
 
 
 def render(
-    records: Sequence[Any],
+    records: Iterable[Any],
     columns: Sequence[Column],
     fmt: OutputFormat,
     output: Path | None,
@@ -147,43 +188,97 @@ def render(
     limit: int | None = None,
     caption: str | None = None,
     hide: Collection[str] = (),
+    csv_safe: bool = False,
 ) -> None:
-    """Print records in a format; CSV and JSON carry every field, the table the given columns.
+    """Print records in a format; CSV, TSV and JSON carry every field, the table the columns.
 
     The table leaves out the `hide` columns (what the query fixed, stated in the title) and
     prints a caption (a report's date and origin) under it. When nothing matched, stderr says
-    so while stdout keeps its empty table, `[]` or header-only CSV.
+    so while stdout keeps its empty table, `[]` or header-only CSV. Records may be an
+    iterator: every format but the table writes them as they come, holding one at a time.
     """
+    from rich.text import Text
+
     from procwatch.output import open_output
 
-    every = records
-    records = shown_rows(records, fmt, limit)
+    if fmt is not OutputFormat.table:
+        shown = itertools.islice(records, limit or None)
+        with open_output(output) as handle:
+            written = write_records(shown, fmt, handle, record_type=record_type, safe=csv_safe)
+        if not written and title:
+            say_nothing_matched(title)
+        return
+    every = records if isinstance(records, Sequence) else list(records)
+    rows = shown_rows(every, fmt, limit)
     if not every and title:
         say_nothing_matched(title)
     with open_output(output) as handle:
-        if fmt is OutputFormat.json:
-            json.dump([plain(record) for record in records], handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-        elif fmt is OutputFormat.csv:
-            rows = [plain(record) for record in records]
-            if record_type is not None:
-                fields = [field.name for field in dataclasses.fields(record_type)]
-            else:
-                fields = list(rows[0]) if rows else []
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(fields)
-            for row in rows:
-                writer.writerow([_csv_cell(row.get(name)) for name in fields])
-        else:
-            console = make_console(handle if output else None)
-            table = build_table(
-                every, columns, title, rows=len(records), hide=hide, width=console.width
-            )
-            console.print(table)
-            print_shown(console, len(records), len(every))
-            if caption:
-                # One line however narrow the terminal: the terminal wraps it, not Rich.
-                console.print(caption, markup=False, highlight=False, soft_wrap=True)
+        console = make_console(handle if output else None)
+        table = build_table(every, columns, title, rows=len(rows), hide=hide, width=console.width)
+        console.print(table)
+        print_shown(console, len(rows), len(every))
+        if caption:
+            # One line however narrow the terminal: the terminal wraps it, not Rich.
+            console.print(Text(caption), soft_wrap=True)
+
+
+# Rows per CSV batch: csvtext joins a batch's columns at once; more only holds more memory.
+CSV_BATCH = 2_000
+
+
+def write_records(
+    records: Iterable[Any],
+    fmt: OutputFormat,
+    handle: Any,
+    *,
+    record_type: type | None = None,
+    safe: bool = False,
+) -> int:
+    """Write records as CSV, TSV, a JSON array or JSON lines as they come; return how many."""
+    from procwatch.csvtext import csv_line, csv_lines
+
+    items = map(plain, records)
+    if fmt is OutputFormat.json:
+        return write_json_array(items, handle)
+    if fmt is OutputFormat.nl:
+        count = 0
+        for item in items:
+            handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+            count += 1
+        return count
+    separator = SEPARATORS[fmt]
+    first = next(items, None)
+    if record_type is not None:
+        fields = [field.name for field in dataclasses.fields(record_type)]
+    else:
+        fields = list(first) if first is not None else []
+    handle.write(csv_line(fields, separator=separator, safe=safe))
+    if first is None:
+        return 0
+    count = 0
+    rows = itertools.chain([first], items)
+    while batch := [
+        [_csv_cell(row.get(name)) for name in fields] for row in itertools.islice(rows, CSV_BATCH)
+    ]:
+        handle.write(csv_lines(batch, separator=separator, safe=safe))
+        count += len(batch)
+    return count
+
+
+def write_json_array(items: Iterable[Any], handle: Any) -> int:
+    """Write JSON-ready items as an indented array, one at a time; return how many.
+
+    The text is json.dump(list(items), indent=2)'s, without holding the list: 200,000
+    contracts took 541 MB as one list. JSON strings hold no raw newline, so indenting an
+    item's lines by two spaces nests it exactly as json.dump does.
+    """
+    count = 0
+    for item in items:
+        handle.write("[\n  " if count == 0 else ",\n  ")
+        handle.write(json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+        count += 1
+    handle.write("\n]\n" if count else "[]\n")
+    return count
 
 
 def shown_rows(records: Sequence[T], fmt: OutputFormat, limit: int | None) -> Sequence[T]:
@@ -206,6 +301,8 @@ def print_shown(console: "Console", shown: int, total: int) -> None:
 
 def say_nothing_matched(title: str) -> None:
     """Say on stderr that a query matched nothing, naming the query by its title."""
+    # Not through Rich, so its control filter: the title may hold a stored name.
+    title = TERMINAL_CONTROLS.sub("", title)
     typer.echo(f"Nothing matched: {title[0].lower()}{title[1:]}.", err=True)
 
 
@@ -241,10 +338,10 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def write_json(value: Any, output: Path | None) -> None:
-    """Write one value as indented JSON (amounts as strings) to a file or stdout."""
+def write_json(value: Any, output: Path | None, *, indent: int | None = 2) -> None:
+    """Write one value as JSON (amounts as strings) to a file or stdout; indent None: one line."""
     from procwatch.output import open_output
 
     with open_output(output) as handle:
-        json.dump(plain(value), handle, indent=2, ensure_ascii=False)
+        json.dump(plain(value), handle, indent=indent, ensure_ascii=False)
         handle.write("\n")

@@ -8,6 +8,7 @@ import typer
 from procwatch.cli.options import AsOfOption
 from procwatch.cli.render import (
     Column,
+    CsvSafeOption,
     FormatOption,
     LimitOption,
     OutputFormat,
@@ -40,13 +41,13 @@ def timeline(
         Path | None,
         typer.Option(
             "--png",
-            help="Also draw the timeline as a PNG chart to this file.",
-            dir_okay=False,
+            help="Also draw the timeline as a PNG chart to this file (- for stdout).",
             metavar="FILE",
         ),
     ] = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
+    csv_safe: CsvSafeOption = False,
     output: OutputOption = None,
     limit: LimitOption = None,
 ) -> None:
@@ -60,9 +61,14 @@ def timeline(
     with open_connection(ctx) as connection:
         found = vendor_timeline(connection, vendor, as_of=as_of)
     if png is not None:
+        from procwatch.output import open_binary_output
         from procwatch.screening.chart import timeline_png
 
-        _write_bytes(png, timeline_png(found))
+        chart = timeline_png(found)
+        with open_binary_output(png) as handle:
+            handle.write(chart)
+        if str(png) == "-" and output is None:
+            return  # stdout holds the chart: a listing after it would corrupt the PNG
     if fmt is OutputFormat.json:
         # An object, not a bare list: a published timeline says when and from what it was made.
         write_json(found, output)
@@ -74,32 +80,9 @@ def timeline(
         COLUMNS,
         fmt,
         output,
+        csv_safe=csv_safe,
         title=title,
         record_type=TimelineEvent,
         caption=caption,
         limit=limit,
     )
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    import os
-    import tempfile
-
-    from procwatch.errors import OutputError
-
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a directory")
-    # A temporary file renamed over the target: a failed write leaves the old chart intact.
-    try:
-        descriptor, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
-    except OSError as error:
-        raise OutputError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {error.strerror}") from None

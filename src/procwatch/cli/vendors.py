@@ -7,8 +7,10 @@ import typer
 from typer.core import TyperGroup
 
 from procwatch.cli.render import (
+    SEPARATORS,
     TABLE_ROWS,
     Column,
+    CsvSafeOption,
     FormatOption,
     LimitOption,
     OutputFormat,
@@ -69,6 +71,7 @@ def list_(
         typer.Argument(help="Text in the vendor's name or aliases; all vendors without it."),
     ] = None,
     fmt: FormatOption = OutputFormat.table,
+    csv_safe: CsvSafeOption = False,
     output: OutputOption = None,
     limit: LimitOption = None,
 ) -> None:
@@ -79,13 +82,23 @@ def list_(
     with open_connection(ctx) as connection:
         records = list_vendors(connection, search)
     title = f"Vendors matching {search!r}" if search else "Vendors"
-    render(records, COLUMNS, fmt, output, title=title, record_type=VendorSummary, limit=limit)
+    render(
+        records,
+        COLUMNS,
+        fmt,
+        output,
+        title=title,
+        record_type=VendorSummary,
+        limit=limit,
+        csv_safe=csv_safe,
+    )
 
 
 def vendor(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Vendor name or alias, e.g. Nuotech.")],
     fmt: FormatOption = OutputFormat.table,
+    csv_safe: CsvSafeOption = False,
     output: OutputOption = None,
     limit: Annotated[
         int | None,
@@ -99,17 +112,13 @@ def vendor(
         profile = vendor_profile(connection, name)
     if fmt is OutputFormat.table:
         _print_profile(profile, output, limit)
-    elif fmt is OutputFormat.json:
-        import json
+    elif fmt in (OutputFormat.json, OutputFormat.nl):
+        from procwatch.cli.render import write_json
 
-        from procwatch.cli.render import plain
-        from procwatch.output import open_output
-
-        with open_output(output) as handle:
-            json.dump(plain(profile), handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
+        # A profile is one record: newline-delimited JSON is it on one line.
+        write_json(profile, output, indent=2 if fmt is OutputFormat.json else None)
     else:
-        _profile_csv(profile, output)
+        _profile_csv(profile, output, SEPARATORS[fmt], csv_safe)
 
 
 def _print_profile(profile: Any, output: Path | None, limit: int | None) -> None:
@@ -135,10 +144,10 @@ def _print_profile(profile: Any, output: Path | None, limit: int | None) -> None
             totals.add_column(title, justify="left" if title == "Currency" else "right")
         for row in profile.totals:
             totals.add_row(
-                row.currency or "(value unknown)",
-                str(row.contracts),
-                "" if row.total is None else f"{row.total:,}",
-                str(row.estimated),
+                Text(row.currency or "(value unknown)"),
+                Text(str(row.contracts)),
+                Text("" if row.total is None else f"{row.total:,}"),
+                Text(str(row.estimated)),
             )
         console.print(totals)
         console.print(_jurisdiction_tallies(profile.contracts))
@@ -184,7 +193,7 @@ def _jurisdiction_tallies(contracts: Any) -> Any:
     for name, rows in sorted(by_country.items(), key=lambda item: -len(item[1])):
         counted = tally(rows)
         table.add_row(
-            Text(name), f"{counted.contracts:,}", Text(counted.by_year), Text(counted.totals)
+            Text(name), Text(f"{counted.contracts:,}"), Text(counted.by_year), Text(counted.totals)
         )
     return table
 
@@ -204,47 +213,46 @@ PROFILE_CSV_FIELDS = [
 ]
 
 
-def _profile_csv(profile: Any, output: Path | None) -> None:
-    import csv
-
+def _profile_csv(profile: Any, output: Path | None, separator: str, safe: bool) -> None:
+    from procwatch.csvtext import csv_line, csv_lines
     from procwatch.output import open_output
 
+    rows: list[list[Any]] = [
+        [
+            profile.name,
+            "contract",
+            c.country,
+            c.date,
+            c.date_end,
+            c.procurement_method,
+            c.title,
+            c.amount,
+            c.currency,
+            "yes" if c.amount_is_estimate else "no",
+            "; ".join(s.source for s in c.sources),
+        ]
+        for c in profile.contracts
+    ]
+    rows += [
+        [
+            profile.name,
+            "measure",
+            m.country,
+            m.date,
+            m.date_end,
+            m.kind,
+            m.scope,
+            None,
+            None,
+            None,
+            "; ".join(s.source for s in m.sources),
+        ]
+        for measures in profile.measures_by_country.values()
+        for m in measures
+    ]
     with open_output(output) as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(PROFILE_CSV_FIELDS)
-        for c in profile.contracts:
-            writer.writerow(
-                [
-                    profile.name,
-                    "contract",
-                    c.country,
-                    c.date,
-                    c.date_end,
-                    c.procurement_method,
-                    c.title,
-                    c.amount,
-                    c.currency,
-                    "yes" if c.amount_is_estimate else "no",
-                    "; ".join(s.source for s in c.sources),
-                ]
-            )
-        for measures in profile.measures_by_country.values():
-            for m in measures:
-                writer.writerow(
-                    [
-                        profile.name,
-                        "measure",
-                        m.country,
-                        m.date,
-                        m.date_end,
-                        m.kind,
-                        m.scope,
-                        None,
-                        None,
-                        None,
-                        "; ".join(s.source for s in m.sources),
-                    ]
-                )
+        handle.write(csv_line(PROFILE_CSV_FIELDS, separator=separator, safe=safe))
+        handle.write(csv_lines(rows, separator=separator, safe=safe))
 
 
 DUPLICATE_COLUMNS = [
@@ -273,6 +281,7 @@ def duplicates(
         int | None, limit_option("List at most this many pairs (default and 0: all).")
     ] = None,
     fmt: FormatOption = OutputFormat.table,
+    csv_safe: CsvSafeOption = False,
     output: OutputOption = None,
 ) -> None:
     """List pairs of vendors with alike names or aliases, most alike first (merges nothing)."""
@@ -282,7 +291,13 @@ def duplicates(
     with open_session(ctx) as session:
         pairs = likely_duplicates(session, min_score, limit or None)
     render(
-        pairs, DUPLICATE_COLUMNS, fmt, output, title="Likely duplicates", record_type=DuplicatePair
+        pairs,
+        DUPLICATE_COLUMNS,
+        fmt,
+        output,
+        title="Likely duplicates",
+        record_type=DuplicatePair,
+        csv_safe=csv_safe,
     )
 
 
@@ -337,6 +352,7 @@ MERGE_COLUMNS = [
 def merges(
     ctx: typer.Context,
     fmt: FormatOption = OutputFormat.table,
+    csv_safe: CsvSafeOption = False,
     output: OutputOption = None,
     limit: LimitOption = None,
 ) -> None:
@@ -351,6 +367,7 @@ def merges(
         MERGE_COLUMNS,
         fmt,
         output,
+        csv_safe=csv_safe,
         title="Vendor merges",
         record_type=MergeRecord,
         limit=limit,

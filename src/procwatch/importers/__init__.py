@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from procwatch.importers.cleaning import Warn, clean_name
 from procwatch.models import Jurisdiction, Source, Vendor, VendorAlias, VendorIdentifier
 from procwatch.names import KIND_MARK
 from procwatch.resolve import name_key, resolve_country
@@ -123,10 +124,12 @@ class VendorIndex:
     PostgreSQL a round trip each cost a millisecond or more, twice per new vendor.
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, warn: Warn) -> None:
         # Pending ORM changes must reach the database before the keys are read.
         session.flush()
         self.session = session
+        # Every importer's names pass here: where control characters are removed, counted.
+        self.warn = warn
         # Core statements on the session's connection skip the ORM's per-statement overhead.
         self.connection = session.connection()
         self.by_key: dict[str, int] = {}
@@ -202,6 +205,8 @@ class VendorIndex:
         country: Jurisdiction | None = None,
     ) -> tuple[int, Outcome]:
         """Match a vendor or add it under `key` (suffixed if taken); keep new aliases and ids."""
+        name = clean_name(name, self.warn, "vendor name")
+        aliases = [clean_name(alias, self.warn, "vendor alias") for alias in aliases]
         country_id = country.id if country is not None else None
         vendor_id = self.match(name, identifiers)
         outcome = Outcome.UNCHANGED

@@ -281,6 +281,30 @@ def country_code(value: str) -> str | None:
     return COUNTRY_SPELLINGS.get(text) or _iso_names().get(text)
 
 
+# What never belongs in a name: C0 and C1 controls and DEL (ESC sequences clear screens,
+# `Gui\x92an` widened every table line), zero-width characters and joiners, and the
+# bidirectional marks, overrides and isolates that reorder the text shown around them.
+NAME_CONTROLS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def clean_name(text: str, warn: Warn, what: str = "name") -> str:
+    """Return a name without control characters; each one removed is a counted warning.
+
+    Whitespace controls (TAB, newlines) become one space, as names' spaces always are.
+    """
+    if not NAME_CONTROLS.search(text):
+        return text
+    spaced = " ".join(text.split())
+    removed = len(NAME_CONTROLS.findall(spaced))
+    if removed:
+        for _ in range(removed):
+            warn(f"{what}: control character removed (C0/C1, zero-width or bidirectional)")
+        spaced = NAME_CONTROLS.sub("", spaced)
+    return " ".join(spaced.split())
+
+
 # "ACME Ltd a.k.a. Acme Trading", "Beta (f/k/a Old Beta)", "Gamma d/b/a Gamma Stores".
 def names_in(value: str) -> tuple[str, list[str]]:
     """Split a name cell into the name and the aliases written after a.k.a., f/k/a or d/b/a."""

@@ -69,6 +69,18 @@ class RawEntry:
             return str(int(value))
         return " ".join(str(value).split())
 
+    def free_text(self, field: str) -> str:
+        """Return a field's text as text() does, but keep a leading TAB or CR: it is data.
+
+        Spreadsheet-safe files start a cell with a TAB so that `=1+1` is read as text; an
+        import that stripped it turned `\t=1+1` into a formula for the next spreadsheet.
+        """
+        text = self.text(field)
+        value = self.values.get(field)
+        if text and isinstance(value, str) and value[:1] in ("\t", "\r"):
+            return value[0] + text
+        return text
+
 
 def read_table(
     path: Path, layout: TableLayout, warn: Callable[[str], None], progress: Progress | None = None

@@ -346,15 +346,15 @@ def _clean(
             if vendor_country
             else None,
             country=country,
-            authority=options.authority or text("authority") or None,
+            authority=options.authority or raw.free_text("authority") or None,
             kind=kind.value,
-            scope=text("scope") or None,
-            legal_basis=text("legal_basis") or None,
-            reason=text("reason") or None,
+            scope=raw.free_text("scope") or None,
+            legal_basis=raw.free_text("legal_basis") or None,
+            reason=raw.free_text("reason") or None,
             start=start,
             end=end,
             places=text("places") or None,
-            quote=text("quote") or None,
+            quote=raw.free_text("quote") or None,
             locators=[raw.locator],
             # The issuer's own decision is no cross-debarment.
             origin=None if origin == country else origin,
@@ -491,7 +491,7 @@ class _Writer:
     def _vendors(self, entries: list[ListEntry]) -> dict[str, int]:
         ids: dict[str, int] = {}
         outcomes: dict[int, Outcome] = {}
-        vendors = VendorIndex(self.session)
+        vendors = VendorIndex(self.session, self.summary.warn)
         for number, entry in enumerate(entries, start=1):
             if self.progress is not None and number % 500 == 0:
                 self.progress("writing", number, len(entries))

@@ -6,6 +6,7 @@ one process can be merged wherever they are in the files while memory stays flat
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import shutil
@@ -30,6 +31,7 @@ from procwatch.importers import (
     jurisdiction_for,
     register_source,
 )
+from procwatch.importers.cleaning import clean_name
 from procwatch.importers.inputs import Input, InputKind, InputLimits, spool_errors
 from procwatch.importers.ocds_mapping import ContractFacts, Party, ProcessFacts, map_process
 from procwatch.importers.ocds_merge import compile_releases
@@ -335,7 +337,7 @@ class _Writer:
         self.source_ids = source_ids
         self.jurisdictions: dict[str, Jurisdiction | None] = {}
         self.vendors: dict[tuple[Any, ...], int] = {}
-        self.vendor_index = VendorIndex(session)
+        self.vendor_index = VendorIndex(session, self.summary.warn)
         self.buyers: dict[tuple[Any, ...], int] = {}
         self.cited: set[tuple[str, int, int]] = set()
         # Vendor and buyer citations wait for the next flush, to be looked up in one query.
@@ -455,6 +457,9 @@ class _Writer:
     def _buyer(self, party: Party, jurisdiction: Jurisdiction, citation: tuple[int, str]) -> int:
         identity = (party.identifiers, party.bare_identifier, name_key(party.name), jurisdiction.id)
         if identity not in self.buyers:
+            party = dataclasses.replace(
+                party, name=clean_name(party.name, self.summary.warn, "buyer name")
+            )
             buyer, outcome = _upsert_buyer(self.session, party, jurisdiction)
             self.summary.count("buyers", outcome)
             self.buyers[identity] = buyer.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -63,7 +64,7 @@ def timeline_figure(timeline: Timeline) -> Figure:
     figure.text(
         0.02,
         0.95,
-        f"{timeline.vendor}: contracts and measures by jurisdiction, as of {origin.as_of}",
+        literal(f"{timeline.vendor}: contracts and measures by jurisdiction, as of {origin.as_of}"),
         fontsize=13,
     )
     dated = [event for event in timeline.events if event.date]
@@ -92,9 +93,25 @@ def timeline_figure(timeline: Timeline) -> Figure:
         )
     figure.text(0.02, 0.075, note, fontsize=8, color="#555555", va="bottom")
     figure.text(
-        0.02, 0.015, _credit(timeline), fontsize=7.5, color="#555555", va="bottom", wrap=True
+        0.02,
+        0.015,
+        literal(_credit(timeline)),
+        fontsize=7.5,
+        color="#555555",
+        va="bottom",
+        wrap=True,
     )
     return figure
+
+
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def literal(text: str) -> str:
+    """Return data as matplotlib text that prints as written: two `$` would start mathtext
+    ("Price $5 and $10 Ltd" lost its dollars, and `$x$` crashed the chart or set x in italics),
+    without the control characters no font draws (ESC came out as a missing-glyph box)."""
+    return _CONTROLS.sub("", text).replace("$", r"\$")
 
 
 def legend_handles(drawn: set[str]) -> list[Artist]:
@@ -147,7 +164,7 @@ def _draw(axes: Axes, events: list[TimelineEvent], lanes: list[str], as_of: str)
     """Draw the lanes up to the as-of date; return what was drawn (kinds, "ongoing",
     "finding", "estimate", "summed"), for the legend."""
     drawn: set[str] = set()
-    names = {event.country: f"{event.country_name} ({event.country})" for event in events}
+    names = {event.country: literal(f"{event.country_name} ({event.country})") for event in events}
     contracts = Counter(event.country for event in events if event.kind == "contract")
     summed = {code for code in lanes if contracts[code] > MAX_LABELLED}
     for code in summed:
@@ -174,7 +191,7 @@ def _draw(axes: Axes, events: list[TimelineEvent], lanes: list[str], as_of: str)
             end = min(end, right)
             axes.broken_barh([(start, end - start)], (y - 0.18, 0.36), color=color)
             axes.annotate(
-                _value(event),
+                literal(_value(event)),
                 (start + (end - start) / 2, y + 0.22),
                 ha="center",
                 va="bottom",
@@ -240,7 +257,7 @@ def _draw_findings(axes: Axes, event: TimelineEvent, x: float, y: int) -> None:
         amount = f" {finding.amount:,} {finding.currency}" if finding.amount is not None else ""
         axes.plot([x], [y], marker="X", color=FINDING_COLOR, markersize=9, linestyle="")
         axes.annotate(
-            f"finding: {finding.kind}{amount}",
+            literal(f"finding: {finding.kind}{amount}"),
             (x, y - 0.22),
             ha="center",
             va="top",
