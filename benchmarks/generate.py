@@ -4,7 +4,7 @@ By default a million contracts, 50,000 vendors with aliases, 10,000 buyers and 2
 measures across 60 jurisdictions, in nine currencies (exponents 0, 2 and 3) with dates at
 year, month and day precision and some ranges. Like real markets, a few vendors hold many
 contracts, and a vendor sells mostly at home, in its country's currency, during a few
-active years. Every table is loaded through procwatch.db.insert_many, as importers do.
+active years. Every table is loaded through Store.insert_rows, as importers load theirs.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
-from procwatch.db import insert_many
+from procwatch import tables
 from procwatch.resolve import name_key
+from procwatch.store import Store
 
 JURISDICTIONS = 60
 # Currency and weight: mostly EUR, and the exponents 0 (JPY) and 3 (KWD) for exactness.
@@ -227,48 +227,47 @@ def contract_rows(reference: Reference, totals: dict[str, int]) -> Iterator[tupl
         )
 
 
-def _ids(session: Session, table: str, prefix: str) -> dict[str, int]:
-    rows = session.execute(
+def _ids(store: Store, table: str, prefix: str) -> dict[str, int]:
+    rows = store.execute(
         text(f"SELECT key, id FROM {table} WHERE key LIKE :prefix"), {"prefix": f"{prefix}-%"}
     )
     return {key: id_ for key, id_ in rows}
 
 
-def _jurisdictions(session: Session, count: int) -> list[int]:
+def _jurisdictions(store: Store, count: int) -> list[int]:
     import pycountry
 
     codes = sorted(country.alpha_2 for country in pycountry.countries)[:count]
     names = {c.alpha_2: c.name for c in pycountry.countries}
     known: dict[str, int] = dict(
-        session.execute(text("SELECT code, id FROM jurisdictions")).tuples().all()
+        store.execute(text("SELECT code, id FROM jurisdictions")).tuples().all()
     )
     missing = [(code, names[code], "country") for code in codes if code not in known]
-    insert_many(session, "jurisdictions", ("code", "name", "kind"), missing)
-    known = dict(session.execute(text("SELECT code, id FROM jurisdictions")).tuples().all())
+    store.insert_rows(tables.jurisdictions, ("code", "name", "kind"), missing)
+    known = dict(store.execute(text("SELECT code, id FROM jurisdictions")).tuples().all())
     return [known[code] for code in codes]
 
 
 def load_reference(
-    session: Session, sizes: Sizes, *, seed: int = 2024, prefix: str = "bench"
+    store: Store, sizes: Sizes, *, seed: int = 2024, prefix: str = "bench"
 ) -> Reference:
     """Insert jurisdictions, vendors, aliases, buyers and measures; return what contracts need."""
     rng = random.Random(seed)
-    jurisdictions = _jurisdictions(session, sizes.jurisdictions)
+    jurisdictions = _jurisdictions(store, sizes.jurisdictions)
     currencies = list(CURRENCIES)
     weights = list(CURRENCIES.values())
     currency_of = {j: rng.choices(currencies, weights)[0] for j in jurisdictions}
     names = [vendor_name(number) for number in range(sizes.vendors)]
     homes = [rng.choice(jurisdictions) for _ in names]
-    insert_many(
-        session,
-        "vendors",
+    store.insert_rows(
+        tables.vendors,
         ("key", "name", "name_key", "country_id"),
         (
             (f"{prefix}-vendor-{n:06d}", name, name_key(name), homes[n])
             for n, name in enumerate(names)
         ),
     )
-    vendor_by_key = _ids(session, "vendors", f"{prefix}-vendor")
+    vendor_by_key = _ids(store, "vendors", f"{prefix}-vendor")
     vendors = []
     for n in range(sizes.vendors):
         first_year = rng.randint(2005, 2022)
@@ -285,7 +284,7 @@ def load_reference(
         for n, name in enumerate(names)
         for alias in aliases_of(n, name)
     ]
-    insert_many(session, "vendor_aliases", ("vendor_id", "alias", "alias_key"), alias_rows)
+    store.insert_rows(tables.vendor_aliases, ("vendor_id", "alias", "alias_key"), alias_rows)
 
     buyer_rows = []
     for n in range(sizes.buyers):
@@ -293,15 +292,14 @@ def load_reference(
         buyer_rows.append(
             (f"{prefix}-buyer-{n:06d}", name, name_key(name), jurisdictions[n % len(jurisdictions)])
         )
-    insert_many(session, "buyers", ("key", "name", "name_key", "jurisdiction_id"), buyer_rows)
-    buyer_by_key = _ids(session, "buyers", f"{prefix}-buyer")
+    store.insert_rows(tables.buyers, ("key", "name", "name_key", "jurisdiction_id"), buyer_rows)
+    buyer_by_key = _ids(store, "buyers", f"{prefix}-buyer")
     buyers_by_jurisdiction: dict[int, list[int]] = {j: [] for j in jurisdictions}
     for row in buyer_rows:
         buyers_by_jurisdiction[row[3]].append(buyer_by_key[row[0]])
 
-    insert_many(
-        session,
-        "measures",
+    store.insert_rows(
+        tables.measures,
         ("key", "vendor_id", "jurisdiction_id", "authority", "kind", "date_start"),
         (
             (
@@ -327,12 +325,12 @@ def load_reference(
     )
 
 
-def load(session: Session, sizes: Sizes, *, seed: int = 2024, prefix: str = "bench") -> Loaded:
+def load(store: Store, sizes: Sizes, *, seed: int = 2024, prefix: str = "bench") -> Loaded:
     """Generate and insert every table; keys start with `prefix` so loads can sit side by side."""
-    reference = load_reference(session, sizes, seed=seed, prefix=prefix)
+    reference = load_reference(store, sizes, seed=seed, prefix=prefix)
     loaded = Loaded(sample_vendor=reference.sample_vendor)
-    loaded.rows["contracts"] = insert_many(
-        session, "contracts", CONTRACT_COLUMNS, contract_rows(reference, loaded.totals)
+    loaded.rows["contracts"] = store.insert_rows(
+        tables.contracts, CONTRACT_COLUMNS, contract_rows(reference, loaded.totals)
     )
     return loaded
 

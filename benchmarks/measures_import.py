@@ -65,15 +65,15 @@ def generate(path: Path, rows: int) -> None:
 
 
 def run_procwatch(path: Path, folder: Path, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    from procwatch.db import session_scope
     from procwatch.importers import Outcome
     from procwatch.importers.measures import import_measures
     from procwatch.migrate import open_database
+    from procwatch.store import store_scope
 
     engine = open_database(f"sqlite:///{folder / 'procwatch.db'}", write=True)
     started = time.perf_counter()
-    with session_scope(engine) as session:
-        summary = import_measures(session, path)
+    with store_scope(engine) as store:
+        summary = import_measures(store, path)
     elapsed = time.perf_counter() - started
     engine.dispose()
     queue.put((elapsed, summary.get("measures", Outcome.ADDED), _peak_mb()))

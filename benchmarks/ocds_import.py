@@ -83,15 +83,15 @@ def write_package(path: Path, processes: int, first: int = 0) -> None:
 
 def measure_import(package: str, url: str) -> tuple[float, int, int]:
     """Import the package into a new database; return seconds, peak RSS (KiB) and contracts."""
-    from procwatch.db import session_scope
     from procwatch.importers import Outcome
     from procwatch.importers.ocds import import_ocds
     from procwatch.migrate import open_database
+    from procwatch.store import store_scope
 
     engine = open_database(url, write=True)
     started = time.perf_counter()
-    with session_scope(engine) as session:
-        summary = import_ocds(session, [Path(package)])
+    with store_scope(engine) as store:
+        summary = import_ocds(store, [Path(package)])
     elapsed = time.perf_counter() - started
     engine.dispose()
     return elapsed, _peak_kib(), summary.get("contracts", Outcome.ADDED)

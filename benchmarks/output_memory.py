@@ -33,12 +33,12 @@ def build(path: Path, contracts: int) -> None:
     """Create a procwatch database of `contracts` generated contracts at `path`."""
     from benchmarks.generate import Sizes, load
 
-    from procwatch.db import session_scope
     from procwatch.migrate import open_database
+    from procwatch.store import store_scope
 
     engine = open_database(f"sqlite:///{path}", write=True)
-    with session_scope(engine) as session:
-        load(session, Sizes.for_contracts(contracts))
+    with store_scope(engine) as store:
+        load(store, Sizes.for_contracts(contracts))
     engine.dispose()
 
 

@@ -83,7 +83,9 @@ ORDER BY c.id
 LOAD_PROCWATCH = """
 import json, pickle, sys, time
 from benchmarks.generate import CONTRACT_COLUMNS, contract_rows
-from procwatch.db import insert_many, make_engine, session_scope
+from procwatch import tables
+from procwatch.db import make_engine
+from procwatch.store import store_scope
 
 url, reference_file = sys.argv[1:]
 with open(reference_file, "rb") as handle:
@@ -92,8 +94,8 @@ totals = {}
 rows = list(contract_rows(reference, totals))
 engine = make_engine(url)
 start = time.perf_counter()
-with session_scope(engine) as session:
-    insert_many(session, "contracts", CONTRACT_COLUMNS, rows)
+with store_scope(engine) as store:
+    store.insert_rows(tables.contracts, CONTRACT_COLUMNS, rows)
 print(json.dumps({"seconds": time.perf_counter() - start, "rows": len(rows)}))
 """
 LOAD_SQLITE3 = """
@@ -236,12 +238,12 @@ def build(workdir: Path, url: str, sizes: Sizes, seed: int) -> Path:
     """Create, migrate and seed a database with the reference rows; pickle the reference."""
     from benchmarks.generate import load_reference
 
-    from procwatch.db import session_scope
     from procwatch.migrate import open_database
+    from procwatch.store import store_scope
 
     engine = open_database(url, write=True)
-    with session_scope(engine) as session:
-        reference = load_reference(session, sizes, seed=seed)
+    with store_scope(engine) as store:
+        reference = load_reference(store, sizes, seed=seed)
     engine.dispose()
     path = workdir / "reference.pickle"
     path.write_bytes(pickle.dumps(reference))
@@ -258,7 +260,7 @@ def bulk_load(
     rate, baseline_rate = rows / seconds, rows / baseline_seconds
     return Result(
         name=name,
-        candidate=f"procwatch.db.insert_many ({rate:,.0f} rows/s)",
+        candidate=f"Store.insert_rows ({rate:,.0f} rows/s)",
         baseline=f"{baseline_label} ({baseline_rate:,.0f} rows/s)",
         seconds=seconds,
         baseline_seconds=baseline_seconds,
@@ -275,25 +277,25 @@ def exactness(url: str, reference_file: Path) -> str:
     from benchmarks.generate import contract_rows
     from sqlalchemy import text
 
-    from procwatch.db import session_scope
     from procwatch.migrate import open_database
+    from procwatch.store import store_scope
 
     reference = pickle.loads(reference_file.read_bytes())
     totals: dict[str, int] = {}
     for _ in contract_rows(reference, totals):
         pass
     engine = open_database(url)
-    with session_scope(engine) as session:
+    with store_scope(engine) as store:
         found = {
             currency: int(total)
-            for currency, total in session.execute(
+            for currency, total in store.execute(
                 text(
                     "SELECT currency, sum(amount_minor) FROM contracts"
                     " WHERE key LIKE 'bench-%' AND currency IS NOT NULL GROUP BY currency"
                 )
             )
         }
-        floats = session.execute(
+        floats = store.execute(
             text(
                 "SELECT sum(CAST(amount_minor AS FLOAT) / 100) FROM contracts"
                 " WHERE key LIKE 'bench-%' AND currency = 'EUR'"

@@ -11,17 +11,16 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, Table, select
 from typer.testing import CliRunner
 
 from procwatch.cli import app
-from procwatch.db import session_scope
 from procwatch.migrate import open_database
+from procwatch.store import Store, store_scope
 from tests.postgres_server import ENV_POSTGRES, PostgresServer
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -122,10 +121,24 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def session(engine: Engine) -> Iterator[Session]:
-    """Return a session on the fresh database, committed at the end of the test."""
-    with session_scope(engine) as session:
-        yield session
+def store(engine: Engine) -> Iterator[Store]:
+    """Return a store on the fresh database, committed at the end of the test."""
+    with store_scope(engine) as store:
+        yield store
+
+
+@pytest.fixture
+def connection(store: Store) -> Connection:
+    """Return the connection of the test's store, for the read functions."""
+    return store.connection
+
+
+def id_of(connection: Connection | Store, table: Table, key: str) -> int:
+    """Return the id of a table's row by its key (its code for jurisdictions)."""
+    column = table.c.code if table.name == "jurisdictions" else table.c.key
+    found = connection.scalar(select(table.c.id).where(column == key))
+    assert found is not None, f"no {table.name} with key {key!r}"
+    return int(found)
 
 
 class Procwatch:
@@ -151,3 +164,10 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real sample data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+def insert_rows(
+    store: Store, table: Table, columns: Sequence[str], rows: Iterable[Sequence[object]]
+) -> int:
+    """Insert rows given as tuples in `columns` order, for tests that generate many."""
+    return store.insert_rows(table, columns, rows)

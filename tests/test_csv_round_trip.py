@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, update
 
 from procwatch import tables
 from procwatch.cli.render import OutputFormat, write_records
@@ -96,18 +95,18 @@ def test_listings_read_back_as_written(
 )
 @given(reason=CELL, authority=CELL, safe=st.booleans())
 def test_exports_read_back_as_stored(
-    session: Session, reason: str, authority: str, safe: bool
+    connection: Connection, reason: str, authority: str, safe: bool
 ) -> None:
     # On PostgreSQL the database writes the CSV (COPY) unless it must be spreadsheet-safe.
     measure = tables.measures.c
-    first = session.execute(tables.measures.select().order_by(measure.id).limit(1)).one()
-    session.execute(
+    first = connection.execute(tables.measures.select().order_by(measure.id).limit(1)).one()
+    connection.execute(
         update(tables.measures)
         .where(measure.id == first.id)
         .values(reason=reason, authority=authority)
     )
     handle = io.StringIO()
-    EXPORTS["measures"].write(session, handle, safe)
+    EXPORTS["measures"].write(connection, handle, safe)
     rows = read_back(handle.getvalue(), ",")
     assert rows[0] == MEASURE_COLUMNS
     written = dict(zip(MEASURE_COLUMNS, rows[1], strict=True))

@@ -4,10 +4,11 @@ import tracemalloc
 from decimal import Decimal
 
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
-from procwatch.db import insert_many
+from procwatch import tables
 from procwatch.exports import EXPORTS, contracts_summary, write_contracts
+from procwatch.store import Store
+from tests.conftest import id_of, insert_rows
 
 COLUMNS = (
     "key",
@@ -21,12 +22,15 @@ COLUMNS = (
 )
 
 
-def add_contracts(session: Session, prefix: str, count: int) -> None:
+def add_contracts(store: Store, prefix: str, count: int) -> None:
     """Add contracts of the seed's vendor in Georgia: 0.005 KWD and up, in 2021."""
+    nuctech = id_of(store, tables.vendors, "nuctech")
+    georgia = id_of(store, tables.jurisdictions, "GE")
     rows = (
-        (f"{prefix}-{n}", 1, 15, "generated", 5 + n, "KWD", False, "2021") for n in range(count)
+        (f"{prefix}-{n}", nuctech, georgia, "generated", 5 + n, "KWD", False, "2021")
+        for n in range(count)
     )
-    insert_many(session, "contracts", COLUMNS, rows)
+    insert_rows(store, tables.contracts, COLUMNS, rows)
 
 
 class NullWriter(io.TextIOBase):
@@ -40,27 +44,27 @@ class NullWriter(io.TextIOBase):
         return len(text)
 
 
-def peak_memory_of_export(session: Session) -> int:
+def peak_memory_of_export(store: Store) -> int:
     tracemalloc.start()
-    write_contracts(session, NullWriter())
+    write_contracts(store.connection, NullWriter())
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return peak
 
 
-def test_the_contracts_export_streams_in_flat_memory(session: Session) -> None:
-    add_contracts(session, "a", 20_000)
-    smaller = peak_memory_of_export(session)
-    add_contracts(session, "b", 60_000)
-    larger = peak_memory_of_export(session)
+def test_the_contracts_export_streams_in_flat_memory(store: Store) -> None:
+    add_contracts(store, "a", 20_000)
+    smaller = peak_memory_of_export(store)
+    add_contracts(store, "b", 60_000)
+    larger = peak_memory_of_export(store)
     # Four times the rows, the same batches in memory: a list of all rows would grow 4x.
     assert larger < smaller * 1.5, (smaller, larger)
 
 
-def test_the_contracts_export_writes_exact_amounts(session: Session) -> None:
-    add_contracts(session, "k", 3)
+def test_the_contracts_export_writes_exact_amounts(store: Store) -> None:
+    add_contracts(store, "k", 3)
     handle = io.StringIO()
-    assert write_contracts(session, handle) == 7
+    assert write_contracts(store.connection, handle) == 7
     rows = list(csv.DictReader(io.StringIO(handle.getvalue())))
     assert [(row["amount"], row["currency"]) for row in rows[-4:]] == [
         ("3500000.00", "EUR"),
@@ -70,20 +74,22 @@ def test_the_contracts_export_writes_exact_amounts(session: Session) -> None:
     ]
 
 
-def test_the_database_formats_every_currency_exponent_and_sign(session: Session) -> None:
+def test_the_database_formats_every_currency_exponent_and_sign(store: Store) -> None:
+    nuctech = id_of(store, tables.vendors, "nuctech")
+    georgia = id_of(store, tables.jurisdictions, "GE")
     rows = [
-        ("jpy", 1, 15, "t", 1500, "JPY", False, "2021"),
-        ("usd-negative", 1, 15, "t", -1205, "USD", False, "2021"),
-        ("eur-cents", 1, 15, "t", 7, "EUR", True, "2021"),
-        ("clf", 1, 15, "t", 12345, "CLF", False, "2021"),
-        ("none", 1, 15, "t", None, None, False, "2021"),
-        ("kwd-small-negative", 1, 15, "t", -7, "KWD", False, "2021"),
-        ("usd-zero", 1, 15, "t", 0, "USD", False, "2021"),
-        ("unlisted-currency", 1, 15, "t", 9_007_199_254_740_993, "XTS", False, "2021"),
+        ("jpy", nuctech, georgia, "t", 1500, "JPY", False, "2021"),
+        ("usd-negative", nuctech, georgia, "t", -1205, "USD", False, "2021"),
+        ("eur-cents", nuctech, georgia, "t", 7, "EUR", True, "2021"),
+        ("clf", nuctech, georgia, "t", 12345, "CLF", False, "2021"),
+        ("none", nuctech, georgia, "t", None, None, False, "2021"),
+        ("kwd-small-negative", nuctech, georgia, "t", -7, "KWD", False, "2021"),
+        ("usd-zero", nuctech, georgia, "t", 0, "USD", False, "2021"),
+        ("unlisted-currency", nuctech, georgia, "t", 9_007_199_254_740_993, "XTS", False, "2021"),
     ]
-    insert_many(session, "contracts", COLUMNS, rows)
+    insert_rows(store, tables.contracts, COLUMNS, rows)
     handle = io.StringIO()
-    write_contracts(session, handle)
+    write_contracts(store.connection, handle)
     found = {
         row["key"]: (row["amount"], row["currency"], row["amount_is_estimate"])
         for row in csv.DictReader(io.StringIO(handle.getvalue()))
@@ -101,38 +107,39 @@ def test_the_database_formats_every_currency_exponent_and_sign(session: Session)
     ]
 
 
-def test_the_summary_totals_are_exact_in_csv_and_dataframe(session: Session) -> None:
-    add_contracts(session, "s", 100_000)
+def test_the_summary_totals_are_exact_in_csv_and_dataframe(store: Store) -> None:
+    add_contracts(store, "s", 100_000)
     # 5 + 6 + ... + 100004 thousandths of a dinar.
     exact = Decimal(sum(range(5, 100_005))).scaleb(-3)
     handle = io.StringIO()
-    EXPORTS["contracts-summary"].write(session, handle)
+    EXPORTS["contracts-summary"].write(store.connection, handle)
     rows = list(csv.DictReader(io.StringIO(handle.getvalue())))
     kuwaiti = [row for row in rows if row["currency"] == "KWD"]
     assert [(row["year"], row["contracts"], row["total"]) for row in kuwaiti] == [
         ("2021", "100000", str(exact))
     ]
-    frame = contracts_summary(session)
+    frame = contracts_summary(store.connection)
     assert frame.loc[frame["currency"] == "KWD", "total"].tolist() == [exact]
     assert frame["contracts"].sum() == 100_004
 
 
-def test_the_summary_keeps_two_vendors_of_one_name_apart(session: Session) -> None:
-    insert_many(
-        session,
-        "vendors",
+def test_the_summary_keeps_two_vendors_of_one_name_apart(store: Store) -> None:
+    georgia = id_of(store, tables.jurisdictions, "GE")
+    insert_rows(
+        store,
+        tables.vendors,
         ("key", "name", "name_key"),
         [("acme-1", "Acme", "acme"), ("acme-2", "Acme", "acme")],
     )
-    acme = [row.id for row in session.execute(text("SELECT id FROM vendors WHERE name = 'Acme'"))]
+    acme = [row.id for row in store.execute(text("SELECT id FROM vendors WHERE name = 'Acme'"))]
     rows = [
-        ("a1", acme[0], 15, "t", 100, "EUR", False, "2021-05"),
-        ("a2", acme[1], 15, "t", 250, "EUR", True, "2021"),
-        ("a3", acme[1], 15, "t", None, None, False, "2021-02-03"),
+        ("a1", acme[0], georgia, "t", 100, "EUR", False, "2021-05"),
+        ("a2", acme[1], georgia, "t", 250, "EUR", True, "2021"),
+        ("a3", acme[1], georgia, "t", None, None, False, "2021-02-03"),
     ]
-    insert_many(session, "contracts", COLUMNS, rows)
+    insert_rows(store, tables.contracts, COLUMNS, rows)
     handle = io.StringIO()
-    EXPORTS["contracts-summary"].write(session, handle)
+    EXPORTS["contracts-summary"].write(store.connection, handle)
     acme_rows = [row for row in csv.reader(io.StringIO(handle.getvalue())) if row[0] == "Acme"]
     assert acme_rows == [
         ["Acme", "GE", "Georgia", "2021", "EUR", "1", "1.00", "0", "0"],
@@ -141,20 +148,22 @@ def test_the_summary_keeps_two_vendors_of_one_name_apart(session: Session) -> No
     ]
 
 
-def test_the_summary_groups_by_the_years_a_contract_spans(session: Session) -> None:
-    insert_many(session, "vendors", ("key", "name", "name_key"), [("zeta", "Zeta", "zeta")])
-    zeta = session.execute(text("SELECT id FROM vendors WHERE key = 'zeta'")).scalar_one()
+def test_the_summary_groups_by_the_years_a_contract_spans(store: Store) -> None:
+    georgia = id_of(store, tables.jurisdictions, "GE")
+    poland = id_of(store, tables.jurisdictions, "PL")
+    insert_rows(store, tables.vendors, ("key", "name", "name_key"), [("zeta", "Zeta", "zeta")])
+    zeta = store.execute(text("SELECT id FROM vendors WHERE key = 'zeta'")).scalar_one()
     rows = [
-        ("z1", zeta, 15, "t", 100, "EUR", False, "2019-01", "2019-12-31"),
-        ("z2", zeta, 15, "t", 200, "EUR", False, "2019", None),
-        ("z3", zeta, 15, "t", 300, "EUR", False, "2018-06", "2020"),
-        ("z4", zeta, 15, "t", 400, "EUR", False, None, None),
-        ("z5", zeta, 15, "t", None, None, False, "2019-03-04", None),
-        ("z6", zeta, 26, "t", 500, "EUR", False, "2017", "2017"),
+        ("z1", zeta, georgia, "t", 100, "EUR", False, "2019-01", "2019-12-31"),
+        ("z2", zeta, georgia, "t", 200, "EUR", False, "2019", None),
+        ("z3", zeta, georgia, "t", 300, "EUR", False, "2018-06", "2020"),
+        ("z4", zeta, georgia, "t", 400, "EUR", False, None, None),
+        ("z5", zeta, georgia, "t", None, None, False, "2019-03-04", None),
+        ("z6", zeta, poland, "t", 500, "EUR", False, "2017", "2017"),
     ]
-    insert_many(session, "contracts", (*COLUMNS, "date_end"), rows)
+    insert_rows(store, tables.contracts, (*COLUMNS, "date_end"), rows)
     handle = io.StringIO()
-    EXPORTS["contracts-summary"].write(session, handle)
+    EXPORTS["contracts-summary"].write(store.connection, handle)
     zeta_rows = [row[1:7] for row in csv.reader(io.StringIO(handle.getvalue())) if row[0] == "Zeta"]
     # Undated years and unknown currencies come last, on SQLite as on PostgreSQL.
     assert zeta_rows == [
@@ -166,22 +175,22 @@ def test_the_summary_groups_by_the_years_a_contract_spans(session: Session) -> N
     ]
 
 
-def jurisdiction_ids(session: Session, *codes: str) -> list[int]:
+def jurisdiction_ids(store: Store, *codes: str) -> list[int]:
     query = text("SELECT id FROM jurisdictions WHERE code = :code")
-    return [session.execute(query, {"code": code}).scalar_one() for code in codes]
+    return [store.execute(query, {"code": code}).scalar_one() for code in codes]
 
 
-def summary_csv(session: Session) -> list[list[str]]:
+def summary_csv(store: Store) -> list[list[str]]:
     handle = io.StringIO()
-    EXPORTS["contracts-summary"].write(session, handle)
+    EXPORTS["contracts-summary"].write(store.connection, handle)
     return list(csv.reader(io.StringIO(handle.getvalue())))
 
 
-def test_the_summary_of_awkward_contracts(session: Session) -> None:
-    georgia, poland = jurisdiction_ids(session, "GE", "PL")
-    insert_many(
-        session,
-        "vendors",
+def test_the_summary_of_awkward_contracts(store: Store) -> None:
+    georgia, poland = jurisdiction_ids(store, "GE", "PL")
+    insert_rows(
+        store,
+        tables.vendors,
         ("key", "name", "name_key", "country_id"),
         [
             ("acme-1", "Acme", "acme", poland),
@@ -189,15 +198,15 @@ def test_the_summary_of_awkward_contracts(session: Session) -> None:
             ("zeta", "Zeta", "zeta", None),
         ],
     )
-    vendor_ids = dict(session.execute(text("SELECT key, id FROM vendors")).all())
+    vendor_ids = dict(store.execute(text("SELECT key, id FROM vendors")).all())
     acme, other_acme, zeta = vendor_ids["acme-1"], vendor_ids["acme-2"], vendor_ids["zeta"]
-    insert_many(
-        session,
-        "buyers",
+    insert_rows(
+        store,
+        tables.buyers,
         ("key", "name", "name_key", "jurisdiction_id"),
         [("b1", "Ministry", "ministry", georgia), ("b2", "Agency", "agency", georgia)],
     )
-    buyer_ids = dict(session.execute(text("SELECT key, id FROM buyers")).all())
+    buyer_ids = dict(store.execute(text("SELECT key, id FROM buyers")).all())
     big = 9_007_199_254_740_993  # beyond a float's 53 bits: exact only without floats
     rows = [
         # One vendor, two buyers: one row. Two vendors named Acme: two rows.
@@ -217,13 +226,13 @@ def test_the_summary_of_awkward_contracts(session: Session) -> None:
         ("z10", zeta, poland, big, "XTS", False, "2017", None, None),
         ("z11", zeta, poland, big, "XTS", True, "2017", None, None),
     ]
-    insert_many(
-        session,
-        "contracts",
+    insert_rows(
+        store,
+        tables.contracts,
         (*COLUMNS[:4], *COLUMNS[4:], "date_end", "buyer_id"),
         [(key, vendor, where, "t", *rest) for key, vendor, where, *rest in rows],
     )
-    found = [row for row in summary_csv(session) if row[0] in ("Acme", "Zeta")]
+    found = [row for row in summary_csv(store) if row[0] in ("Acme", "Zeta")]
     assert found == [
         ["Acme", "GE", "Georgia", "2021", "EUR", "2", "3.50", "0", "1"],
         ["Acme", "GE", "Georgia", "2021", "EUR", "1", "0.05", "0", "0"],
@@ -236,7 +245,7 @@ def test_the_summary_of_awkward_contracts(session: Session) -> None:
         ["Zeta", "PL", "Poland", "2017", "KWD", "1", "-0.007", "0", "0"],
         ["Zeta", "PL", "Poland", "2017", "XTS", "2", "180143985094819.86", "0", "1"],
     ]
-    frame = contracts_summary(session)
+    frame = contracts_summary(store.connection)
     zeta_totals = frame.loc[frame["vendor"] == "Zeta", "total"].tolist()
     assert zeta_totals[-3:] == [Decimal("1.2346"), Decimal("-0.007"), Decimal(2 * big) / 100]
     assert zeta_totals[2] is None

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from procwatch.db import make_engine, session_scope
+from procwatch.db import make_engine
 from procwatch.errors import InvalidValueError, NotFoundError
 from procwatch.exports_ocds import write_release_package
 from procwatch.importers.ocds import import_ocds
 from procwatch.migrate import upgrade
+from procwatch.store import store_scope
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ocds"
 PUBLISHED = "2024-05-01T00:00:00Z"
@@ -24,14 +25,14 @@ SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/"
 
 def _export(engine: Engine, **options: Any) -> str:
     handle = io.StringIO()
-    with session_scope(engine) as session:
-        write_release_package(session, handle, published=PUBLISHED, **options)
+    with store_scope(engine) as store:
+        write_release_package(store.connection, handle, published=PUBLISHED, **options)
     return handle.getvalue()
 
 
 def _import(engine: Engine, *paths: Path, **options: Any) -> None:
-    with session_scope(engine) as session:
-        import_ocds(session, list(paths), **options)
+    with store_scope(engine) as store:
+        import_ocds(store, list(paths), **options)
 
 
 def _import_samples(engine: Engine, shared_data: Path) -> None:
@@ -216,8 +217,8 @@ def test_nothing_to_export(engine: Engine) -> None:
 
 
 def test_bad_options(engine: Engine) -> None:
-    with pytest.raises(InvalidValueError) as raised, session_scope(engine) as session:
-        write_release_package(session, io.StringIO(), published="yesterday")
+    with pytest.raises(InvalidValueError) as raised, store_scope(engine) as store:
+        write_release_package(store.connection, io.StringIO(), published="yesterday")
     assert str(raised.value) == (
         "invalid published date 'yesterday': expected ISO 8601, e.g. 2024-05-01T12:00:00Z"
     )

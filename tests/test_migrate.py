@@ -8,9 +8,8 @@ from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import NullPool
 
-from procwatch import migrate
-from procwatch.errors import DatabaseError
-from procwatch.models import Base
+from procwatch import migrate, tables
+from procwatch.errors import DatabaseError, Remedy
 
 
 def test_revisions_constant_matches_the_migration_scripts() -> None:
@@ -20,12 +19,12 @@ def test_revisions_constant_matches_the_migration_scripts() -> None:
     assert scripts.get_current_head() == migrate.HEAD
 
 
-def test_migrated_blank_database_matches_the_models(empty_db_url: str) -> None:
+def test_migrated_blank_database_matches_the_schema(empty_db_url: str) -> None:
     engine = create_engine(empty_db_url, poolclass=NullPool)
     with engine.begin() as connection:
         migrate.upgrade(connection)
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, tables.metadata) == []
 
 
 def test_upgrade_downgrade_upgrade(empty_db_url: str) -> None:
@@ -33,7 +32,7 @@ def test_upgrade_downgrade_upgrade(empty_db_url: str) -> None:
     with engine.begin() as connection:
         migrate.upgrade(connection)
         assert set(inspect(connection).get_table_names()) == {
-            *Base.metadata.tables,
+            *tables.metadata.tables,
             "alembic_version",
         }
         migrate.downgrade(connection, "base")
@@ -41,7 +40,7 @@ def test_upgrade_downgrade_upgrade(empty_db_url: str) -> None:
         migrate.upgrade(connection)
         assert migrate.status(connection).is_current
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, tables.metadata) == []
 
 
 def test_each_revision_downgrades_to_the_one_before(empty_db_url: str) -> None:
@@ -75,9 +74,8 @@ def test_a_new_sqlite_file_is_created_in_new_folders(tmp_path: Path) -> None:
 def test_a_read_command_does_not_create_a_server_database(empty_db_url: str) -> None:
     with pytest.raises(DatabaseError) as raised:
         migrate.open_database(empty_db_url)
-    assert str(raised.value).endswith(
-        "is empty: its owner creates the schema with 'procwatch db upgrade'"
-    )
+    assert str(raised.value).endswith("is empty: its owner creates the schema")
+    assert raised.value.remedy is Remedy.CREATE_SCHEMA
     engine = create_engine(empty_db_url, poolclass=NullPool)
     with engine.connect() as connection:
         assert inspect(connection).get_table_names() == []
@@ -350,5 +348,5 @@ def test_0008_downgrade_keeps_issuers_that_measures_name(db_url: str) -> None:
         migrate.upgrade(connection)
         assert migrate.status(connection).is_current
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, tables.metadata) == []
     engine.dispose()

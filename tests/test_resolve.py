@@ -1,5 +1,5 @@
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from procwatch.errors import NotFoundError
 from procwatch.resolve import (
@@ -21,8 +21,8 @@ from procwatch.resolve import (
         "Nuotech Company Limited",
     ],
 )
-def test_every_spelling_of_nuctech_resolves(session: Session, name: str) -> None:
-    assert resolve_vendor(session, name).name == "Nuctech Company Limited"
+def test_every_spelling_of_nuctech_resolves(connection: Connection, name: str) -> None:
+    assert resolve_vendor(connection, name).name == "Nuctech Company Limited"
 
 
 def test_name_key_drops_case_accents_punctuation_and_legal_forms() -> None:
@@ -33,9 +33,9 @@ def test_name_key_drops_case_accents_punctuation_and_legal_forms() -> None:
     assert name_key("Limited") == "limited"
 
 
-def test_unknown_vendor_suggests_close_names(session: Session) -> None:
+def test_unknown_vendor_suggests_close_names(connection: Connection) -> None:
     with pytest.raises(NotFoundError) as raised:
-        resolve_vendor(session, "Nuctek")
+        resolve_vendor(connection, "Nuctek")
     assert str(raised.value) == (
         "no vendor named 'Nuctek'; did you mean 'Nuctech' or 'Nuotech Company Limited'?"
     )
@@ -58,25 +58,25 @@ def test_unknown_vendor_suggests_close_names(session: Session) -> None:
         ("Japan", "JP"),
     ],
 )
-def test_country_by_code_or_name(session: Session, text: str, code: str) -> None:
-    assert resolve_country(session, text).code == code
+def test_country_by_code_or_name(connection: Connection, text: str, code: str) -> None:
+    assert resolve_country(connection, text).code == code
 
 
-def test_member_state_relates_to_its_union_and_union_to_members(session: Session) -> None:
-    assert resolve_country(session, "PL").related_codes == ("EU", "PL")
-    eu = resolve_country(session, "EU").related_codes
+def test_member_state_relates_to_its_union_and_union_to_members(connection: Connection) -> None:
+    assert resolve_country(connection, "PL").related_codes == ("EU", "PL")
+    eu = resolve_country(connection, "EU").related_codes
     assert len(eu) == 28
     assert {"EU", "PL", "BE", "LT", "NL"} <= set(eu)
-    assert resolve_country(session, "US").related_codes == ("US",)
+    assert resolve_country(connection, "US").related_codes == ("US",)
 
 
-def test_unknown_country_suggests(session: Session) -> None:
+def test_unknown_country_suggests(connection: Connection) -> None:
     with pytest.raises(
         NotFoundError, match=r"^unknown country 'Belgum'; did you mean 'Belgium'\?$"
     ):
-        resolve_country(session, "Belgum")
+        resolve_country(connection, "Belgum")
     with pytest.raises(NotFoundError, match=r"^unknown country 'XX'$"):
-        resolve_country(session, "XX")
+        resolve_country(connection, "XX")
 
 
 @pytest.mark.parametrize(
@@ -170,7 +170,7 @@ def test_a_key_finds_keys_of_its_kind_or_of_none(first: str, second: str, found:
     assert (name_key(second) in keys_looked_up(name_key(first))) is found
 
 
-def test_a_vendor_is_found_by_its_words_without_the_legal_form(session: Session) -> None:
+def test_a_vendor_is_found_by_its_words_without_the_legal_form(connection: Connection) -> None:
     # The seed's vendor is "Nuctech Company Limited" ("nuctech #limited").
-    assert resolve_vendor(session, "NUCTECH LIMITED").name == "Nuctech Company Limited"
-    assert resolve_vendor(session, "Nuotech").name == "Nuctech Company Limited"
+    assert resolve_vendor(connection, "NUCTECH LIMITED").name == "Nuctech Company Limited"
+    assert resolve_vendor(connection, "Nuotech").name == "Nuctech Company Limited"

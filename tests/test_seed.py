@@ -2,11 +2,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
 
+from procwatch import tables
 from procwatch.errors import InvalidInputError
-from procwatch.models import Citation, Contract, Measure, Vendor
 from procwatch.seed import load_seed, seed_dir
+from procwatch.store import Store
 
 TABLES = [
     "jurisdictions",
@@ -22,39 +22,39 @@ TABLES = [
 ]
 
 
-def _snapshot(session: Session) -> dict[str, list[tuple[object, ...]]]:
+def _snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
     return {
-        table: [tuple(row) for row in session.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2"))]
+        table: [tuple(row) for row in store.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2"))]
         for table in TABLES
     }
 
 
-def test_seeding_twice_changes_nothing(session: Session) -> None:
-    before = _snapshot(session)
-    counts = load_seed(session)
+def test_seeding_twice_changes_nothing(store: Store) -> None:
+    before = _snapshot(store)
+    counts = load_seed(store)
     assert counts.added == {}
-    assert _snapshot(session) == before
+    assert _snapshot(store) == before
 
 
-def test_seed_holds_the_documents_facts(session: Session) -> None:
-    assert session.scalar(select(func.count()).select_from(Contract)) == 4
-    assert session.scalar(select(func.count()).select_from(Measure)) == 5
-    assert session.scalar(select(func.count()).select_from(Vendor)) == 1
+def test_seed_holds_the_documents_facts(store: Store) -> None:
+    assert store.scalar(select(func.count()).select_from(tables.contracts)) == 4
+    assert store.scalar(select(func.count()).select_from(tables.measures)) == 5
+    assert store.scalar(select(func.count()).select_from(tables.vendors)) == 1
 
 
-def test_every_contract_measure_and_vendor_cites_a_source(session: Session) -> None:
+def test_every_contract_measure_and_vendor_cites_a_source(store: Store) -> None:
     for model, column in (
-        (Contract, Citation.contract_id),
-        (Measure, Citation.measure_id),
-        (Vendor, Citation.vendor_id),
+        (tables.contracts, tables.citations.c.contract_id),
+        (tables.measures, tables.citations.c.measure_id),
+        (tables.vendors, tables.citations.c.vendor_id),
     ):
-        uncited = session.scalars(
-            select(model.id).where(model.id.not_in(select(column).where(column.is_not(None))))
+        uncited = store.scalars(
+            select(model.c.id).where(model.c.id.not_in(select(column).where(column.is_not(None))))
         ).all()
-        assert uncited == [], model.__name__
+        assert uncited == [], model.name
 
 
-def test_every_quote_is_in_the_source_document(session: Session) -> None:
+def test_every_quote_is_in_the_source_document(store: Store) -> None:
     document = Path(__file__).resolve().parents[2] / "shared" / "source"
     files = list(document.glob("*.txt"))
     if not files:
@@ -62,12 +62,12 @@ def test_every_quote_is_in_the_source_document(session: Session) -> None:
     body = " ".join(
         files[0].read_text(encoding="utf-8").replace("](#)", "").replace("[", "").split()
     )
-    for quote in session.scalars(select(Citation.quote)):
+    for quote in store.scalars(select(tables.citations.c.quote)):
         assert quote is not None
         assert " ".join(quote.split()) in body, quote
 
 
-def test_a_bad_seed_row_names_file_and_line(tmp_path: Path, session: Session) -> None:
+def test_a_bad_seed_row_names_file_and_line(tmp_path: Path, store: Store) -> None:
     for path in seed_dir().glob("*.csv"):
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     measures = tmp_path / "measures.csv"
@@ -75,4 +75,4 @@ def test_a_bad_seed_row_names_file_and_line(tmp_path: Path, session: Session) ->
         measures.read_text(encoding="utf-8").replace(",ban,", ",embargo,", 1), encoding="utf-8"
     )
     with pytest.raises(InvalidInputError, match=r"^measures\.csv line 2: 'embargo' is not one of"):
-        load_seed(session, tmp_path)
+        load_seed(store, tmp_path)

@@ -1,47 +1,28 @@
-"""Engine and session factory, SQLite pragmas, and the one place that knows about dialects."""
+"""Engines, SQLite pragmas and writers' turns: the one place that knows SQLite from PostgreSQL."""
 
 from __future__ import annotations
 
-import codecs
-import gc
 import os
 import re
 import sqlite3
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeAlias, TypeVar
+from typing import Any
 
 from sqlalchemy import (
-    ClauseElement,
     Connection,
     Engine,
-    Select,
-    String,
     create_engine,
     event,
-    func,
     make_url,
 )
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
-from sqlalchemy.sql.compiler import SQLCompiler
 
-from procwatch.csvtext import csv_lines
 from procwatch.errors import DatabaseError
 
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    # What read functions run their statements on: a Session, or the bare Connection of a
-    # read command, so that it never imports sqlalchemy.orm (120 ms, a fifth of start-up).
-    Reader: TypeAlias = Session | Connection
-
 BUSY_TIMEOUT_MS = 30_000
-# A transaction that bulk-inserts this many rows refreshes the statistics of those tables.
-ANALYZE_AFTER_ROWS = 10_000
-BULK_LOADED = "procwatch_bulk_loaded"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -152,17 +133,6 @@ def _begin_read_only(connection: Any) -> None:
     # that runs several statements (a vendor's profile, a check report) reads one state of
     # the database, and a commit in between must not slip into the later ones only.
     connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-
-
-# SQLite refuses statements with more than 32,766 bound values: IN lists go in chunks.
-IN_CHUNK = 5000
-T = TypeVar("T")
-
-
-def chunked(ids: Sequence[T]) -> Iterator[Sequence[T]]:
-    """Yield slices of a list of values small enough for one IN (...) on every backend."""
-    for start in range(0, len(ids), IN_CHUNK):
-        yield ids[start : start + IN_CHUNK]
 
 
 def table_names(connection: Any) -> set[str]:
@@ -345,34 +315,14 @@ def describe(error: SQLAlchemyError) -> str:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """Open a session that commits on success and rolls back on any error."""
-    from sqlalchemy.orm import sessionmaker
-
-    factory = sessionmaker(engine, expire_on_commit=False)
-    session = factory()
-    event.listen(session, "before_commit", _before_commit)
-    try:
-        with _database_errors():
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-    finally:
-        session.close()
-
-
-@contextmanager
 def connection_scope(engine: Engine) -> Iterator[Connection]:
     """Open a connection in a transaction that commits on success and rolls back on any error."""
-    with _database_errors(), engine.connect() as connection, connection.begin():
+    with database_errors(), engine.connect() as connection, connection.begin():
         yield connection
 
 
 @contextmanager
-def _database_errors() -> Iterator[None]:
+def database_errors() -> Iterator[None]:
     try:
         yield
     except (OperationalError, SQLAlchemyDatabaseError) as error:
@@ -381,201 +331,3 @@ def _database_errors() -> Iterator[None]:
         ):
             raise DatabaseError("the file is not a procwatch database") from None
         raise DatabaseError(f"database error: {describe(error)}") from None
-
-
-def connection_of(reader: Reader) -> Connection:
-    """Return the Connection a Session or Connection runs its statements on."""
-    return reader if isinstance(reader, Connection) else reader.connection()
-
-
-def insert_many(
-    session: Session,
-    table: str,
-    columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    *,
-    batch_size: int = 10_000,
-) -> int:
-    """Insert tuples in batches through the driver's executemany; return the number of rows.
-
-    The ORM unit of work is about 20 times slower on bulk loads, Core insert() with dicts
-    about 3 times: bulk paths (seed, imports) come through here instead.
-    """
-    connection = session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    statement = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
-    )
-    count = 0
-    loaded: Counter[str] = session.info.setdefault(BULK_LOADED, Counter())
-    batch: list[tuple[Any, ...]] = []
-    for row in rows:
-        batch.append(tuple(row))
-        if len(batch) >= batch_size:
-            connection.exec_driver_sql(statement, batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        connection.exec_driver_sql(statement, batch)
-        count += len(batch)
-    loaded[table] += count
-    return count
-
-
-def analyze(session: Session, tables: Iterable[str]) -> None:
-    """Refresh the planner's statistics of tables, as after a bulk load."""
-    # Full statistics, not SQLite's analysis_limit sample: a sample of the first index pages
-    # told the planner a million contracts held 1,000 per vendor and 2,000 per country, and
-    # the CSV export then sorted every row instead of reading them in order. A full
-    # ANALYZE of a million contracts takes well under a second.
-    connection = session.connection()
-    for table in tables:
-        connection.exec_driver_sql(f"ANALYZE {table}")
-
-
-def _before_commit(session: Session) -> None:
-    # Without fresh statistics SQLite's planner took a name search on a million contracts
-    # for a scan of them all (0.87 s against 44 ms after ANALYZE), and statistics taken on
-    # the seed's four contracts are worse than none. Every bulk path comes through
-    # insert_many, so the statistics follow it here, once per committed transaction.
-    loaded: Counter[str] = session.info.pop(BULK_LOADED, Counter())
-    if sum(loaded.values()) >= ANALYZE_AFTER_ROWS:
-        analyze(session, sorted(loaded))
-
-
-def stream_rows(
-    session: Reader, statement: ClauseElement, *, batch_size: int = 10_000
-) -> Iterator[Sequence[Any]]:
-    """Yield a query's rows in batches straight from the driver's cursor.
-
-    PostgreSQL gets a named (server-side) cursor, so the server holds the result and memory
-    stays flat; SQLite's cursor steps through the result as it is fetched. Skipping
-    SQLAlchemy's row objects makes a full CSV export about a tenth faster.
-    """
-    connection, driver, sql, parameters = _for_driver(session, statement)
-    if connection.dialect.name == "postgresql":
-        cursor = driver.cursor(name="procwatch_stream")
-    else:
-        cursor = driver.cursor()
-    try:
-        cursor.execute(sql, parameters)
-        while rows := cursor.fetchmany(batch_size):
-            yield rows
-    except connection.dialect.loaded_dbapi.Error as error:
-        raise _driver_error(error) from None
-    finally:
-        cursor.close()
-
-
-def writes_csv_itself(session: Reader) -> bool:
-    """Return whether the database writes CSV itself (PostgreSQL's COPY) for write_csv."""
-    return connection_of(session).dialect.name == "postgresql"
-
-
-def write_csv(
-    session: Reader,
-    statement: Select[Any],
-    handle: TextIO,
-    *,
-    lookups: Mapping[int, Mapping[Any, Any]] | None = None,
-    safe: bool = False,
-) -> int:
-    """Write a query's rows to `handle` as CSV lines (no header); return how many.
-
-    PostgreSQL writes the CSV itself (COPY ... TO STDOUT), two to three times faster than
-    fetching the rows into Python; elsewhere the driver's cursor feeds csvtext.csv_lines,
-    which writes the values of `lookups` in place of a column's own (names for ids, say). A
-    database that writes its own CSV never runs Python on the rows: `lookups` is for the
-    others only. `safe` is csvtext's spreadsheet-safe form, which only Python writes.
-    """
-    if writes_csv_itself(session) and not safe:
-        assert not lookups, "rows written by the database cannot be looked up"
-        return _copy_csv(session, statement, handle)
-    count = 0
-    with _collector_paused():
-        for rows in stream_rows(session, statement):
-            handle.write(csv_lines(rows, lookups, safe=safe))
-            count += len(rows)
-    return count
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector, which walked every fetched row several times.
-
-    Rows and their CSV lines hold no reference cycles, and on a million contracts the
-    collector's walks took a tenth of the export's time.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _copy_csv(session: Reader, statement: Select[Any], handle: TextIO) -> int:
-    # COPY quotes an empty string ("") to tell it from NULL, where csv_lines writes both
-    # as nothing: NULLIF keeps the two backends' files byte for byte the same.
-    statement = statement.with_only_columns(
-        *(
-            func.nullif(column, "") if isinstance(column.type, String) else column
-            for column in statement.selected_columns
-        )
-    )
-    connection, driver, sql, parameters = _for_driver(session, statement)
-    handle.flush()
-    # The rows arrive as UTF-8 bytes, one per message: a UTF-8 file takes them as they are.
-    sink = getattr(handle, "buffer", None)
-    if sink is None or codecs.lookup(getattr(handle, "encoding", None) or "ascii").name != "utf-8":
-        sink = _TextSink(handle)
-    cursor = driver.cursor()
-    try:
-        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", parameters) as copy:
-            for data in copy:
-                sink.write(data)
-        count: int = cursor.rowcount
-    except connection.dialect.loaded_dbapi.Error as error:
-        raise _driver_error(error) from None
-    finally:
-        cursor.close()
-    sink.flush()
-    return count
-
-
-class _TextSink:
-    """Decode UTF-8 chunks into a text handle (stdout in another encoding, StringIO)."""
-
-    def __init__(self, handle: TextIO) -> None:
-        self._handle = handle
-        self._decoder = codecs.getincrementaldecoder("utf-8")()
-
-    def write(self, data: bytes | memoryview) -> None:
-        self._handle.write(self._decoder.decode(data))
-
-    def flush(self) -> None:
-        self._handle.write(self._decoder.decode(b"", final=True))
-        self._handle.flush()
-
-
-def _for_driver(session: Reader, statement: ClauseElement) -> tuple[Connection, Any, str, Any]:
-    """Return the connection, its DB-API connection, and the statement's SQL and parameters."""
-    connection = connection_of(session)
-    driver = connection.connection.dbapi_connection
-    assert driver is not None, "a session's connection is always checked out"
-    # IN lists become plain parameters here, as SQLAlchemy does when it executes itself.
-    compiled = statement.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    assert isinstance(compiled, SQLCompiler), "a query compiles to SQL"
-    parameters: Any = (
-        tuple(compiled.params[name] for name in compiled.positiontup or ())
-        if compiled.positional
-        else compiled.params
-    )
-    return connection, driver, str(compiled), parameters
-
-
-def _driver_error(error: Exception) -> DatabaseError:
-    return DatabaseError(f"database error: {str(error).strip().splitlines()[0]}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 
 class ExitCode(IntEnum):
@@ -17,10 +17,21 @@ class ExitCode(IntEnum):
     OUTPUT = 6
 
 
+class Remedy(StrEnum):
+    """What fixes an error, in the library's terms; the CLI says which command does it."""
+
+    UPGRADE_SCHEMA = "upgrade the schema"
+    CREATE_SCHEMA = "create the schema"
+
+
 class ProcwatchError(Exception):
     """An error the user can cause and fix; its message is shown as one line."""
 
     exit_code = ExitCode.ERROR
+
+    def __init__(self, message: str, *, remedy: Remedy | None = None) -> None:
+        super().__init__(message)
+        self.remedy = remedy
 
 
 class NotFoundError(ProcwatchError):

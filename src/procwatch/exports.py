@@ -21,8 +21,7 @@ from procwatch.money import amount_text
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from procwatch.db import Reader
+    from sqlalchemy import Connection
 
 STREAM_BATCH = 10_000
 
@@ -30,7 +29,7 @@ STREAM_BATCH = 10_000
 class CsvWriter(Protocol):
     """Write an export's CSV to a handle (spreadsheet-safe if asked); return its rows."""
 
-    def __call__(self, session: Reader, handle: TextIO, safe: bool = False) -> int: ...
+    def __call__(self, connection: Connection, handle: TextIO, safe: bool = False) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -105,13 +104,13 @@ def _contracts_summary_query() -> Any:
     )
 
 
-def contracts_summary_rows(session: Reader) -> Iterator[Sequence[Any]]:
+def contracts_summary_rows(connection: Connection) -> Iterator[Sequence[Any]]:
     """Yield contracts per vendor, jurisdiction, year and currency, with exact total strings."""
-    for rows in _stream(session, _contracts_summary_query()):
+    for rows in _stream(connection, _contracts_summary_query()):
         yield from rows
 
 
-def contracts_summary(session: Reader) -> pd.DataFrame:
+def contracts_summary(connection: Connection) -> pd.DataFrame:
     """Return contracts per vendor, jurisdiction, year and currency, with exact totals."""
     import pandas as pd
 
@@ -124,15 +123,15 @@ def contracts_summary(session: Reader) -> pd.DataFrame:
             Decimal(row[6]) if row[6] else None,
             *row[7:],
         )
-        for row in contracts_summary_rows(session)
+        for row in contracts_summary_rows(connection)
     ]
     return pd.DataFrame.from_records(records, columns=CONTRACTS_SUMMARY_COLUMNS)
 
 
-def write_contracts_summary(session: Reader, handle: TextIO, safe: bool = False) -> int:
+def write_contracts_summary(connection: Connection, handle: TextIO, safe: bool = False) -> int:
     """Stream the contracts summary as CSV; return the number of rows."""
     return _write_csv(
-        session, CONTRACTS_SUMMARY_COLUMNS, _contracts_summary_query(), handle, safe=safe
+        connection, CONTRACTS_SUMMARY_COLUMNS, _contracts_summary_query(), handle, safe=safe
     )
 
 
@@ -176,30 +175,30 @@ def _measures_summary_query() -> Any:
     )
 
 
-def measures_summary_rows(session: Reader) -> Iterator[Sequence[Any]]:
+def measures_summary_rows(connection: Connection) -> Iterator[Sequence[Any]]:
     """Yield measures per jurisdiction and kind: how many, against how many vendors, when."""
-    for rows in _stream(session, _measures_summary_query()):
+    for rows in _stream(connection, _measures_summary_query()):
         yield from rows
 
 
-def measures_summary(session: Reader) -> pd.DataFrame:
+def measures_summary(connection: Connection) -> pd.DataFrame:
     """Return measures per jurisdiction and kind: how many, against how many vendors, when."""
     import pandas as pd
 
     return pd.DataFrame.from_records(
-        [tuple(row) for row in measures_summary_rows(session)], columns=MEASURES_SUMMARY_COLUMNS
+        [tuple(row) for row in measures_summary_rows(connection)], columns=MEASURES_SUMMARY_COLUMNS
     )
 
 
-def write_measures_summary(session: Reader, handle: TextIO, safe: bool = False) -> int:
+def write_measures_summary(connection: Connection, handle: TextIO, safe: bool = False) -> int:
     """Stream the measures summary as CSV; return the number of rows."""
     return _write_csv(
-        session, MEASURES_SUMMARY_COLUMNS, _measures_summary_query(), handle, safe=safe
+        connection, MEASURES_SUMMARY_COLUMNS, _measures_summary_query(), handle, safe=safe
     )
 
 
 def _write_csv(
-    session: Reader,
+    connection: Connection,
     columns: list[str],
     query: Any,
     handle: TextIO,
@@ -207,11 +206,11 @@ def _write_csv(
     lookups: Mapping[int, Mapping[Any, Any]] | None = None,
     safe: bool = False,
 ) -> int:
+    from procwatch.csvexport import write_csv
     from procwatch.csvtext import csv_line
-    from procwatch.db import write_csv
 
     handle.write(csv_line(columns))
-    return write_csv(session, query, handle, lookups=lookups, safe=safe)
+    return write_csv(connection, query, handle, lookups=lookups, safe=safe)
 
 
 CONTRACT_COLUMNS = [
@@ -249,30 +248,32 @@ MEASURE_COLUMNS = [
 ]
 
 
-def _stream(session: Reader, query: Any) -> Iterator[Sequence[Any]]:
-    from procwatch.db import stream_rows
+def _stream(connection: Connection, query: Any) -> Iterator[Sequence[Any]]:
+    from procwatch.store import stream_rows
 
-    return stream_rows(session, query, batch_size=STREAM_BATCH)
+    return stream_rows(connection, query, batch_size=STREAM_BATCH)
 
 
-def write_contracts(session: Reader, handle: TextIO, safe: bool = False) -> int:
+def write_contracts(connection: Connection, handle: TextIO, safe: bool = False) -> int:
     """Stream every contract, names resolved, as CSV; return the number of rows."""
-    from procwatch.db import writes_csv_itself
+    from procwatch.csvexport import writes_csv_itself
 
-    if writes_csv_itself(session):
+    if writes_csv_itself(connection):
         query = _contracts_query(names=True)
-        return _write_csv(session, CONTRACT_COLUMNS, query, handle, safe=safe)
+        return _write_csv(connection, CONTRACT_COLUMNS, query, handle, safe=safe)
     # Rows fetched into Python: looking up vendor, buyer and country names here, from dicts
     # read in the same transaction, took 13.0 s on a million contracts against 16.4 s for
     # SQLite's three joins per contract.
     vendor, buyer, jurisdiction = tables.vendors.c, tables.buyers.c, tables.jurisdictions.c
-    vendors = {id_: name for id_, name in session.execute(select(vendor.id, vendor.name))}
+    vendors = {id_: name for id_, name in connection.execute(select(vendor.id, vendor.name))}
     buyers: dict[int | None, str | None] = {None: None}
-    buyers.update({id_: name for id_, name in session.execute(select(buyer.id, buyer.name))})
-    codes = {id_: code for id_, code in session.execute(select(jurisdiction.id, jurisdiction.code))}
+    buyers.update({id_: name for id_, name in connection.execute(select(buyer.id, buyer.name))})
+    codes = {
+        id_: code for id_, code in connection.execute(select(jurisdiction.id, jurisdiction.code))
+    }
     query = _contracts_query(names=False)
     lookups = {2: vendors, 3: buyers, 4: codes}
-    return _write_csv(session, CONTRACT_COLUMNS, query, handle, lookups=lookups, safe=safe)
+    return _write_csv(connection, CONTRACT_COLUMNS, query, handle, lookups=lookups, safe=safe)
 
 
 def _contracts_query(*, names: bool) -> Any:
@@ -308,7 +309,7 @@ def _contracts_query(*, names: bool) -> Any:
     return query.order_by(contract.id)
 
 
-def write_measures(session: Reader, handle: TextIO, safe: bool = False) -> int:
+def write_measures(connection: Connection, handle: TextIO, safe: bool = False) -> int:
     """Stream every measure, names resolved, as CSV; return the number of rows."""
     measure, vendor, jurisdiction = tables.measures.c, tables.vendors.c, tables.jurisdictions.c
     query = (
@@ -330,7 +331,7 @@ def write_measures(session: Reader, handle: TextIO, safe: bool = False) -> int:
         .join(tables.jurisdictions, jurisdiction.id == measure.jurisdiction_id)
         .order_by(measure.id)
     )
-    return _write_csv(session, MEASURE_COLUMNS, query, handle, safe=safe)
+    return _write_csv(connection, MEASURE_COLUMNS, query, handle, safe=safe)
 
 
 EXPORTS: dict[str, Export] = {

@@ -16,12 +16,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TextIO
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Connection, Select, select
 
+from procwatch import tables
 from procwatch.dates import PartialDate
 from procwatch.errors import InvalidValueError, NotFoundError
-from procwatch.models import Buyer, Contract, Jurisdiction, Vendor, VendorIdentifier
 from procwatch.money import from_minor_units
 from procwatch.resolve import resolve_country, resolve_vendor
 
@@ -57,7 +56,7 @@ class _Row:
 
 
 def write_release_package(
-    session: Session,
+    connection: Connection,
     handle: TextIO,
     *,
     vendor: str | None = None,
@@ -74,7 +73,8 @@ def write_release_package(
         raise InvalidValueError("the ocid prefix is empty: give one like ocds-213czf")
     date = _published(published)
     package_uri = uri or f"urn:procwatch:export:{date}"
-    releases = _releases(session, _query(session, vendor, country), ocid_prefix.strip(), date)
+    query = _query(connection, vendor, country)
+    releases = _releases(connection, query, ocid_prefix.strip(), date)
     first = next(releases, None)
     if first is None:
         raise NotFoundError("no contracts to export" + _filters(vendor, country))
@@ -125,61 +125,55 @@ def _published(text: str | None) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def _query(session: Session, vendor: str | None, country: str | None) -> Select[Any]:
-    vendor_country = aliased(Jurisdiction)
-    columns: list[Any] = [
-        Contract.key,
-        Contract.ocid,
-        Contract.title,
-        Contract.description,
-        Contract.procurement_method,
-        Contract.procurement_method_details,
-        Contract.amount_minor,
-        Contract.currency,
-        Contract.amount_is_estimate,
-        Contract.date_start,
-        Contract.date_end,
-        Contract.status,
-        Vendor.id,
-        Vendor.name,
-        vendor_country.name,
-        Buyer.name,
-        Buyer.identifier_scheme,
-        Buyer.identifier,
-        Jurisdiction.name,
-    ]
+def _query(connection: Connection, vendor: str | None, country: str | None) -> Select[Any]:
+    contract, vendors, buyer = tables.contracts.c, tables.vendors, tables.buyers
+    jurisdiction = tables.jurisdictions
+    vendor_country = jurisdiction.alias("vendor_country")
+    own: tuple[str, ...] = ("key", "ocid", "title", "description", "procurement_method")
+    own += ("procurement_method_details", "amount_minor", "currency", "amount_is_estimate")
+    own += ("date_start", "date_end", "status")
     query: Select[Any] = (
-        select(*columns)
-        .join(Vendor, Vendor.id == Contract.vendor_id)
-        .outerjoin(vendor_country, vendor_country.id == Vendor.country_id)
-        .outerjoin(Buyer, Buyer.id == Contract.buyer_id)
-        .join(Jurisdiction, Jurisdiction.id == Contract.jurisdiction_id)
+        select(
+            *(contract[name] for name in own),
+            contract.vendor_id,
+            vendors.c.name.label("vendor_name"),
+            vendor_country.c.name.label("vendor_country"),
+            buyer.c.name.label("buyer_name"),
+            buyer.c.identifier_scheme.label("buyer_scheme"),
+            buyer.c.identifier.label("buyer_identifier"),
+            jurisdiction.c.name.label("country_name"),
+        )
+        .join(vendors, vendors.c.id == contract.vendor_id)
+        .outerjoin(vendor_country, vendor_country.c.id == vendors.c.country_id)
+        .outerjoin(buyer, buyer.c.id == contract.buyer_id)
+        .join(jurisdiction, jurisdiction.c.id == contract.jurisdiction_id)
         # Processes with an ocid first, their contracts together; then the others one by one.
-        .order_by(Contract.ocid.is_(None), Contract.ocid, Contract.key)
+        .order_by(contract.ocid.is_(None), contract.ocid, contract.key)
     )
     if vendor is not None:
-        query = query.where(Contract.vendor_id == resolve_vendor(session, vendor).id)
+        query = query.where(contract.vendor_id == resolve_vendor(connection, vendor).id)
     if country is not None:
-        codes = resolve_country(session, country).related_codes
-        query = query.where(Jurisdiction.code.in_(codes))
+        codes = resolve_country(connection, country).related_codes
+        query = query.where(jurisdiction.c.code.in_(codes))
     return query
 
 
 def _releases(
-    session: Session, query: Select[Any], prefix: str, date: str
+    connection: Connection, query: Select[Any], prefix: str, date: str
 ) -> Iterator[dict[str, Any]]:
     identifiers: dict[int, list[tuple[str, str]]] = {}
-    for vendor_id, scheme, identifier in session.execute(
-        select(
-            VendorIdentifier.vendor_id, VendorIdentifier.scheme, VendorIdentifier.identifier
-        ).order_by(VendorIdentifier.scheme, VendorIdentifier.identifier)
+    registered = tables.vendor_identifiers.c
+    for vendor_id, scheme, identifier in connection.execute(
+        select(registered.vendor_id, registered.scheme, registered.identifier).order_by(
+            registered.scheme, registered.identifier
+        )
     ):
         identifiers.setdefault(vendor_id, []).append((scheme, identifier))
     group: list[_Row] = []
     current: str | None = None
-    rows = session.execute(query.execution_options(yield_per=STREAM_BATCH))
+    rows = connection.execute(query.execution_options(yield_per=STREAM_BATCH))
     for values in rows:
-        row = _Row(*values)
+        row = _Row(**values._mapping)
         ocid = row.ocid or f"{prefix}-{_NOT_ID.sub('-', row.key).strip('-')}"
         if group and ocid != current:
             yield _release(current or "", group, date, identifiers)

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from procwatch.db import OnWait, describe, table_names
-from procwatch.errors import DatabaseError
+from procwatch.errors import DatabaseError, Remedy
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -72,8 +72,8 @@ def require_current(found: Status, where: str) -> None:
         raise DatabaseError(f"{where} is not a procwatch database")
     if found.revision in REVISIONS:
         raise DatabaseError(
-            f"{where} is at schema revision {found.revision}, this procwatch needs {HEAD}: "
-            "run 'procwatch db upgrade'"
+            f"{where} is at schema revision {found.revision}, this procwatch needs {HEAD}",
+            remedy=Remedy.UPGRADE_SCHEMA,
         )
     raise DatabaseError(
         f"{where} has schema revision {found.revision}, newer than this procwatch knows; "
@@ -106,19 +106,16 @@ def open_status(engine: Engine) -> Status:
 
 def initialize(engine: Engine) -> bool:
     """Create the schema and load the seed in one transaction; return False if it was there."""
-    from sqlalchemy.orm import Session
-
     from procwatch.seed import load_seed
+    from procwatch.store import store_on
 
     with engine.begin() as connection:
         # Another process may have created it while this one waited for the writer's lock.
         if not status(connection).empty:
             return False
         upgrade(connection)
-        session = Session(bind=connection)
-        load_seed(session)
-        session.flush()
-        session.close()
+        with store_on(connection) as store:
+            load_seed(store)
     return True
 
 
@@ -161,8 +158,8 @@ def open_database(url: str, *, write: bool = False, on_wait: OnWait | None = Non
         if found.empty:
             if not write and not creates_on_first_use(url):
                 raise DatabaseError(
-                    f"{_where(url)} is empty: its owner creates the schema with "
-                    "'procwatch db upgrade'"
+                    f"{_where(url)} is empty: its owner creates the schema",
+                    remedy=Remedy.CREATE_SCHEMA,
                 )
             _create(url, engine if write else None, on_wait)
             found = open_status(engine)

@@ -14,7 +14,7 @@ from procwatch.errors import NotFoundError
 from procwatch.names import ALIAS_MARKER, KIND_MARK, FormKind, name_words
 
 if TYPE_CHECKING:
-    from procwatch.db import Reader
+    from sqlalchemy import Connection
 
 
 def name_key(name: str) -> str:
@@ -60,18 +60,18 @@ class VendorName:
     country_id: int | None
 
 
-def find_vendor(session: Reader, name: str) -> VendorName | None:
+def find_vendor(connection: Connection, name: str) -> VendorName | None:
     """Return the vendor whose name or alias matches `name` once normalized, if any."""
     key = name_key(name)
     vendor, alias = tables.vendors.c, tables.vendor_aliases.c
     columns = select(vendor.id, vendor.name, vendor.country_id)
     # The exact key first; then one that only adds or leaves out the kind of entity.
     for keys in ([key], keys_looked_up(key)):
-        found = session.execute(
+        found = connection.execute(
             columns.where(vendor.name_key.in_(keys)).order_by(vendor.id).limit(1)
         ).first()
         if found is None:
-            found = session.execute(
+            found = connection.execute(
                 columns.join(tables.vendor_aliases, alias.vendor_id == vendor.id)
                 .where(alias.alias_key.in_(keys))
                 .order_by(vendor.id)
@@ -82,21 +82,21 @@ def find_vendor(session: Reader, name: str) -> VendorName | None:
     return None if found is None else VendorName(found.id, found.name, found.country_id)
 
 
-def resolve_vendor(session: Reader, name: str) -> VendorName:
+def resolve_vendor(connection: Connection, name: str) -> VendorName:
     """Return the vendor matching `name`, or raise NotFoundError suggesting close names."""
-    vendor = find_vendor(session, name)
+    vendor = find_vendor(connection, name)
     if vendor is not None:
         return vendor
     # Suggestions compare the words of keys; the kind of entity they say is no spelling.
     names = {
         _words(row.name_key): row.name
-        for row in session.execute(select(tables.vendors.c.name_key, tables.vendors.c.name))
+        for row in connection.execute(select(tables.vendors.c.name_key, tables.vendors.c.name))
     }
     aliases = tables.vendor_aliases.c
     names.update(
         {
             _words(row.alias_key): row.alias
-            for row in session.execute(select(aliases.alias_key, aliases.alias))
+            for row in connection.execute(select(aliases.alias_key, aliases.alias))
         }
     )
     close = difflib.get_close_matches(_words(name_key(name)), list(names), n=3, cutoff=0.6)
@@ -114,12 +114,12 @@ class Country:
     related_codes: tuple[str, ...]
 
 
-def resolve_country(session: Reader, text: str) -> Country:
+def resolve_country(connection: Connection, text: str) -> Country:
     """Return the jurisdiction an ISO code (alpha-2 or alpha-3) or English name denotes."""
     value = text.strip()
     jurisdiction = tables.jurisdictions.c
     known: dict[str, str] = dict(
-        session.execute(select(jurisdiction.code, jurisdiction.name)).all()
+        connection.execute(select(jurisdiction.code, jurisdiction.name)).all()
     )
     by_name = {name.casefold(): code for code, name in known.items()}
     code = value.upper() if value.upper() in known else by_name.get(value.casefold())
@@ -135,14 +135,14 @@ def resolve_country(session: Reader, text: str) -> Country:
         hint = f"; did you mean {_or_list(pretty)}?" if close else ""
         raise NotFoundError(f"unknown country {text!r}{hint}")
     name = known.get(code) or iso_name or code
-    return Country(code=code, name=name, related_codes=_related_codes(session, code))
+    return Country(code=code, name=name, related_codes=_related_codes(connection, code))
 
 
-def memberships(session: Reader) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def memberships(connection: Connection) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Return the unions each jurisdiction belongs to, and each union's members, by code."""
     union, member = tables.jurisdictions.alias(), tables.jurisdictions.alias()
     membership = tables.jurisdiction_memberships.c
-    pairs = session.execute(
+    pairs = connection.execute(
         select(union.c.code, member.c.code)
         .select_from(tables.jurisdiction_memberships)
         .join(union, union.c.id == membership.union_id)
@@ -157,8 +157,8 @@ def memberships(session: Reader) -> tuple[dict[str, list[str]], dict[str, list[s
     return dict(unions_of), dict(members_of)
 
 
-def _related_codes(session: Reader, code: str) -> tuple[str, ...]:
-    unions_of, members_of = memberships(session)
+def _related_codes(connection: Connection, code: str) -> tuple[str, ...]:
+    unions_of, members_of = memberships(connection)
     related = {code, *unions_of.get(code, []), *members_of.get(code, [])}
     return tuple(sorted(related))
 

@@ -7,32 +7,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table
 
+from procwatch import tables
 from procwatch.dates import parse_optional
+from procwatch.domain import MeasureKind, Outcome, ProcurementMethod
 from procwatch.errors import InvalidInputError, ProcwatchError
-from procwatch.models import (
-    Base,
-    Buyer,
-    Citation,
-    Contract,
-    Finding,
-    Jurisdiction,
-    JurisdictionMembership,
-    Measure,
-    Source,
-    Vendor,
-    VendorAlias,
-)
 from procwatch.money import check_currency, parse_amount, to_minor_units
 from procwatch.resolve import name_key
-from procwatch.tables import MeasureKind, ProcurementMethod
+from procwatch.store import Store
 
 Row = dict[str, str]
-M = TypeVar("M", bound=Base)
 
 
 def seed_dir() -> Path:
@@ -54,9 +41,9 @@ class SeedCounts:
         self.added[table] = self.added.get(table, 0) + 1
 
 
-def load_seed(session: Session, folder: Path | None = None) -> SeedCounts:
+def load_seed(store: Store, folder: Path | None = None) -> SeedCounts:
     """Load every seed file in dependency order; update rows that exist, add the others."""
-    loader = _Loader(session, folder or seed_dir())
+    loader = _Loader(store, folder or seed_dir())
     for table in (
         "jurisdictions",
         "memberships",
@@ -76,7 +63,6 @@ def load_seed(session: Session, folder: Path | None = None) -> SeedCounts:
                 raise InvalidInputError(f"{table}.csv line {line}: {error}") from None
             except (KeyError, ValueError) as error:
                 raise InvalidInputError(f"{table}.csv line {line}: bad value {error}") from None
-    session.flush()
     return loader.counts
 
 
@@ -127,53 +113,55 @@ def _money(amount: str, currency: str) -> tuple[int | None, str | None]:
 
 
 class _Loader:
-    def __init__(self, session: Session, folder: Path) -> None:
-        self.session = session
+    def __init__(self, store: Store, folder: Path) -> None:
+        self.store = store
         self.folder = folder
         self.counts = SeedCounts()
 
-    def _by_key(self, model: type[M], key: str, table: str) -> M:
-        found = self.session.scalars(select(model).where(model.key == key)).first()  # type: ignore[attr-defined]
+    def _by_key(self, table: Table, key: str, what: str) -> int:
+        found = self.store.find(table, key=key)
         if found is None:
-            raise InvalidInputError(f"no {table} with key {key!r}")
-        return found
+            raise InvalidInputError(f"no {what} with key {key!r}")
+        return int(found.id)
 
-    def _upsert(self, model: type[M], table: str, match: dict[str, Any], **values: Any) -> M:
-        found = self.session.scalars(select(model).filter_by(**match)).first()
-        if found is None:
-            found = model(**match, **values)
-            self.session.add(found)
-            self.counts.count(table)
-        else:
-            for name, value in values.items():
-                setattr(found, name, value)
-        self.session.flush()
-        return found
+    def _upsert(self, table: Table, counted: str, match: dict[str, Any], **values: Any) -> int:
+        row_id, outcome = self.store.upsert(table, {**match, **values}, key=tuple(match))
+        if outcome is Outcome.ADDED:
+            self.counts.count(counted)
+        return row_id
 
-    def _jurisdiction(self, code: str) -> Jurisdiction:
-        found = self.session.scalars(select(Jurisdiction).where(Jurisdiction.code == code)).first()
+    def _jurisdiction(self, code: str) -> int:
+        found = self.store.find(tables.jurisdictions, code=code)
         if found is None:
             raise InvalidInputError(f"no jurisdiction with code {code!r}")
-        return found
+        return int(found.id)
 
     def _cite(self, source_key: str, quote: str, **subject: int) -> None:
-        source = self._by_key(Source, source_key, "source")
-        self._upsert(Citation, "citations", {"source_id": source.id, "quote": quote, **subject})
+        source_id = self._by_key(tables.sources, source_key, "source")
+        self._upsert(
+            tables.citations, "citations", {"source_id": source_id, "quote": quote, **subject}
+        )
 
     def jurisdictions(self, row: Row) -> None:
         self._upsert(
-            Jurisdiction, "jurisdictions", {"code": row["code"]}, name=row["name"], kind=row["kind"]
+            tables.jurisdictions,
+            "jurisdictions",
+            {"code": row["code"]},
+            name=row["name"],
+            kind=row["kind"],
         )
 
     def memberships(self, row: Row) -> None:
         union, member = self._jurisdiction(row["union"]), self._jurisdiction(row["member"])
-        self._upsert(
-            JurisdictionMembership, "memberships", {"union_id": union.id, "member_id": member.id}
-        )
+        match = {"union_id": union, "member_id": member}
+        if self.store.find(tables.jurisdiction_memberships, **match) is None:
+            # The table has no id column: a membership is its pair of jurisdictions.
+            self.store.insert_many(tables.jurisdiction_memberships, [match])
+            self.counts.count("memberships")
 
     def sources(self, row: Row) -> None:
         self._upsert(
-            Source,
+            tables.sources,
             "sources",
             {"key": row["key"]},
             title=row["title"],
@@ -184,47 +172,48 @@ class _Loader:
         )
 
     def vendors(self, row: Row) -> None:
-        country = self._jurisdiction(row["country"]).id if row["country"] else None
-        vendor = self._upsert(
-            Vendor,
+        country = self._jurisdiction(row["country"]) if row["country"] else None
+        vendor_id = self._upsert(
+            tables.vendors,
             "vendors",
             {"key": row["key"]},
             name=row["name"],
             name_key=name_key(row["name"]),
             country_id=country,
         )
-        self._cite(row["source"], row["quote"], vendor_id=vendor.id)
+        self._cite(row["source"], row["quote"], vendor_id=vendor_id)
 
     def vendor_aliases(self, row: Row) -> None:
-        vendor = self._by_key(Vendor, row["vendor"], "vendor")
+        vendor_id = self._by_key(tables.vendors, row["vendor"], "vendor")
         self._upsert(
-            VendorAlias,
+            tables.vendor_aliases,
             "vendor_aliases",
-            {"vendor_id": vendor.id, "alias": row["alias"]},
+            {"vendor_id": vendor_id, "alias": row["alias"]},
             alias_key=name_key(row["alias"]),
         )
-        self._cite(row["source"], row["quote"], vendor_id=vendor.id)
+        self._cite(row["source"], row["quote"], vendor_id=vendor_id)
 
     def buyers(self, row: Row) -> None:
-        buyer = self._upsert(
-            Buyer,
+        buyer_id = self._upsert(
+            tables.buyers,
             "buyers",
             {"key": row["key"]},
             name=row["name"],
             name_key=name_key(row["name"]),
-            jurisdiction_id=self._jurisdiction(row["country"]).id,
+            jurisdiction_id=self._jurisdiction(row["country"]),
         )
-        self._cite(row["source"], row["quote"], buyer_id=buyer.id)
+        self._cite(row["source"], row["quote"], buyer_id=buyer_id)
 
     def contracts(self, row: Row) -> None:
         amount, currency = _money(row["amount"], row["currency"])
-        contract = self._upsert(
-            Contract,
+        buyer = self._by_key(tables.buyers, row["buyer"], "buyer") if row["buyer"] else None
+        contract_id = self._upsert(
+            tables.contracts,
             "contracts",
             {"key": row["key"]},
-            vendor_id=self._by_key(Vendor, row["vendor"], "vendor").id,
-            buyer_id=self._by_key(Buyer, row["buyer"], "buyer").id if row["buyer"] else None,
-            jurisdiction_id=self._jurisdiction(row["country"]).id,
+            vendor_id=self._by_key(tables.vendors, row["vendor"], "vendor"),
+            buyer_id=buyer,
+            jurisdiction_id=self._jurisdiction(row["country"]),
             title=row["title"],
             procurement_method=_choice(row["procurement_method"], ProcurementMethod),
             procurement_method_details=_text(row["procurement_method_details"]),
@@ -236,31 +225,31 @@ class _Loader:
             places=_text(row["places"]),
             status=_text(row["status"]),
         )
-        self._cite(row["source"], row["quote"], contract_id=contract.id)
+        self._cite(row["source"], row["quote"], contract_id=contract_id)
 
     def findings(self, row: Row) -> None:
-        contract = self._by_key(Contract, row["contract"], "contract")
+        contract_id = self._by_key(tables.contracts, row["contract"], "contract")
         amount, currency = _money(row["amount"], row["currency"])
-        finding = self._upsert(
-            Finding,
+        finding_id = self._upsert(
+            tables.findings,
             "findings",
-            {"contract_id": contract.id, "kind": row["kind"]},
+            {"contract_id": contract_id, "kind": row["kind"]},
             description=row["description"],
             amount_minor=amount,
             currency=currency,
         )
-        self._cite(row["source"], row["quote"], finding_id=finding.id)
+        self._cite(row["source"], row["quote"], finding_id=finding_id)
 
     def measures(self, row: Row) -> None:
         kind = _choice(row["kind"], MeasureKind)
         if kind is None:
             raise InvalidInputError("a measure needs a kind")
-        measure = self._upsert(
-            Measure,
+        measure_id = self._upsert(
+            tables.measures,
             "measures",
             {"key": row["key"]},
-            vendor_id=self._by_key(Vendor, row["vendor"], "vendor").id,
-            jurisdiction_id=self._jurisdiction(row["country"]).id,
+            vendor_id=self._by_key(tables.vendors, row["vendor"], "vendor"),
+            jurisdiction_id=self._jurisdiction(row["country"]),
             authority=_text(row["authority"]),
             kind=kind,
             scope=_text(row["scope"]),
@@ -270,17 +259,19 @@ class _Loader:
             date_end=_date(row["date_end"]),
             places=_text(row["places"]),
         )
-        self._cite(row["source"], row["quote"], measure_id=measure.id)
+        self._cite(row["source"], row["quote"], measure_id=measure_id)
 
     def citations(self, row: Row) -> None:
-        models: dict[str, tuple[type[Base], str]] = {
-            "vendors": (Vendor, "vendor_id"),
-            "buyers": (Buyer, "buyer_id"),
-            "contracts": (Contract, "contract_id"),
-            "measures": (Measure, "measure_id"),
+        subjects = {
+            "vendors": (tables.vendors, "vendor_id"),
+            "buyers": (tables.buyers, "buyer_id"),
+            "contracts": (tables.contracts, "contract_id"),
+            "measures": (tables.measures, "measure_id"),
         }
-        if row["table"] not in models:
-            raise InvalidInputError(f"citations can name {', '.join(models)}, not {row['table']!r}")
-        model, column = models[row["table"]]
-        subject = self._by_key(model, row["key"], row["table"])
-        self._cite(row["source"], row["quote"], **{column: subject.id})  # type: ignore[attr-defined]
+        if row["table"] not in subjects:
+            raise InvalidInputError(
+                f"citations can name {', '.join(subjects)}, not {row['table']!r}"
+            )
+        table, column = subjects[row["table"]]
+        subject_id = self._by_key(table, row["key"], row["table"])
+        self._cite(row["source"], row["quote"], **{column: subject_id})

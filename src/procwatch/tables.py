@@ -1,10 +1,6 @@
-"""The schema as SQLAlchemy Core tables: the one definition that models, queries and Alembic share.
+"""The schema as SQLAlchemy Core tables: the one definition the store, queries and Alembic share."""
 
-Read commands select from these tables directly, so they neither import the ORM classes of
-models.py nor configure mappers: `contracts --vendor` starts about 55 ms sooner for it.
-"""
-
-from enum import Enum, StrEnum
+from enum import Enum
 
 from sqlalchemy import (
     BigInteger,
@@ -23,6 +19,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from procwatch.domain import JurisdictionKind, MeasureKind, ProcurementMethod
+
 # Stable constraint names on SQLite and PostgreSQL, so migrations can name what they drop.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -33,32 +31,6 @@ NAMING_CONVENTION = {
 }
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class MeasureKind(StrEnum):
-    """What a jurisdiction decided about a vendor."""
-
-    BAN = "ban"
-    RESTRICTION = "restriction"
-    INVESTIGATION = "investigation"
-
-
-class JurisdictionKind(StrEnum):
-    """Who issues a measure or a contract: a country, a union of states, an international body."""
-
-    COUNTRY = "country"
-    UNION = "union"
-    # A development bank or the UN Security Council: it decides measures but has no territory.
-    INTERNATIONAL = "international"
-
-
-class ProcurementMethod(StrEnum):
-    """The OCDS procurementMethod codelist."""
-
-    OPEN = "open"
-    SELECTIVE = "selective"
-    LIMITED = "limited"
-    DIRECT = "direct"
 
 
 def _in(column: str, values: type[Enum]) -> str:

@@ -3,34 +3,26 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Table, select
 
-from procwatch.db import chunked
+from procwatch import tables
 from procwatch.errors import InvalidInputError, NotFoundError
 from procwatch.matching import DEFAULT_MIN_SCORE, VendorNames, find_duplicates
-from procwatch.models import (
-    Citation,
-    Contract,
-    Jurisdiction,
-    Measure,
-    Vendor,
-    VendorAlias,
-    VendorIdentifier,
-    VendorMerge,
-)
 from procwatch.resolve import name_key, resolve_vendor
+from procwatch.store import AnyRow, Store, chunked
 
-# What a merge moves from the merged vendor to the kept one, by model and detail name.
-MOVED: dict[str, Any] = {
-    "contracts": Contract,
-    "measures": Measure,
-    "identifiers": VendorIdentifier,
-    "citations": Citation,
+# What a merge moves from the merged vendor to the kept one, by detail name. Aliases move
+# too, but one by one (a name the kept vendor has already is dropped, and recorded).
+MOVED: dict[str, Table] = {
+    "contracts": tables.contracts,
+    "measures": tables.measures,
+    "identifiers": tables.vendor_identifiers,
+    "citations": tables.citations,
 }
 
 
@@ -66,25 +58,30 @@ class MergeRecord:
 
 
 def likely_duplicates(
-    session: Session, min_score: float = DEFAULT_MIN_SCORE, limit: int | None = None
+    connection: Connection, min_score: float = DEFAULT_MIN_SCORE, limit: int | None = None
 ) -> list[DuplicatePair]:
     """Return pairs of vendors with alike names or aliases, most alike first; merge none."""
     names: dict[int, list[str]] = {}
     countries: dict[int, str | None] = {}
-    for row in session.execute(
-        select(Vendor.id, Vendor.name, Jurisdiction.code)
-        .outerjoin(Jurisdiction, Vendor.country_id == Jurisdiction.id)
-        .order_by(Vendor.id)
+    vendor, alias, registered = (
+        tables.vendors.c,
+        tables.vendor_aliases.c,
+        tables.vendor_identifiers.c,
+    )
+    for row in connection.execute(
+        select(vendor.id, vendor.name, tables.jurisdictions.c.code)
+        .outerjoin(tables.jurisdictions, vendor.country_id == tables.jurisdictions.c.id)
+        .order_by(vendor.id)
     ):
         names[row.id] = [row.name]
         countries[row.id] = row.code
-    for vendor_id, alias in session.execute(
-        select(VendorAlias.vendor_id, VendorAlias.alias).order_by(VendorAlias.id)
+    for vendor_id, name in connection.execute(
+        select(alias.vendor_id, alias.alias).order_by(alias.id)
     ):
-        names[vendor_id].append(alias)
+        names[vendor_id].append(name)
     identifiers: dict[int, set[tuple[str, str]]] = {}
-    for vendor_id, scheme, identifier in session.execute(
-        select(VendorIdentifier.vendor_id, VendorIdentifier.scheme, VendorIdentifier.identifier)
+    for vendor_id, scheme, identifier in connection.execute(
+        select(registered.vendor_id, registered.scheme, registered.identifier)
     ):
         identifiers.setdefault(vendor_id, set()).add((scheme, identifier))
     vendors = {
@@ -113,100 +110,95 @@ def likely_duplicates(
     return pairs if limit is None else pairs[:limit]
 
 
-def vendor_by_ref(session: Session, ref: str) -> Vendor:
+def vendor_by_ref(connection: Connection, ref: str) -> AnyRow:
     """Return the vendor with this id (digits) or name; a name shared by several is refused."""
+    vendors = tables.vendors
     text = ref.strip().removeprefix("#")
     if text.isdigit():
-        vendor = session.get(Vendor, int(text))
-        if vendor is None:
+        found = connection.execute(select(vendors).where(vendors.c.id == int(text))).first()
+        if found is None:
             raise NotFoundError(f"no vendor with id {text}")
-        return vendor
+        return found
     key = name_key(ref)
+    alias = tables.vendor_aliases.c
     ids = sorted(
-        set(session.scalars(select(Vendor.id).where(Vendor.name_key == key)))
-        | set(session.scalars(select(VendorAlias.vendor_id).where(VendorAlias.alias_key == key)))
+        set(connection.scalars(select(vendors.c.id).where(vendors.c.name_key == key)))
+        | set(connection.scalars(select(alias.vendor_id).where(alias.alias_key == key)))
     )
     if len(ids) > 1:
         listed = ", ".join(str(vendor_id) for vendor_id in ids)
         raise InvalidInputError(f"{ref!r} names {len(ids)} vendors (ids {listed}); give an id")
-    vendor = session.get(Vendor, resolve_vendor(session, ref).id)
-    assert vendor is not None, "resolve_vendor returns only vendors that exist"
-    return vendor
+    vendor_id = resolve_vendor(connection, ref).id
+    return connection.execute(select(vendors).where(vendors.c.id == vendor_id)).one()
 
 
-def merge_vendors(session: Session, keep_ref: str, other_ref: str) -> MergeRecord:
+def merge_vendors(store: Store, keep_ref: str, other_ref: str) -> MergeRecord:
     """Move everything of OTHER to KEEP (its name becomes an alias), record it, delete OTHER."""
-    keep, other = vendor_by_ref(session, keep_ref), vendor_by_ref(session, other_ref)
+    keep = vendor_by_ref(store.connection, keep_ref)
+    other = vendor_by_ref(store.connection, other_ref)
     if keep.id == other.id:
         raise InvalidInputError(f"{keep_ref!r} and {other_ref!r} are the same vendor ({keep.name})")
-    holding = session.scalars(
-        select(VendorMerge.id).where(
-            VendorMerge.kept_vendor_id == other.id, VendorMerge.undone_at.is_(None)
-        )
-    ).first()
+    _refuse_holding(store, other)
+    detail: dict[str, Any] = {
+        "vendor": {key: other._mapping[key] for key in ("id", "key", "name", "country_id")}
+    }
+    for name, table in MOVED.items():
+        ids = list(store.scalars(select(table.c.id).where(table.c.vendor_id == other.id)))
+        detail[name] = ids
+        store.move(table, ids, "vendor_id", keep.id)
+    detail.update(_move_aliases(store, keep, other))
+    detail["country_set"] = keep.country_id is None and other.country_id is not None
+    if detail["country_set"]:
+        store.update(tables.vendors, keep.id, country_id=other.country_id)
+    store.delete(tables.vendors, tables.vendors.c.id == other.id)
+    row = {
+        "kept_vendor_id": keep.id,
+        "merged_key": other.key,
+        "merged_name": other.name,
+        "detail": json.dumps(detail, sort_keys=True),
+        "merged_at": datetime.now(UTC),
+        "undone_at": None,
+    }
+    return _record(row | {"id": store.insert(tables.vendor_merges, row)}, keep.name)
+
+
+def _refuse_holding(store: Store, other: AnyRow) -> None:
+    merges = tables.vendor_merges.c
+    holding = store.scalar(
+        select(merges.id)
+        .where(merges.kept_vendor_id == other.id, merges.undone_at.is_(None))
+        .limit(1)
+    )
     if holding is not None:
         raise InvalidInputError(
             f"{other.name!r} keeps what merge {holding} moved into it:"
             f" merge it as KEEP, or undo merge {holding} first"
         )
-    detail: dict[str, Any] = {
-        "vendor": {
-            "id": other.id,
-            "key": other.key,
-            "name": other.name,
-            "country_id": other.country_id,
-        }
-    }
-    for name, model in MOVED.items():
-        ids = list(session.scalars(select(model.id).where(model.vendor_id == other.id)))
-        detail[name] = ids
-        for chunk in chunked(ids):
-            session.execute(update(model).where(model.id.in_(chunk)).values(vendor_id=keep.id))
-    detail.update(_move_aliases(session, keep, other))
-    detail["country_set"] = keep.country_id is None and other.country_id is not None
-    if detail["country_set"]:
-        keep.country_id = other.country_id
-    session.execute(delete(Vendor).where(Vendor.id == other.id))
-    session.expunge(other)
-    merge = VendorMerge(
-        kept_vendor_id=keep.id,
-        merged_key=detail["vendor"]["key"],
-        merged_name=detail["vendor"]["name"],
-        detail=json.dumps(detail, sort_keys=True),
-        merged_at=datetime.now(UTC),
-    )
-    session.add(merge)
-    session.flush()
-    return _record(merge, keep.name)
 
 
-def _move_aliases(session: Session, keep: Vendor, other: Vendor) -> dict[str, Any]:
-    kept_aliases = set(
-        session.scalars(select(VendorAlias.alias).where(VendorAlias.vendor_id == keep.id))
-    )
+def _move_aliases(store: Store, keep: AnyRow, other: AnyRow) -> dict[str, Any]:
+    aliases = tables.vendor_aliases
+    kept_aliases = set(store.scalars(select(aliases.c.alias).where(aliases.c.vendor_id == keep.id)))
     moved, dropped = [], []
-    aliases = session.scalars(select(VendorAlias).where(VendorAlias.vendor_id == other.id))
-    for alias in list(aliases):
+    for alias in list(store.execute(select(aliases).where(aliases.c.vendor_id == other.id))):
         if alias.alias in kept_aliases or alias.alias == keep.name:
             dropped.append({"alias": alias.alias, "alias_key": alias.alias_key})
-            session.delete(alias)
+            store.delete(aliases, aliases.c.id == alias.id)
         else:
             moved.append(alias.id)
-            alias.vendor_id = keep.id
+            store.update(aliases, alias.id, vendor_id=keep.id)
             kept_aliases.add(alias.alias)
-    session.flush()
     added = None
     if other.name != keep.name and other.name not in kept_aliases:
-        alias = VendorAlias(vendor_id=keep.id, alias=other.name, alias_key=name_key(other.name))
-        session.add(alias)
-        session.flush()
-        added = alias.id
+        row = {"vendor_id": keep.id, "alias": other.name, "alias_key": name_key(other.name)}
+        added = store.insert(aliases, row)
     return {"aliases": moved, "aliases_dropped": dropped, "alias_added": added}
 
 
-def undo_merge(session: Session, merge_id: int) -> MergeRecord:
+def undo_merge(store: Store, merge_id: int) -> MergeRecord:
     """Restore the merged vendor of a merge and move back everything the merge moved."""
-    merge = session.get(VendorMerge, merge_id)
+    merges, vendors, aliases = tables.vendor_merges, tables.vendors, tables.vendor_aliases
+    merge = store.find(merges, id=merge_id)
     if merge is None:
         raise NotFoundError(f"no merge with id {merge_id}")
     if merge.undone_at is not None:
@@ -214,84 +206,69 @@ def undo_merge(session: Session, merge_id: int) -> MergeRecord:
     detail = json.loads(merge.detail)
     old = detail["vendor"]
     if (
-        session.get(Vendor, old["id"]) is not None
-        or session.scalars(select(Vendor.id).where(Vendor.key == old["key"])).first()
+        store.find(vendors, id=old["id"]) is not None
+        or store.find(vendors, key=old["key"]) is not None
     ):
         raise InvalidInputError(
             f"merge {merge_id} cannot be undone: vendor id {old['id']} or key {old['key']!r}"
             " is in use again"
         )
     moved = {name: detail[name] for name in MOVED} | {"aliases": detail["aliases"]}
-    models: dict[str, Any] = {**MOVED, "aliases": VendorAlias}
-    for name, ids in moved.items():
-        model = models[name]
-        elsewhere = [
-            found
-            for chunk in chunked(ids)
-            for found in session.scalars(
-                select(model.id)
-                .where(model.id.in_(chunk), model.vendor_id != merge.kept_vendor_id)
-                .limit(1)
-            )
-        ]
-        if elsewhere:
-            raise InvalidInputError(
-                f"merge {merge_id} cannot be undone: {name} it moved now belong to another vendor"
-            )
-    session.add(
-        Vendor(
-            id=old["id"],
-            key=old["key"],
-            name=old["name"],
-            name_key=name_key(old["name"]),
-            country_id=old["country_id"],
-        )
-    )
-    session.flush()
+    _refuse_moved_on(store, merge, moved)
+    store.insert_many(vendors, [{**old, "name_key": name_key(old["name"])}])
     if detail["alias_added"] is not None:
-        session.execute(delete(VendorAlias).where(VendorAlias.id == detail["alias_added"]))
+        store.delete(aliases, aliases.c.id == detail["alias_added"])
     for name, ids in moved.items():
-        for chunk in chunked(ids):
-            session.execute(
-                update(models[name]).where(models[name].id.in_(chunk)).values(vendor_id=old["id"])
-            )
-    for alias in detail["aliases_dropped"]:
-        session.add(
-            VendorAlias(vendor_id=old["id"], alias=alias["alias"], alias_key=alias["alias_key"])
-        )
-    kept = session.get(Vendor, merge.kept_vendor_id)
-    assert kept is not None
+        store.move(_MOVABLE[name], ids, "vendor_id", old["id"])
+    store.insert_many(aliases, [{"vendor_id": old["id"], **a} for a in detail["aliases_dropped"]])
+    kept = store.find(vendors, id=merge.kept_vendor_id)
+    assert kept is not None, "a merge's kept vendor cannot be deleted while the merge stands"
     if detail["country_set"]:
-        kept.country_id = None
-    merge.undone_at = datetime.now(UTC)
-    session.flush()
-    return _record(merge, kept.name)
+        store.update(vendors, kept.id, country_id=None)
+    undone_at = datetime.now(UTC)
+    store.update(merges, merge.id, undone_at=undone_at)
+    return _record({**merge._mapping, "undone_at": undone_at}, kept.name)
 
 
-def list_merges(session: Session) -> list[MergeRecord]:
+# What undo moves back: what a merge moves, and the aliases it moved.
+_MOVABLE: dict[str, Table] = {**MOVED, "aliases": tables.vendor_aliases}
+
+
+def _refuse_moved_on(store: Store, merge: AnyRow, moved: dict[str, list[int]]) -> None:
+    for name, ids in moved.items():
+        table = _MOVABLE[name]
+        query = select(table.c.id).where(table.c.vendor_id != merge.kept_vendor_id).limit(1)
+        if any(store.scalar(query.where(table.c.id.in_(chunk))) for chunk in chunked(ids)):
+            raise InvalidInputError(
+                f"merge {merge.id} cannot be undone: {name} it moved now belong to another vendor"
+            )
+
+
+def list_merges(connection: Connection) -> list[MergeRecord]:
     """Return every recorded merge, newest first, with undone ones marked."""
-    rows = session.execute(
-        select(VendorMerge, Vendor.name)
-        .join(Vendor, Vendor.id == VendorMerge.kept_vendor_id)
-        .order_by(VendorMerge.id.desc())
+    merges = tables.vendor_merges
+    rows = connection.execute(
+        select(merges, tables.vendors.c.name.label("kept"))
+        .join(tables.vendors, tables.vendors.c.id == merges.c.kept_vendor_id)
+        .order_by(merges.c.id.desc())
     )
-    return [_record(merge, kept) for merge, kept in rows]
+    return [_record(dict(row._mapping), row.kept) for row in rows]
 
 
-def _record(merge: VendorMerge, kept: str) -> MergeRecord:
-    detail = json.loads(merge.detail)
+def _record(merge: Mapping[str, Any], kept: str) -> MergeRecord:
+    detail = json.loads(merge["detail"])
     moved = {name: len(detail[name]) for name in (*MOVED, "aliases")}
     moved["aliases"] += detail["alias_added"] is not None
     return MergeRecord(
-        id=merge.id,
-        kept_id=merge.kept_vendor_id,
+        id=merge["id"],
+        kept_id=merge["kept_vendor_id"],
         kept=kept,
         merged_id=detail["vendor"]["id"],
-        merged=merge.merged_name,
-        merged_key=merge.merged_key,
+        merged=merge["merged_name"],
+        merged_key=merge["merged_key"],
         moved=moved,
-        merged_at=_iso(merge.merged_at),
-        undone_at=None if merge.undone_at is None else _iso(merge.undone_at),
+        merged_at=_iso(merge["merged_at"]),
+        undone_at=None if merge["undone_at"] is None else _iso(merge["undone_at"]),
     )
 
 

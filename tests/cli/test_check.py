@@ -4,13 +4,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session
 
 from procwatch import __version__ as procwatch_version
-from procwatch.models import Vendor
+from procwatch import tables
 from procwatch.resolve import name_key
 from procwatch.screening.report import LEVEL_RULE
-from tests.conftest import Procwatch
+from procwatch.store import Store
+from tests.conftest import Procwatch, id_of
 from tests.golden import assert_golden
 
 # Golden reports say when they were made: the fixed clock keeps them the same each day.
@@ -60,9 +60,12 @@ def test_report_to_a_file(procwatch: Procwatch, tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8").startswith("# Due-diligence check: Nuctech")
 
 
-def test_vendor_with_nothing_recorded(procwatch: Procwatch, session: Session) -> None:
-    session.add(Vendor(key="acme", name="Acme Scanners Ltd", name_key=name_key("Acme Scanners")))
-    session.commit()
+def test_vendor_with_nothing_recorded(procwatch: Procwatch, store: Store) -> None:
+    store.insert_many(
+        tables.vendors,
+        [{"key": "acme", "name": "Acme Scanners Ltd", "name_key": name_key("Acme Scanners")}],
+    )
+    store.commit()
     result = procwatch("check", "Acme Scanners")
     assert result.exit_code == 0, result.output
     assert "Level: NONE (as of 2025-06-01)" in result.stdout
@@ -128,15 +131,19 @@ def test_cli_start_up_does_not_load_the_screening_stack() -> None:
 
 
 def test_a_terminal_report_summarises_thousands_of_contracts(
-    procwatch: Procwatch, session: Session
+    procwatch: Procwatch, store: Store
 ) -> None:
+    nuctech = id_of(store, tables.vendors, "nuctech")
+    georgia = id_of(store, tables.jurisdictions, "GE")
     from procwatch.cli.check import TERMINAL_CONTRACTS
-    from procwatch.db import insert_many
+    from tests.conftest import insert_rows
 
     columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_is_estimate", "date_start")
-    rows = [(f"lot-{n}", 1, 15, f"Lot {n:03d}", False, f"{2021 + n % 2}") for n in range(30)]
-    insert_many(session, "contracts", columns, rows)
-    session.commit()
+    rows = [
+        (f"lot-{n}", nuctech, georgia, f"Lot {n:03d}", False, f"{2021 + n % 2}") for n in range(30)
+    ]
+    insert_rows(store, tables.contracts, columns, rows)
+    store.commit()
     result = procwatch("check", "Nuctech")
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.replace("│", " ").split())

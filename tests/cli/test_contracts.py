@@ -4,12 +4,11 @@ import json
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from procwatch import tables
-from procwatch.db import insert_many
 from procwatch.resolve import name_key
-from tests.conftest import Procwatch
+from procwatch.store import Store
+from tests.conftest import Procwatch, id_of, insert_rows
 
 
 def test_contracts_of_nuctech_as_json(procwatch: Procwatch) -> None:
@@ -100,14 +99,17 @@ def test_since_after_until(procwatch: Procwatch) -> None:
     )
 
 
-def test_table_prints_names_literally_not_as_markup(procwatch: Procwatch, session: Session) -> None:
+def test_table_prints_names_literally_not_as_markup(procwatch: Procwatch, store: Store) -> None:
+    georgia = id_of(store, tables.jurisdictions, "GE")
     name = "[bold]Acme[/bold] :warning: Ltd"
-    insert_many(session, "vendors", ("key", "name", "name_key"), [("acme", name, name_key(name))])
-    vendor_id = session.scalar(select(tables.vendors.c.id).where(tables.vendors.c.key == "acme"))
+    insert_rows(
+        store, tables.vendors, ("key", "name", "name_key"), [("acme", name, name_key(name))]
+    )
+    vendor_id = store.scalar(select(tables.vendors.c.id).where(tables.vendors.c.key == "acme"))
     columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_is_estimate")
-    rows = [(f"acme-{n}", vendor_id, 15, f"[red]Lot {n}[/red]", False) for n in range(2)]
-    insert_many(session, "contracts", columns, rows)
-    session.commit()
+    rows = [(f"acme-{n}", vendor_id, georgia, f"[red]Lot {n}[/red]", False) for n in range(2)]
+    insert_rows(store, tables.contracts, columns, rows)
+    store.commit()
     result = procwatch("contracts", "--vendor", name)
     assert result.exit_code == 0, result.output
     words = " ".join(result.stdout.split())
@@ -115,18 +117,22 @@ def test_table_prints_names_literally_not_as_markup(procwatch: Procwatch, sessio
     assert "[red]Lot 0[/red]" in words
 
 
-def add_lots(session: Session, count: int) -> None:
+def add_lots(store: Store, count: int) -> None:
     """Add `count` contracts of the seed's vendor in Georgia, titled Lot 000 and up, in 2021."""
     columns = ("key", "vendor_id", "jurisdiction_id", "title", "amount_is_estimate", "date_start")
-    rows = [(f"lot-{n}", 1, 15, f"Lot {n:03d}", False, "2021") for n in range(count)]
-    insert_many(session, "contracts", columns, rows)
-    session.commit()
+    vendor, georgia = (
+        id_of(store, tables.vendors, "nuctech"),
+        id_of(store, tables.jurisdictions, "GE"),
+    )
+    rows = [(f"lot-{n}", vendor, georgia, f"Lot {n:03d}", False, "2021") for n in range(count)]
+    insert_rows(store, tables.contracts, columns, rows)
+    store.commit()
 
 
 def test_a_table_stops_at_100_rows_and_says_how_many_it_left_out(
-    procwatch: Procwatch, session: Session
+    procwatch: Procwatch, store: Store
 ) -> None:
-    add_lots(session, 120)
+    add_lots(store, 120)
     result = procwatch("contracts", "--country", "GE", "--since", "2021")
     assert result.exit_code == 0, result.output
     assert "Lot 099" in result.stdout
@@ -140,9 +146,9 @@ def test_a_table_stops_at_100_rows_and_says_how_many_it_left_out(
 
 
 def test_limit_cuts_every_format_and_pipes_get_all_rows_by_default(
-    procwatch: Procwatch, session: Session
+    procwatch: Procwatch, store: Store
 ) -> None:
-    add_lots(session, 120)
+    add_lots(store, 120)
     query = ("contracts", "--country", "GE", "--since", "2021")
     rows = list(csv.DictReader(io.StringIO(procwatch(*query, "-f", "csv").stdout)))
     # The seed's contracts in Georgia all end by 2020: these are the 120 lots.
@@ -159,9 +165,9 @@ def test_limit_cuts_every_format_and_pipes_get_all_rows_by_default(
 
 
 def test_a_cut_table_moves_a_column_into_its_title_only_if_every_row_agrees(
-    procwatch: Procwatch, session: Session
+    procwatch: Procwatch, store: Store
 ) -> None:
-    add_lots(session, 100)
+    add_lots(store, 100)
     # The 100 lots in Georgia fill the table; the seed's 2024 contract in Poland is cut.
     result = procwatch("contracts", "--vendor", "Nuctech", "--since", "2021")
     assert result.exit_code == 0, result.output

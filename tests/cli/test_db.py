@@ -9,8 +9,8 @@ from sqlalchemy.pool import NullPool
 from typer.testing import CliRunner
 
 from procwatch.cli import app
-from procwatch.db import session_scope
 from procwatch.migrate import HEAD, open_database
+from procwatch.store import store_scope
 from tests.conftest import Procwatch
 
 
@@ -70,15 +70,15 @@ def test_an_old_sqlite_library_is_refused_before_the_file_is_made(
 
 def test_someone_elses_sqlite_file_is_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "other.db"
-    with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE notes (body TEXT)")
+    with sqlite3.connect(path) as store:
+        store.execute("CREATE TABLE notes (body TEXT)")
     before = path.read_bytes()
     for command in (["contracts"], ["db", "upgrade"], ["db", "seed"], ["db", "current"]):
         result = run("--db", str(path), *command)
         assert result.exit_code == 4, command
         assert result.stderr == f"Error: {path} is not a procwatch database\n"
-    with sqlite3.connect(path) as connection:
-        tables = connection.execute("SELECT name FROM sqlite_master").fetchall()
+    with sqlite3.connect(path) as store:
+        tables = store.execute("SELECT name FROM sqlite_master").fetchall()
     assert tables == [("notes",)]
     assert len(before) == path.stat().st_size
 
@@ -156,10 +156,10 @@ def test_two_seeds_into_a_new_database_at_once_create_it_once(empty_db_url: str)
     assert [seed.returncode for seed in seeds] == [0, 0], outputs
     assert sorted(out for out, _ in outputs) == ["Seed loaded: nothing new.\n"] * 2
     engine = open_database(empty_db_url)
-    with session_scope(engine) as session:
-        assert session.scalar(text("SELECT count(*) FROM contracts")) == 4
-        assert session.scalar(text("SELECT count(*) FROM citations")) == 20
-        assert session.scalar(text("SELECT version_num FROM alembic_version")) == HEAD
+    with store_scope(engine) as store:
+        assert store.scalar(text("SELECT count(*) FROM contracts")) == 4
+        assert store.scalar(text("SELECT count(*) FROM citations")) == 20
+        assert store.scalar(text("SELECT version_num FROM alembic_version")) == HEAD
     engine.dispose()
 
 

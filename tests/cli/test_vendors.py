@@ -3,8 +3,7 @@ import io
 import json
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
+from procwatch.store import Store
 from tests.cli.test_contracts import add_lots
 from tests.conftest import Procwatch
 
@@ -50,10 +49,8 @@ def test_vendor_profile_table(procwatch: Procwatch) -> None:
     assert "5,870,722.48" in result.stdout
 
 
-def test_vendor_profile_table_stops_at_100_contracts(
-    procwatch: Procwatch, session: Session
-) -> None:
-    add_lots(session, 120)
+def test_vendor_profile_table_stops_at_100_contracts(procwatch: Procwatch, store: Store) -> None:
+    add_lots(store, 120)
     result = procwatch("vendor", "Nuctech")
     assert result.exit_code == 0, result.output
     # Oldest first: the seed's 2008, 2012 and 2018-2020 contracts, then Lot 000 to Lot 096.

@@ -1,6 +1,7 @@
 import pytest
 
 from procwatch.dates import PartialDate
+from procwatch.domain import MeasureKind
 from procwatch.importers.cleaning import (
     DateOrder,
     country_code,
@@ -10,7 +11,6 @@ from procwatch.importers.cleaning import (
     split_aliases,
     split_identifiers,
 )
-from procwatch.tables import MeasureKind
 
 
 def _date(text: str, order: DateOrder | None = None, is_end: bool = False) -> tuple[str, list[str]]:

@@ -4,14 +4,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
 
+from procwatch import tables
+from procwatch.domain import MeasureKind
 from procwatch.errors import InvalidInputError, NotFoundError
 from procwatch.importers import Outcome
 from procwatch.importers.cleaning import DateOrder
 from procwatch.importers.measures import MeasureImportOptions, import_measures, parse_mapping
-from procwatch.models import Citation, Measure, Source, Vendor
-from procwatch.tables import MeasureKind
+from procwatch.store import Store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measures"
 CSL = "sanctions/us-consolidated-screening-list-sample.csv"
@@ -28,8 +28,8 @@ DEBARRED_MAP = parse_mapping(
 )
 
 
-def measure(session: Session, key: str) -> dict[str, Any]:
-    row = session.execute(
+def measure(store: Store, key: str) -> dict[str, Any]:
+    row = store.execute(
         text(
             "SELECT v.name AS vendor, j.code AS country, m.authority, m.kind, m.scope,"
             " m.legal_basis, m.reason, m.date_start, m.date_end, m.places"
@@ -41,12 +41,16 @@ def measure(session: Session, key: str) -> dict[str, Any]:
     return dict(row._mapping)
 
 
-def vendor(session: Session, name: str) -> dict[str, Any]:
-    found = session.scalars(select(Vendor).where(Vendor.name == name)).one()
+def vendor(store: Store, name: str) -> dict[str, Any]:
+    found = store.execute(select(tables.vendors).where(tables.vendors.c.name == name)).one()
+    country = store.find(tables.jurisdictions, id=found.country_id)
+    aliases, registered = tables.vendor_aliases, tables.vendor_identifiers
+    alias_rows = store.execute(select(aliases).where(aliases.c.vendor_id == found.id))
+    ids = store.execute(select(registered).where(registered.c.vendor_id == found.id))
     return {
-        "country": found.country.code if found.country else None,
-        "aliases": sorted(alias.alias for alias in found.aliases),
-        "identifiers": sorted((i.scheme, i.identifier) for i in found.identifiers),
+        "country": country.code if country else None,
+        "aliases": sorted(alias.alias for alias in alias_rows),
+        "identifiers": sorted((i.scheme, i.identifier) for i in ids),
     }
 
 
@@ -54,10 +58,10 @@ def counts(summary: Any, table: str) -> tuple[int, int, int]:
     return tuple(summary.get(table, outcome) for outcome in Outcome)  # type: ignore[return-value]
 
 
-def test_procwatch_layout_with_messy_cells(session: Session) -> None:
-    summary = import_measures(session, FIXTURES / "procwatch-layout.csv")
+def test_procwatch_layout_with_messy_cells(store: Store) -> None:
+    summary = import_measures(store, FIXTURES / "procwatch-layout.csv")
     assert counts(summary, "measures") == (5, 0, 0)
-    assert measure(session, "wb-2019-orion") == {
+    assert measure(store, "wb-2019-orion") == {
         "vendor": "Orion Scanning Systems Ltd.",
         "country": "US",
         "authority": "World Bank Group",
@@ -69,30 +73,30 @@ def test_procwatch_layout_with_messy_cells(session: Session) -> None:
         "date_end": None,
         "places": None,
     }
-    assert vendor(session, "Orion Scanning Systems Ltd.") == {
+    assert vendor(store, "Orion Scanning Systems Ltd.") == {
         "country": "GB",
         "aliases": ["ORION SS", "Orion Imaging Co.", "Orion Scan", "Orion Security"],
         "identifiers": [("GB-COH", "01234567")],
     }
-    lotus = measure(session, "wb-2020-lotus")
+    lotus = measure(store, "wb-2020-lotus")
     assert (lotus["country"], lotus["date_start"], lotus["date_end"], lotus["places"]) == (
         "PL",
         "2020-03",
         None,
         "Warsaw",
     )
-    assert vendor(session, "Lotus Detection Technology Co. Ltd")["country"] == "CN"
-    assert vendor(session, "Lotus Detection (HK) Limited") == {
+    assert vendor(store, "Lotus Detection Technology Co. Ltd")["country"] == "CN"
+    assert vendor(store, "Lotus Detection (HK) Limited") == {
         "country": "CN",
         "aliases": ["Lotus HK"],
         "identifiers": [],
     }
-    hk = measure(session, "wb-2021-lotus-hk")
+    hk = measure(store, "wb-2021-lotus-hk")
     assert (hk["kind"], hk["date_start"], hk["date_end"]) == ("restriction", "2021-12-31", None)
-    assert measure(session, "wb-2022-ambiguous")["date_start"] is None
-    cygnus = measure(session, "wb-2023-bad-date")
+    assert measure(store, "wb-2022-ambiguous")["date_start"] is None
+    cygnus = measure(store, "wb-2023-bad-date")
     assert (cygnus["date_start"], cygnus["date_end"]) == (None, None)
-    assert vendor(session, "Cygnus Trading LLC") == {
+    assert vendor(store, "Cygnus Trading LLC") == {
         "country": None,
         "aliases": [],
         "identifiers": [],
@@ -110,14 +114,16 @@ def test_procwatch_layout_with_messy_cells(session: Session) -> None:
     }
 
 
-def test_provenance_cites_the_file_and_row(session: Session) -> None:
+def test_provenance_cites_the_file_and_row(store: Store) -> None:
     path = FIXTURES / "procwatch-layout.csv"
-    import_measures(session, path)
-    source = session.scalars(select(Source).where(Source.title == path.name)).one()
+    import_measures(store, path)
+    source = store.execute(select(tables.sources).where(tables.sources.c.title == path.name)).one()
     assert source.sha256 is not None and len(source.sha256) == 64
     assert source.key == f"file:procwatch-layout.csv:{source.sha256[:12]}"
-    citation = session.scalars(
-        select(Citation).join(Measure).where(Measure.key == "wb-2019-orion")
+    citation = store.execute(
+        select(tables.citations)
+        .join(tables.measures)
+        .where(tables.measures.c.key == "wb-2019-orion")
     ).one()
     assert (citation.source_id, citation.locator, citation.quote) == (
         source.id,
@@ -126,32 +132,32 @@ def test_provenance_cites_the_file_and_row(session: Session) -> None:
     )
 
 
-def test_importing_twice_adds_nothing(session: Session) -> None:
+def test_importing_twice_adds_nothing(store: Store) -> None:
     path = FIXTURES / "procwatch-layout.csv"
-    import_measures(session, path)
-    before = session.scalar(select(func.count()).select_from(Citation))
-    again = import_measures(session, path)
+    import_measures(store, path)
+    before = store.scalar(select(func.count()).select_from(tables.citations))
+    again = import_measures(store, path)
     assert counts(again, "measures") == (0, 0, 5)
     assert counts(again, "vendors") == (0, 0, 5)
     assert again.get("citations", Outcome.ADDED) == 0
-    assert session.scalar(select(func.count()).select_from(Citation)) == before
+    assert store.scalar(select(func.count()).select_from(tables.citations)) == before
 
 
-def test_a_changed_row_updates_its_measure(session: Session, tmp_path: Path) -> None:
+def test_a_changed_row_updates_its_measure(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_text(
         "key,vendor_name,country,kind,date\nk-1,Tau Ltd,FR,ban,2020\n", encoding="utf-8"
     )
-    import_measures(session, path)
+    import_measures(store, path)
     path.write_text(
         "key,vendor_name,country,kind,date\nk-1,Tau Ltd,FR,ban,2020-05\n", encoding="utf-8"
     )
-    summary = import_measures(session, path)
+    summary = import_measures(store, path)
     assert counts(summary, "measures") == (0, 1, 0)
-    assert measure(session, "k-1")["date_start"] == "2020-05"
+    assert measure(store, "k-1")["date_start"] == "2020-05"
 
 
-def test_mapped_csv_with_title_rows_and_options(session: Session) -> None:
+def test_mapped_csv_with_title_rows_and_options(store: Store) -> None:
     options = MeasureImportOptions(
         mapping=DEBARRED_MAP,
         skip_rows=2,
@@ -159,9 +165,9 @@ def test_mapped_csv_with_title_rows_and_options(session: Session) -> None:
         authority="World Bank Group",
         date_order=DateOrder.MDY,
     )
-    summary = import_measures(session, FIXTURES / "debarred-firms.csv", options)
+    summary = import_measures(store, FIXTURES / "debarred-firms.csv", options)
     assert counts(summary, "measures") == (4, 0, 0)
-    assert measure(session, "debarred-firms:hikvision-digital-technology-#limited:-") == {
+    assert measure(store, "debarred-firms:hikvision-digital-technology-#limited:-") == {
         "vendor": "Hikvision Digital Technology Co. Ltd.",
         "country": "US",
         "authority": "World Bank Group",
@@ -173,19 +179,19 @@ def test_mapped_csv_with_title_rows_and_options(session: Session) -> None:
         "date_end": None,
         "places": None,
     }
-    assert vendor(session, "Hikvision Digital Technology Co. Ltd.")["aliases"] == [
+    assert vendor(store, "Hikvision Digital Technology Co. Ltd.")["aliases"] == [
         "HIKVISION USA",
         "Hangzhou Hikvision",
     ]
-    typo = measure(session, "debarred-firms:hikvison-digital-technology:-")
+    typo = measure(store, "debarred-firms:hikvison-digital-technology:-")
     assert (typo["date_start"], typo["date_end"]) == ("2020-06-01", "2025-12-31")
-    meridian = measure(session, "debarred-firms:meridian-works:-")
+    meridian = measure(store, "debarred-firms:meridian-works:-")
     assert (meridian["kind"], meridian["date_start"], meridian["date_end"]) == (
         "restriction",
         "2021",
         "2030",
     )
-    assert vendor(session, "Meridian Works, Inc.") == {
+    assert vendor(store, "Meridian Works, Inc.") == {
         "country": "US",
         "aliases": ["Meridian Tools Inc."],
         "identifiers": [],
@@ -193,7 +199,7 @@ def test_mapped_csv_with_title_rows_and_options(session: Session) -> None:
     assert dict(summary.warnings) == {"start date '13/13/2021' is not a valid date; left empty": 1}
 
 
-def test_file_without_header_by_column_number(session: Session) -> None:
+def test_file_without_header_by_column_number(store: Store) -> None:
     options = MeasureImportOptions(
         mapping=parse_mapping(["id=1", "name=2", "aliases=3", "start=4", "end=5"]),
         header=False,
@@ -201,23 +207,23 @@ def test_file_without_header_by_column_number(session: Session) -> None:
         country="GB",
         list_name="uk-debarred",
     )
-    summary = import_measures(session, FIXTURES / "no-header.csv", options)
+    summary = import_measures(store, FIXTURES / "no-header.csv", options)
     assert counts(summary, "measures") == (2, 0, 0)
-    quasar = measure(session, "uk-debarred:1001:-")
+    quasar = measure(store, "uk-debarred:1001:-")
     assert (quasar["vendor"], quasar["date_start"], quasar["date_end"]) == (
         "Quasar Imaging Ltd",
         "2018-05-02",
         "2028-05-01",
     )
-    assert vendor(session, "Quasar Imaging Ltd") == {
+    assert vendor(store, "Quasar Imaging Ltd") == {
         "country": None,
         "aliases": ["QIL", "Quasar"],
         "identifiers": [("UK-DEBARRED", "1001")],
     }
-    assert measure(session, "uk-debarred:1002:-")["date_start"] == "2019-07"
+    assert measure(store, "uk-debarred:1002:-")["date_start"] == "2019-07"
 
 
-def test_xlsx_with_date_cells(session: Session, tmp_path: Path) -> None:
+def test_xlsx_with_date_cells(store: Store, tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -234,28 +240,28 @@ def test_xlsx_with_date_cells(session: Session, tmp_path: Path) -> None:
         country="EU",
         sheet="Debarred",
     )
-    summary = import_measures(session, path, options)
+    summary = import_measures(store, path, options)
     assert counts(summary, "measures") == (2, 0, 0)
-    sirius = measure(session, "list:sirius-optics-#stock:-")
+    sirius = measure(store, "list:sirius-optics-#stock:-")
     assert (sirius["country"], sirius["date_start"], sirius["date_end"]) == (
         "EU",
         "2022-01-31",
         None,
     )
-    assert measure(session, "list:vega-labs:-")["date_start"] == "2021"
-    assert vendor(session, "Vega Labs")["country"] == "CN"
+    assert measure(store, "list:vega-labs:-")["date_start"] == "2021"
+    assert vendor(store, "Vega Labs")["country"] == "CN"
     with pytest.raises(
         InvalidInputError, match=r"^list.xlsx has no sheet 'Other' \(sheets: Debarred\)$"
     ):
         import_measures(
-            session, path, MeasureImportOptions(mapping={"name": "Firm Name"}, sheet="Other")
+            store, path, MeasureImportOptions(mapping={"name": "Firm Name"}, sheet="Other")
         )
 
 
-def test_followthemoney_sanctions(session: Session) -> None:
-    summary = import_measures(session, FIXTURES / "opensanctions.ftm.json")
+def test_followthemoney_sanctions(store: Store) -> None:
+    summary = import_measures(store, FIXTURES / "opensanctions.ftm.json")
     assert counts(summary, "measures") == (2, 0, 0)
-    assert measure(session, "eu_fsf:NK-acme:EU-UKR") == {
+    assert measure(store, "eu_fsf:NK-acme:EU-UKR") == {
         "vendor": "Acme Detection Systems LLC",
         "country": "EU",
         "authority": "Council of the European Union",
@@ -267,7 +273,7 @@ def test_followthemoney_sanctions(session: Session) -> None:
         "date_end": None,
         "places": None,
     }
-    assert vendor(session, "Acme Detection Systems LLC") == {
+    assert vendor(store, "Acme Detection Systems LLC") == {
         "country": "RU",
         "aliases": ["ACME DETECTION", "Acme DS", "Acme Scanners LLC"],
         "identifiers": [
@@ -277,8 +283,8 @@ def test_followthemoney_sanctions(session: Session) -> None:
         ],
     }
     # The Cyrillic name and its Latin alias have one key: the alias adds nothing.
-    assert vendor(session, "Иван Петров")["aliases"] == []
-    assert measure(session, "eu_fsf:NK-petrov:EU-UKR")["date_start"] == "2022-03"
+    assert vendor(store, "Иван Петров")["aliases"] == []
+    assert measure(store, "eu_fsf:NK-petrov:EU-UKR")["date_start"] == "2022-03"
     assert dict(summary.warnings) == {
         "end date '2099-12-31' read as no end": 1,
         "Vessel entities are not vendors; their sanctions skipped": 1,
@@ -287,10 +293,10 @@ def test_followthemoney_sanctions(session: Session) -> None:
     }
 
 
-def test_followthemoney_nested_sanction_with_country_given(session: Session) -> None:
+def test_followthemoney_nested_sanction_with_country_given(store: Store) -> None:
     options = MeasureImportOptions(country="SE")
-    import_measures(session, FIXTURES / "opensanctions.ftm.json", options)
-    nested = measure(session, "worldbank_debarred:wb-nested:wb-s9")
+    import_measures(store, FIXTURES / "opensanctions.ftm.json", options)
+    nested = measure(store, "worldbank_debarred:wb-nested:wb-s9")
     assert (nested["country"], nested["authority"], nested["date_start"], nested["date_end"]) == (
         "SE",
         "World Bank",
@@ -299,16 +305,16 @@ def test_followthemoney_nested_sanction_with_country_given(session: Session) -> 
     )
 
 
-def test_gzipped_followthemoney(session: Session, tmp_path: Path) -> None:
+def test_gzipped_followthemoney(store: Store, tmp_path: Path) -> None:
     import gzip
 
     path = tmp_path / "entities.ftm.json.gz"
     path.write_bytes(gzip.compress((FIXTURES / "opensanctions.ftm.json").read_bytes()))
-    assert counts(import_measures(session, path), "measures") == (2, 0, 0)
+    assert counts(import_measures(store, path), "measures") == (2, 0, 0)
 
 
-def test_us_csl_sample(session: Session, shared_data: Path) -> None:
-    summary = import_measures(session, shared_data / CSL, MeasureImportOptions(preset="us-csl"))
+def test_us_csl_sample(store: Store, shared_data: Path) -> None:
+    summary = import_measures(store, shared_data / CSL, MeasureImportOptions(preset="us-csl"))
     assert counts(summary, "measures") == (111, 0, 0)
     assert counts(summary, "vendors") == (108, 0, 0)
     assert dict(summary.warnings) == {
@@ -317,10 +323,12 @@ def test_us_csl_sample(session: Session, shared_data: Path) -> None:
         # The list's "Gui\x92an New District Huawei Investment" (a C1 control, U+0092).
         "vendor name: control character removed (C0/C1, zero-width or bidirectional)": 1,
     }
-    assert session.scalar(select(Vendor.name).where(Vendor.name.like("Guian New District%"))) == (
+    vendors = tables.vendors.c
+    guian = select(vendors.name).where(vendors.name.like("Guian New District%"))
+    assert store.scalar(guian) == (
         "Guian New District Huawei Investment Co., Ltd., Guiyang, Guizhou"
     )
-    assert measure(session, "us-csl-dpl:adrian-manuel-hernandez:-") == {
+    assert measure(store, "us-csl-dpl:adrian-manuel-hernandez:-") == {
         "vendor": "ADRIAN MANUEL HERNANDEZ",
         "country": "US",
         "authority": "Bureau of Industry and Security, US Department of Commerce",
@@ -335,26 +343,26 @@ def test_us_csl_sample(session: Session, shared_data: Path) -> None:
     # One entity, one measure per program, whichever order the list writes them in.
     assert {
         key
-        for key in session.scalars(
-            select(Measure.key).where(Measure.key.like("us-csl-sdn:10863:%"))
+        for key in store.scalars(
+            select(tables.measures.c.key).where(tables.measures.c.key.like("us-csl-sdn:10863:%"))
         )
     } == {"us-csl-sdn:10863:IFSR", "us-csl-sdn:10863:NPWMD"}
     # Listed at addresses in two countries: one measure, earliest start, no vendor country.
-    migeotte = measure(session, "us-csl-el:gunther-migeotte:-")
+    migeotte = measure(store, "us-csl-el:gunther-migeotte:-")
     assert (migeotte["kind"], migeotte["date_start"]) == ("restriction", "2010-06-28")
-    assert vendor(session, "Gunther Migeotte")["country"] is None
-    assert vendor(session, "32 Group China Ltd.")["country"] == "HK"
-    assert vendor(session, "54th Research Institute of China")["country"] == "CN"
+    assert vendor(store, "Gunther Migeotte")["country"] is None
+    assert vendor(store, "32 Group China Ltd.")["country"] == "HK"
+    assert vendor(store, "54th Research Institute of China")["country"] == "CN"
     # "...; and Shijiazhuang ..." in alt_names: the "and" is not part of the alias.
-    assert vendor(session, "54th Research Institute of China")["aliases"] == [
+    assert vendor(store, "54th Research Institute of China")["aliases"] == [
         "China Electronics Technology Group Corp. (CETC) 54th Research Institute",
         "Communication, Telemetry and Telecontrol Research Institute (CTI)",
         "Shijiazhuang Communication Observation and Control Technology Institute.",
     ]
-    assert ("US-OFAC", "10863") in vendor(
-        session, measure(session, "us-csl-sdn:10863:IFSR")["vendor"]
-    )["identifiers"]
-    again = import_measures(session, shared_data / CSL, MeasureImportOptions(preset="us-csl"))
+    assert ("US-OFAC", "10863") in vendor(store, measure(store, "us-csl-sdn:10863:IFSR")["vendor"])[
+        "identifiers"
+    ]
+    again = import_measures(store, shared_data / CSL, MeasureImportOptions(preset="us-csl"))
     assert counts(again, "measures") == (0, 0, 111)
 
 
@@ -409,34 +417,34 @@ def test_us_csl_sample(session: Session, shared_data: Path) -> None:
     ],
 )
 def test_malformed_files_are_refused_whole(
-    session: Session, name: str, options: MeasureImportOptions | None, message: str
+    store: Store, name: str, options: MeasureImportOptions | None, message: str
 ) -> None:
-    before = session.scalar(select(func.count()).select_from(Measure))
+    before = store.scalar(select(func.count()).select_from(tables.measures))
     with pytest.raises(InvalidInputError) as raised:
-        import_measures(session, FIXTURES / name, options)
+        import_measures(store, FIXTURES / name, options)
     assert str(raised.value) == message
-    session.rollback()
-    assert session.scalar(select(func.count()).select_from(Measure)) == before
+    store.rollback()
+    assert store.scalar(select(func.count()).select_from(tables.measures)) == before
 
 
-def test_latin1_with_its_encoding(session: Session) -> None:
-    import_measures(session, FIXTURES / "latin1.csv", MeasureImportOptions(encoding="cp1252"))
-    assert measure(session, "x-1")["vendor"] == "Société Générale de Scanners"
+def test_latin1_with_its_encoding(store: Store) -> None:
+    import_measures(store, FIXTURES / "latin1.csv", MeasureImportOptions(encoding="cp1252"))
+    assert measure(store, "x-1")["vendor"] == "Société Générale de Scanners"
 
 
-def test_us_csl_file_without_preset_gets_a_hint(session: Session, shared_data: Path) -> None:
+def test_us_csl_file_without_preset_gets_a_hint(store: Store, shared_data: Path) -> None:
     with pytest.raises(InvalidInputError) as raised:
-        import_measures(session, shared_data / CSL)
+        import_measures(store, shared_data / CSL)
     assert str(raised.value) == (
         "us-consolidated-screening-list-sample.csv looks like the US Consolidated Screening"
         " List, published CSV (trade.gov): give --preset us-csl"
     )
 
 
-def test_unknown_country_option(session: Session) -> None:
+def test_unknown_country_option(store: Store) -> None:
     with pytest.raises(NotFoundError, match=r"^unknown country 'Atlantis'$"):
         import_measures(
-            session, FIXTURES / "procwatch-layout.csv", MeasureImportOptions(country="Atlantis")
+            store, FIXTURES / "procwatch-layout.csv", MeasureImportOptions(country="Atlantis")
         )
 
 
@@ -454,7 +462,7 @@ def test_bad_mapping(pair: str, message: str) -> None:
 
 
 def test_a_vendor_matches_an_existing_one_by_transliterated_name(
-    session: Session, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     path = tmp_path / "list.csv"
     path.write_text(
@@ -463,15 +471,15 @@ def test_a_vendor_matches_an_existing_one_by_transliterated_name(
         "k-2,同方威视技术股份有限公司,LT,ban\n",
         encoding="utf-8",
     )
-    import_measures(session, path)
-    assert measure(session, "k-1")["vendor"] == "Nuctech Company Limited"
-    assert measure(session, "k-2")["vendor"] == "同方威视技术股份有限公司"
+    import_measures(store, path)
+    assert measure(store, "k-1")["vendor"] == "Nuctech Company Limited"
+    assert measure(store, "k-2")["vendor"] == "同方威视技术股份有限公司"
 
 
-def test_origin_and_listing_date_are_stored(session: Session) -> None:
-    summary = import_measures(session, FIXTURES / "cross-debarments.csv")
+def test_origin_and_listing_date_are_stored(store: Store) -> None:
+    summary = import_measures(store, FIXTURES / "cross-debarments.csv")
     assert counts(summary, "measures") == (3, 0, 0)
-    rows = session.execute(
+    rows = store.execute(
         text(
             "SELECT m.key, j.code, o.code AS origin, m.listed_on FROM measures m"
             " JOIN jurisdictions j ON j.id = m.jurisdiction_id"
@@ -485,11 +493,11 @@ def test_origin_and_listing_date_are_stored(session: Session) -> None:
         ("ebrd-logitrans-wb", "EBRD", "WBG", "2022-06"),
         ("ebrd-own", "EBRD", None, None),
     ]
-    again = import_measures(session, FIXTURES / "cross-debarments.csv")
+    again = import_measures(store, FIXTURES / "cross-debarments.csv")
     assert counts(again, "measures") == (0, 0, 3)
 
 
-def test_origin_and_listed_map_to_columns(session: Session, tmp_path: Path) -> None:
+def test_origin_and_listed_map_to_columns(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_text(
         "Firm,From,Origin,Posted\nAcme Roads LLC,2021-02-03,AfDB,2021-03-01\n", encoding="utf-8"
@@ -499,8 +507,8 @@ def test_origin_and_listed_map_to_columns(session: Session, tmp_path: Path) -> N
         kind=MeasureKind.BAN,
         country="ADB",
     )
-    import_measures(session, path, options)
-    row = session.execute(
+    import_measures(store, path, options)
+    row = store.execute(
         text(
             "SELECT j.code, j.kind, o.code AS origin, m.date_start, m.listed_on FROM measures m"
             " JOIN jurisdictions j ON j.id = m.jurisdiction_id"
@@ -510,13 +518,13 @@ def test_origin_and_listed_map_to_columns(session: Session, tmp_path: Path) -> N
     assert tuple(row) == ("ADB", "international", "AFDB", "2021-02-03", "2021-03-01")
 
 
-def test_an_unknown_origin_is_left_empty_with_a_warning(session: Session, tmp_path: Path) -> None:
+def test_an_unknown_origin_is_left_empty_with_a_warning(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_text("Firm,Origin\nAcme Roads LLC,Bank of Nowhere\n", encoding="utf-8")
     options = MeasureImportOptions(
         mapping=parse_mapping(["name=Firm", "origin=Origin"]), kind=MeasureKind.BAN, country="WBG"
     )
-    summary = import_measures(session, path, options)
+    summary = import_measures(store, path, options)
     assert summary.warnings["originating issuer 'Bank of Nowhere' not recognised; left empty"] == 1
     origin = text("SELECT origin_id FROM measures WHERE key LIKE 'list:%'")
-    assert session.execute(origin).scalar_one() is None
+    assert store.execute(origin).scalar_one() is None

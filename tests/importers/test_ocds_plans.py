@@ -1,6 +1,6 @@
 """The OCDS import's per-batch lookups reach contracts by an index, on both backends.
 
-The plan of each lookup is taken while the import runs, on its own connection and inside
+The plan of each lookup is taken while the import runs, on its own store and inside
 its transaction, with the statistics the planner has at that moment.
 """
 
@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from procwatch.importers import ocds
 from procwatch.importers.ocds import import_ocds
+from procwatch.store import Store
 
 BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "ocds_import.py"
 RELEASES = 4_000
@@ -34,11 +34,11 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def at_each_lookup(session: Session, run: Any) -> list[tuple[int, int, str]]:
+def at_each_lookup(store: Store, run: Any) -> list[tuple[int, int, str]]:
     """Run the import; at each key lookup on contracts return the contracts stored, the
     planner's estimate of them, and the lookup's plan."""
     seen: list[tuple[int, int, str]] = []
-    engine = session.get_bind()
+    engine = store.connection.engine
     postgres = engine.dialect.name == "postgresql"
 
     def explain(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
@@ -81,9 +81,9 @@ def small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("small_steps")
 def test_the_planner_knows_how_many_contracts_the_import_has_stored(
-    session: Session, package: Path
+    store: Store, package: Path
 ) -> None:
-    seen = at_each_lookup(session, lambda: import_ocds(session, [package]))
+    seen = at_each_lookup(store, lambda: import_ocds(store, [package]))
     later = [(stored, estimate) for stored, estimate, _ in seen if stored >= 2_000]
     assert len(later) >= 10
     assert all(estimate >= stored / 2 for stored, estimate in later), later
@@ -92,20 +92,20 @@ def test_the_planner_knows_how_many_contracts_the_import_has_stored(
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 @pytest.mark.usefixtures("small_steps")
 def test_without_fresh_statistics_postgresql_misjudges_the_table(
-    session: Session, package: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, package: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # What the statistics are for: taken on a new database's four contracts, they had
     # PostgreSQL plan each batch's lookup for a small table, and scan the whole of it
     # (0.7-1.3 s a batch at 40,000 contracts, benchmarks/ocds_import.py).
     monkeypatch.setattr(ocds, "ANALYZE_FIRST", 10**9)
-    seen = at_each_lookup(session, lambda: import_ocds(session, [package]))
+    seen = at_each_lookup(store, lambda: import_ocds(store, [package]))
     assert any(estimate < stored / 4 for stored, estimate, _ in seen if stored >= 2_000)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.usefixtures("small_steps")
-def test_key_lookups_search_the_unique_index(session: Session, package: Path) -> None:
-    seen = at_each_lookup(session, lambda: import_ocds(session, [package]))
+def test_key_lookups_search_the_unique_index(store: Store, package: Path) -> None:
+    seen = at_each_lookup(store, lambda: import_ocds(store, [package]))
     plans = [plan for stored, _, plan in seen if stored >= 2_000]
     assert plans
     for plan in plans:

@@ -15,10 +15,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from sqlalchemy.orm import Session
 
 from procwatch.errors import InvalidInputError, ProcwatchError
 from procwatch.importers.ocds import SPOOL_PREFIX, import_ocds, remove_stale_spools
+from procwatch.store import Store
 
 BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "ocds_import.py"
 
@@ -82,7 +82,7 @@ def big_package(generator: ModuleType, tmp_path_factory: pytest.TempPathFactory)
 
 
 def test_a_spool_is_named_after_its_process(
-    session: Session,
+    store: Store,
     generator: ModuleType,
     temp: Path,
     tmp_path: Path,
@@ -92,7 +92,7 @@ def test_a_spool_is_named_after_its_process(
     package = tmp_path / "small.json"
     generator.write_package(package, 50)
     seen: list[list[Path]] = []
-    import_ocds(session, [package], progress=lambda *_: seen.append(spools(temp)))
+    import_ocds(store, [package], progress=lambda *_: seen.append(spools(temp)))
     assert seen
     prefix = f"{SPOOL_PREFIX}{os.getpid()}-"
     assert all(len(found) == 1 and found[0].name.startswith(prefix) for found in seen)
@@ -100,13 +100,13 @@ def test_a_spool_is_named_after_its_process(
 
 
 def test_an_error_removes_the_spool(
-    session: Session, temp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, temp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     bad = tmp_path / "bad.json"
     bad.write_text('[{"ocid": "ocds-1", "id": "1", "date": "2024-01-01T00:00:00Z"}, {"id": 2}]')
     with pytest.raises(InvalidInputError):
-        import_ocds(session, [bad], country="MD")
+        import_ocds(store, [bad], country="MD")
     assert spools(temp) == []
 
 
@@ -172,14 +172,14 @@ def test_only_spools_of_dead_processes_are_removed(temp: Path) -> None:
 
 
 def test_a_missing_temporary_folder_is_one_error(
-    session: Session, generator: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, generator: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     missing = tmp_path / "gone"
     monkeypatch.setattr(tempfile, "tempdir", str(missing))
     package = tmp_path / "small.json"
     generator.write_package(package, 5)
     with pytest.raises(ProcwatchError) as raised:
-        import_ocds(session, [package])
+        import_ocds(store, [package])
     assert str(raised.value) == (
         f"cannot keep the releases in the temporary folder {missing}: No such file or "
         "directory; free some space there or point TMPDIR at another folder"

@@ -1,8 +1,7 @@
 from itertools import product
 from types import SimpleNamespace
 
-from sqlalchemy import Column, MetaData, String, Table, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Column, Connection, MetaData, String, Table, insert, select
 
 from procwatch.queries.flags import in_force_when_signed
 from procwatch.screening.periods import Period
@@ -17,7 +16,7 @@ DATES = [
 CONTRACT_ENDS = [None, "2020", "2021", "2020-03", "2020-03-15"]
 
 
-def test_sql_rule_is_the_periods_rule(session: Session) -> None:
+def test_sql_rule_is_the_periods_rule(connection: Connection) -> None:
     cases = [
         (ms, me, cs, ce)
         for ms, me, cs, ce in product(DATES, DATES, DATES, CONTRACT_ENDS)
@@ -30,16 +29,16 @@ def test_sql_rule_is_the_periods_rule(session: Session) -> None:
         *(Column(name, String(10)) for name in ("id", "ms", "me", "cs", "ce")),
         prefixes=["TEMPORARY"],
     )
-    table.create(session.connection())
+    table.create(connection)
     rows = [
         {"id": f"{n:05d}", "ms": ms, "me": me, "cs": cs, "ce": ce}
         for n, (ms, me, cs, ce) in enumerate(cases)
     ]
-    session.execute(insert(table), rows)
+    connection.execute(insert(table), rows)
     measure = SimpleNamespace(date_start=table.c.ms, date_end=table.c.me)
     contract = SimpleNamespace(date_start=table.c.cs, date_end=table.c.ce)
     found = list(
-        session.execute(
+        connection.execute(
             select(in_force_when_signed(measure, contract)).order_by(table.c.id)
         ).scalars()
     )

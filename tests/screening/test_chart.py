@@ -1,6 +1,6 @@
 import struct
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from procwatch.screening.chart import (
     HEIGHT_PX,
@@ -25,8 +25,8 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def test_chart_is_a_png_of_the_expected_size(session: Session) -> None:
-    data = timeline_png(vendor_timeline(session, "Nuctech"))
+def test_chart_is_a_png_of_the_expected_size(connection: Connection) -> None:
+    data = timeline_png(vendor_timeline(connection, "Nuctech"))
     assert (WIDTH_PX, HEIGHT_PX) == (1200, 675)
     assert png_size(data) == (1200, 675)
     assert data.endswith(b"IEND\xaeB`\x82")
@@ -74,8 +74,10 @@ def _texts(figure) -> list[str]:  # type: ignore[no-untyped-def]
     return [text.get_text() for text in figure.findobj(lambda a: hasattr(a, "get_text"))]
 
 
-def test_chart_of_nuctech_runs_to_the_as_of_date_and_says_what_it_draws(session: Session) -> None:
-    timeline = vendor_timeline(session, "Nuctech", as_of="2024-06-30")
+def test_chart_of_nuctech_runs_to_the_as_of_date_and_says_what_it_draws(
+    connection: Connection,
+) -> None:
+    timeline = vendor_timeline(connection, "Nuctech", as_of="2024-06-30")
     figure = timeline_figure(timeline)
     axes = figure.axes[0]
     # The axis ends on the as-of date: 1 July 2024 is 2024 + 182/366.
@@ -99,9 +101,9 @@ def test_chart_of_nuctech_runs_to_the_as_of_date_and_says_what_it_draws(session:
     assert "by procwatch " in footer and "from the database " in footer
 
 
-def test_legend_shows_only_what_is_drawn(session: Session) -> None:
+def test_legend_shows_only_what_is_drawn(connection: Connection) -> None:
     # By 2019 only Georgia's contracts had begun: no measure, nothing ongoing, no estimate.
-    figure = timeline_figure(vendor_timeline(session, "Nuctech", as_of="2019"))
+    figure = timeline_figure(vendor_timeline(connection, "Nuctech", as_of="2019"))
     legend = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
     assert legend == ["contract", "documented finding"]
     assert figure.axes[0].get_xlim()[1] == 2020

@@ -3,11 +3,10 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select, update
 
+from procwatch import tables
 from procwatch.errors import InvalidValueError, NotFoundError
-from procwatch.models import Buyer, Contract, Measure
 from procwatch.queries.contracts import list_contracts
 from procwatch.queries.measures import list_measures
 from procwatch.screening.flags import (
@@ -19,6 +18,7 @@ from procwatch.screening.flags import (
     flag_definition,
     noncompetitive_method,
 )
+from procwatch.store import Store
 
 SEED_FLAGS = [
     ("ge-2012-xray-kazbegi-red-bridge", "PW-NONCOMPETITIVE", "yes"),
@@ -31,18 +31,18 @@ SEED_FLAGS = [
 ]
 
 
-def _rows(session: Session, **filters: str) -> list[tuple[str, str, str]]:
-    return [(f.contract, f.code, f.certainty) for f in find_flags(session, **filters)]
+def _rows(connection: Connection, **filters: str) -> list[tuple[str, str, str]]:
+    return [(f.contract, f.code, f.certainty) for f in find_flags(connection, **filters)]
 
 
-def test_flags_of_the_seed(session: Session) -> None:
+def test_flags_of_the_seed(connection: Connection) -> None:
     # 2008 has no known procedure and predates every measure; Poland's 2024-03 contract
     # came before the EU raids of 2024-04-23, so no investigation flag.
-    assert _rows(session) == SEED_FLAGS
+    assert _rows(connection) == SEED_FLAGS
 
 
-def test_flag_evidence(session: Session) -> None:
-    found = {(f.contract, f.code): f for f in find_flags(session)}
+def test_flag_evidence(connection: Connection) -> None:
+    found = {(f.contract, f.code): f for f in find_flags(connection)}
     poland = found["pl-2024-03-xray-rzeszow", "PW-SIGNED-WHILE-BANNED"]
     assert poland.evidence == (
         "signed 2024-03; in force then: CA restriction (2020), US restriction (2020), "
@@ -67,55 +67,55 @@ def test_flag_evidence(session: Session) -> None:
     assert any("Lithuanian government" in (s.quote or "") for s in poland.sources)
 
 
-def test_filters(session: Session) -> None:
-    assert _rows(session, country="PL") == SEED_FLAGS[-1:]
+def test_filters(connection: Connection) -> None:
+    assert _rows(connection, country="PL") == SEED_FLAGS[-1:]
     # The EU's list holds its members' contracts.
-    assert _rows(session, country="EU") == SEED_FLAGS[-1:]
-    assert _rows(session, country="Georgia") == SEED_FLAGS[:-1]
-    assert _rows(session, vendor="Nuotech", code="pw-signed-while-banned") == [
+    assert _rows(connection, country="EU") == SEED_FLAGS[-1:]
+    assert _rows(connection, country="Georgia") == SEED_FLAGS[:-1]
+    assert _rows(connection, vendor="Nuotech", code="pw-signed-while-banned") == [
         SEED_FLAGS[5],
         SEED_FLAGS[6],
     ]
-    assert _rows(session, code="PW-SIGNED-WHILE-INVESTIGATED") == []
-    assert _rows(session, country="France") == []
+    assert _rows(connection, code="PW-SIGNED-WHILE-INVESTIGATED") == []
+    assert _rows(connection, country="France") == []
 
 
-def test_unknown_flag_and_vendor(session: Session) -> None:
+def test_unknown_flag_and_vendor(connection: Connection) -> None:
     with pytest.raises(InvalidValueError, match=r"^unknown flag 'PW-NOPE'; expected one of "):
-        find_flags(session, code="PW-NOPE")
+        find_flags(connection, code="PW-NOPE")
     with pytest.raises(NotFoundError, match=r"^no vendor named 'Nuktech'; did you mean"):
-        find_flags(session, vendor="Nuktech")
+        find_flags(connection, vendor="Nuktech")
 
 
-def test_flags_follow_the_records(session: Session) -> None:
+def test_flags_follow_the_records(connection: Connection) -> None:
     # Flags are computed, never stored: move the Polish contract after the EU raids.
-    poland = session.scalars(select(Contract).where(Contract.key.startswith("pl-"))).one()
-    poland.date_start = "2024-05"
-    session.flush()
-    assert _rows(session, country="PL") == [
+    contracts = tables.contracts
+    polish = update(contracts).where(contracts.c.key.startswith("pl-"))
+    connection.execute(polish.values(date_start="2024-05"))
+    assert _rows(connection, country="PL") == [
         ("pl-2024-03-xray-rzeszow", "PW-SIGNED-WHILE-BANNED", "yes"),
         ("pl-2024-03-xray-rzeszow", "PW-SIGNED-WHILE-INVESTIGATED", "yes"),
     ]
     # In 2020-06 only the US and Canadian restrictions of "2020" may have been in force.
-    poland.date_start = "2020-06"
-    session.flush()
-    [flag] = find_flags(session, country="PL")
+    connection.execute(polish.values(date_start="2020-06"))
+    [flag] = find_flags(connection, country="PL")
     assert (flag.code, flag.certainty) == ("PW-SIGNED-WHILE-BANNED", "possibly")
     assert flag.evidence == (
         "signed 2020-06; possibly in force then: CA restriction (2020), US restriction (2020)"
     )
 
 
-def test_ended_measure_no_longer_flags(session: Session) -> None:
-    for measure in session.scalars(select(Measure).where(Measure.kind != "investigation")):
-        measure.date_end = "2023-12"
-    session.flush()
-    assert [m.date_end for m in list_measures(session, country="LT")][:1] == ["2023-12"]
-    assert _rows(session, country="PL") == []
+def test_ended_measure_no_longer_flags(connection: Connection) -> None:
+    measures = tables.measures
+    connection.execute(
+        update(measures).where(measures.c.kind != "investigation").values(date_end="2023-12")
+    )
+    assert [m.date_end for m in list_measures(connection, country="LT")][:1] == ["2023-12"]
+    assert _rows(connection, country="PL") == []
 
 
-def test_local_procedure_name_counts_as_noncompetitive(session: Session) -> None:
-    poland = list_contracts(session, country="PL")[0]
+def test_local_procedure_name_counts_as_noncompetitive(connection: Connection) -> None:
+    poland = list_contracts(connection, country="PL")[0]
     assert noncompetitive_method(poland) is None
     local = dataclasses.replace(poland, procurement_method_details="Simplified Procurement")
     assert noncompetitive_method(local) == "'Simplified Procurement' is an OCDS direct procedure"
@@ -125,14 +125,17 @@ def test_local_procedure_name_counts_as_noncompetitive(session: Session) -> None
     assert noncompetitive_method(open_one) is None
 
 
-def test_repeat_needs_the_same_buyer(session: Session) -> None:
-    contracts = list_contracts(session, vendor="Nuctech", country="GE")
+def test_repeat_needs_the_same_buyer(connection: Connection) -> None:
+    contracts = list_contracts(connection, vendor="Nuctech", country="GE")
     buyers = {
-        row.id: row.buyer_id for row in session.execute(select(Contract.id, Contract.buyer_id))
+        row.id: row.buyer_id
+        for row in connection.execute(select(tables.contracts.c.id, tables.contracts.c.buyer_id))
     }
     codes = [f.code for f in flag_contracts(contracts, [], buyers)]
     assert codes.count("PW-REPEAT-NONCOMPETITIVE") == 2
-    other = session.scalars(select(Buyer).where(Buyer.key == "ge-ministry-of-finance")).one()
+    other = connection.execute(
+        select(tables.buyers).where(tables.buyers.c.key == "ge-ministry-of-finance")
+    ).one()
     kazbegi = next(c for c in contracts if c.date == "2012")
     codes = [f.code for f in flag_contracts(contracts, [], {**buyers, kazbegi.id: other.id})]
     assert "PW-REPEAT-NONCOMPETITIVE" not in codes
@@ -154,21 +157,19 @@ def test_definitions_are_stable_and_complete() -> None:
     assert flag_definition(" pw-price-finding ").code == "PW-PRICE-FINDING"
 
 
-def _flags_from_records(session: Session, **filters: str) -> list[ContractFlag]:
+def _flags_from_records(connection: Connection, **filters: str) -> list[ContractFlag]:
     # The rule on records, as find_flags applied it before the database did: every contract
     # and measure loaded, grouped by vendor, flagged in Python.
-    from procwatch import tables
-
-    contracts = list_contracts(session, **filters)
+    contracts = list_contracts(connection, **filters)
     contract, measure = tables.contracts.c, tables.measures.c
     keys = {
         row.id: (row.vendor_id, row.buyer_id)
-        for row in session.execute(select(contract.id, contract.vendor_id, contract.buyer_id))
+        for row in connection.execute(select(contract.id, contract.vendor_id, contract.buyer_id))
     }
     vendor = {"vendor": filters["vendor"]} if "vendor" in filters else {}
-    measures = list_measures(session, **vendor)
+    measures = list_measures(connection, **vendor)
     measure_vendors = {
-        row.id: row.vendor_id for row in session.execute(select(measure.id, measure.vendor_id))
+        row.id: row.vendor_id for row in connection.execute(select(measure.id, measure.vendor_id))
     }
     by_vendor: dict[int, list[Any]] = defaultdict(list)
     for record in contracts:
@@ -186,14 +187,14 @@ def _flags_from_records(session: Session, **filters: str) -> list[ContractFlag]:
     return sorted(found, key=lambda f: (order[f.contract], FLAG_CODES.index(f.code)))
 
 
-def test_database_rules_give_the_record_rules_flags(session: Session) -> None:
+def test_database_rules_give_the_record_rules_flags(store: Store, connection: Connection) -> None:
     # A generated market with every case the rules tell apart: partial dates, ranges,
     # undated contracts and measures, ended measures, local procedure names in any case,
     # price and other findings, with citations on contracts, measures and findings.
     from benchmarks.generate import Sizes, load
     from sqlalchemy import text
 
-    load(session, Sizes.for_contracts(3000), seed=7)
+    load(store, Sizes.for_contracts(3000), seed=7)
     for statement in (
         "UPDATE measures SET date_end = CAST(CAST(substr(date_start, 1, 4) AS INTEGER) + 2"
         " AS VARCHAR(10)) WHERE key LIKE 'bench-%' AND id % 4 = 0",
@@ -215,34 +216,33 @@ def test_database_rules_give_the_record_rules_flags(session: Session) -> None:
         "INSERT INTO citations (source_id, finding_id, quote) SELECT (SELECT min(id) FROM"
         " sources), id, 'finding' FROM findings",
     ):
-        session.execute(text(statement))
-    session.flush()
-    every = find_flags(session)
-    assert every == _flags_from_records(session)
+        connection.execute(text(statement))
+    every = find_flags(connection)
+    assert every == _flags_from_records(connection)
     codes = {(flag.code, flag.certainty) for flag in every}
     assert len(codes) == 7  # every flag, and both certainties of both measure flags
     assert len(every) > 1000
     assert any(flag.code == "PW-REPEAT-NONCOMPETITIVE" and len(flag.sources) > 1 for flag in every)
-    assert find_flags(session, country="AD") == _flags_from_records(session, country="AD")
-    vendor = session.execute(
+    assert find_flags(connection, country="AD") == _flags_from_records(connection, country="AD")
+    vendor = connection.execute(
         text("SELECT name FROM vendors WHERE key = 'bench-vendor-000001'")
     ).scalar_one()
-    assert find_flags(session, vendor=vendor, code="PW-SIGNED-WHILE-BANNED") == [
+    assert find_flags(connection, vendor=vendor, code="PW-SIGNED-WHILE-BANNED") == [
         flag
-        for flag in _flags_from_records(session, vendor=vendor)
+        for flag in _flags_from_records(connection, vendor=vendor)
         if flag.code == "PW-SIGNED-WHILE-BANNED"
     ]
 
 
 def test_sources_looked_up_while_the_flags_stream(
-    session: Session, monkeypatch: pytest.MonkeyPatch
+    connection: Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Batches of two: citations are read while the flag query's cursor is still open (on
     # PostgreSQL a server-side cursor), and each batch gets its own sources.
     from procwatch.screening import flags
 
-    whole = find_flags(session)
+    whole = find_flags(connection)
     monkeypatch.setattr(flags, "SOURCE_BATCH", 2)
-    assert find_flags(session) == whole
+    assert find_flags(connection) == whole
     assert [(f.contract, f.code, f.certainty) for f in whole] == SEED_FLAGS
     assert all(flag.sources for flag in whole)

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert
 
-from procwatch.models import Vendor
+from procwatch import tables
 from procwatch.resolve import name_key
 from procwatch.screening.markdown import md, report_markdown
 from procwatch.screening.report import LEVEL_RULE, check_vendor
@@ -20,29 +20,34 @@ CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u20
 pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
-def test_markdown_report_on_nuctech(session: Session, db_url: str) -> None:
-    report = check_vendor(session, "Nuctech", today=date(2025, 6, 1))
+def test_markdown_report_on_nuctech(connection: Connection, db_url: str) -> None:
+    report = check_vendor(connection, "Nuctech", today=date(2025, 6, 1))
     assert_golden("check-nuctech.md", report_markdown(report), url=db_url)
 
 
-def test_markdown_report_for_a_polish_buyer_before_the_raids(session: Session, db_url: str) -> None:
-    report = check_vendor(session, "Nuctech", as_of="2024-03-15", for_country="PL")
+def test_markdown_report_for_a_polish_buyer_before_the_raids(
+    connection: Connection, db_url: str
+) -> None:
+    report = check_vendor(connection, "Nuctech", as_of="2024-03-15", for_country="PL")
     text = report_markdown(report)
     assert "**Level: HIGH** (as of 2024-03-15, for a buyer in Poland (PL))." in text
     assert "| Poland (PL) | buyer's country | contracted 2024-03 |" in text
     assert_golden("check-nuctech-pl-2024-03-15.md", text, url=db_url)
 
 
-def test_markdown_states_the_level_rule(session: Session) -> None:
-    text = report_markdown(check_vendor(session, "Nuctech", as_of="2019"))
+def test_markdown_states_the_level_rule(connection: Connection) -> None:
+    text = report_markdown(check_vendor(connection, "Nuctech", as_of="2019"))
     for level, rule in LEVEL_RULE:
         assert f"- **{level}**: {rule}" in text
 
 
-def test_markdown_for_nothing_known(session: Session) -> None:
-    session.add(Vendor(key="acme", name="Acme Scanners Ltd", name_key=name_key("Acme Scanners")))
-    session.flush()
-    text = report_markdown(check_vendor(session, "Acme Scanners"))
+def test_markdown_for_nothing_known(connection: Connection) -> None:
+    connection.execute(
+        insert(tables.vendors).values(
+            key="acme", name="Acme Scanners Ltd", name_key=name_key("Acme Scanners")
+        )
+    )
+    text = report_markdown(check_vendor(connection, "Acme Scanners"))
     assert text.startswith("# Due-diligence check: Acme Scanners Ltd\n\n**Level: NONE** (as of")
     assert NOT_A_CLEARANCE in text
     assert "## Jurisdictions" not in text and "## Sources" not in text

@@ -1,14 +1,14 @@
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert
 
-from procwatch.models import Vendor
+from procwatch import tables
 from procwatch.resolve import name_key
 from procwatch.screening.timeline import vendor_timeline
 
 
-def test_timeline_of_nuctech(session: Session) -> None:
-    timeline = vendor_timeline(session, "Nuctech")
+def test_timeline_of_nuctech(connection: Connection) -> None:
+    timeline = vendor_timeline(connection, "Nuctech")
     assert timeline.vendor == "Nuctech Company Limited"
     assert [(e.date, e.country, e.kind) for e in timeline.events] == [
         ("2008", "GE", "contract"),
@@ -30,7 +30,10 @@ def test_timeline_of_nuctech(session: Session) -> None:
     assert all(event.sources for event in timeline.events)
 
 
-def test_timeline_of_a_vendor_with_nothing(session: Session) -> None:
-    session.add(Vendor(key="acme", name="Acme Scanners Ltd", name_key=name_key("Acme Scanners")))
-    session.flush()
-    assert vendor_timeline(session, "Acme Scanners").events == []
+def test_timeline_of_a_vendor_with_nothing(connection: Connection) -> None:
+    connection.execute(
+        insert(tables.vendors).values(
+            key="acme", name="Acme Scanners Ltd", name_key=name_key("Acme Scanners")
+        )
+    )
+    assert vendor_timeline(connection, "Acme Scanners").events == []

@@ -18,7 +18,13 @@ from procwatch.cli import (
     timeline,
     vendors,
 )
-from procwatch.errors import ExitCode, ProcwatchError
+from procwatch.errors import ExitCode, ProcwatchError, Remedy
+
+# The commands that fix an error the library names by its remedy, as the user types them.
+_REMEDIES: dict[Remedy | None, str] = {
+    Remedy.UPGRADE_SCHEMA: ": run 'procwatch db upgrade'",
+    Remedy.CREATE_SCHEMA: " with 'procwatch db upgrade'",
+}
 
 
 class ProcwatchGroup(TyperGroup):
@@ -28,11 +34,11 @@ class ProcwatchGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except ProcwatchError as error:
-            typer.echo(f"Error: {error}", err=True)
+            typer.echo(f"Error: {error}{_REMEDIES.get(error.remedy, '')}", err=True)
             raise typer.Exit(int(error.exit_code)) from None
         except (MemoryError, RecursionError) as error:
             # Importers name the file when reading runs out; this is the last resort, after
-            # the session has rolled back, so that no Python exception name reaches the user.
+            # the store has rolled back, so that no Python exception name reaches the user.
             what = "memory" if isinstance(error, MemoryError) else "stack (data nested too deeply)"
             typer.echo(f"Error: procwatch ran out of {what}; nothing was changed", err=True)
             raise typer.Exit(int(ExitCode.ERROR)) from None

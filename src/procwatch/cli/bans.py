@@ -62,8 +62,8 @@ def bans(
     """
     from procwatch.cli.render import render
     from procwatch.cli.titles import query_title
+    from procwatch.domain import MeasureKind
     from procwatch.queries.measures import MeasureRecord, list_measures
-    from procwatch.tables import MeasureKind
 
     with open_connection(ctx) as connection:
         records = list_measures(

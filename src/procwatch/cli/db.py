@@ -36,10 +36,10 @@ def current(ctx: typer.Context) -> None:
 @app.command("seed")
 def seed(ctx: typer.Context) -> None:
     """Load the seed facts again (idempotent: existing rows are updated, not duplicated)."""
-    from procwatch.cli.session import open_session
+    from procwatch.cli.session import open_store
     from procwatch.seed import load_seed
 
-    with open_session(ctx, write=True) as session:
-        counts = load_seed(session)
+    with open_store(ctx) as store:
+        counts = load_seed(store)
     added = ", ".join(f"{count} {table}" for table, count in sorted(counts.added.items()))
     typer.echo(f"Seed loaded: {added or 'nothing new'}.")

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from procwatch.cli.render import CsvSafeOption, OutputOption
-from procwatch.cli.session import open_connection, open_session
+from procwatch.cli.session import open_connection
 
 app = typer.Typer(
     help="Write CSV summaries and tables (to the terminal, or a file with --output).",
@@ -94,9 +94,9 @@ def ocds(
     from procwatch.exports_ocds import write_release_package
     from procwatch.output import open_output
 
-    with open_session(ctx) as session, open_output(output) as handle:
+    with open_connection(ctx) as connection, open_output(output) as handle:
         write_release_package(
-            session,
+            connection,
             handle,
             vendor=vendor,
             country=country,

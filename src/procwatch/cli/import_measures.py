@@ -16,7 +16,7 @@ from procwatch.cli.import_limits import (
     max_item_option,
 )
 from procwatch.cli.import_report import ProgressBar, print_summary
-from procwatch.cli.session import open_session
+from procwatch.cli.session import open_store
 
 
 class Kind(enum.StrEnum):
@@ -122,9 +122,9 @@ def measures(
     max_ratio: MaxRatio = MAX_RATIO,
 ) -> None:
     """Import a sanctions or debarment list as measures against vendors; safe to repeat."""
+    from procwatch.domain import MeasureKind
     from procwatch.importers.cleaning import DateOrder
     from procwatch.importers.measures import MeasureImportOptions, import_measures, parse_mapping
-    from procwatch.tables import MeasureKind
 
     options = MeasureImportOptions(
         preset=preset,
@@ -141,7 +141,7 @@ def measures(
         list_name=list_name,
         limits=input_limits(max_item_mb, max_depth, max_ratio),
     )
-    with ProgressBar() as progress, open_session(ctx, write=True) as session:
-        summary = import_measures(session, path, options, progress)
+    with ProgressBar() as progress, open_store(ctx) as store:
+        summary = import_measures(store, path, options, progress)
     name = "stdin" if str(path) == "-" else path.name
     print_summary(summary, ("vendors", "measures", "citations"), f"Imported {name}")

@@ -15,7 +15,7 @@ from procwatch.cli.import_limits import (
     max_item_option,
 )
 from procwatch.cli.import_report import ProgressBar, print_summary
-from procwatch.cli.session import open_session
+from procwatch.cli.session import open_store
 
 
 def ocds(
@@ -64,9 +64,9 @@ def ocds(
     """
     from procwatch.importers.ocds import import_ocds
 
-    with ProgressBar() as progress, open_session(ctx, write=True) as session:
+    with ProgressBar() as progress, open_store(ctx) as store:
         summary = import_ocds(
-            session,
+            store,
             paths,
             country=country,
             encoding=encoding,

@@ -8,7 +8,8 @@ import typer
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
-    from sqlalchemy.orm import Session
+
+    from procwatch.store import Store
 
 
 def database_option(ctx: typer.Context) -> str | None:
@@ -18,12 +19,12 @@ def database_option(ctx: typer.Context) -> str | None:
 
 
 @contextmanager
-def open_session(ctx: typer.Context, *, write: bool = False) -> Iterator["Session"]:
-    """Yield a session on a ready database; it commits at the end or rolls back on error."""
-    from procwatch.db import session_scope
+def open_store(ctx: typer.Context) -> Iterator["Store"]:
+    """Yield a store on a ready database; it commits at the end or rolls back on error."""
+    from procwatch.store import store_scope
 
-    with _ready_engine(ctx, write=write) as engine, session_scope(engine) as session:
-        yield session
+    with _ready_engine(ctx, write=True) as engine, store_scope(engine) as store:
+        yield store
 
 
 @contextmanager

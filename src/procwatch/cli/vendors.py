@@ -17,7 +17,7 @@ from procwatch.cli.render import (
     OutputOption,
     limit_option,
 )
-from procwatch.cli.session import open_connection, open_session
+from procwatch.cli.session import open_connection, open_store
 from procwatch.matching import DEFAULT_MIN_SCORE
 
 
@@ -288,8 +288,8 @@ def duplicates(
     from procwatch.cli.render import render
     from procwatch.vendors import DuplicatePair, likely_duplicates
 
-    with open_session(ctx) as session:
-        pairs = likely_duplicates(session, min_score, limit or None)
+    with open_connection(ctx) as connection:
+        pairs = likely_duplicates(connection, min_score, limit or None)
     render(
         pairs,
         DUPLICATE_COLUMNS,
@@ -310,8 +310,8 @@ def merge(
     """Merge OTHER into KEEP: contracts, measures, aliases, identifiers and sources move."""
     from procwatch.vendors import merge_vendors
 
-    with open_session(ctx, write=True) as session:
-        record = merge_vendors(session, keep, other)
+    with open_store(ctx) as store:
+        record = merge_vendors(store, keep, other)
     moved = ", ".join(f"{count} {name}" for name, count in record.moved.items())
     typer.echo(
         f"Merged {record.merged!r} (id {record.merged_id}) into {record.kept!r}"
@@ -330,8 +330,8 @@ def unmerge(
     """Undo a merge: restore the merged vendor and move back everything the merge moved."""
     from procwatch.vendors import undo_merge
 
-    with open_session(ctx, write=True) as session:
-        record = undo_merge(session, merge_id)
+    with open_store(ctx) as store:
+        record = undo_merge(store, merge_id)
     typer.echo(
         f"Undid merge {record.id}: {record.merged!r} (id {record.merged_id}) is separate again"
         f" from {record.kept!r} (id {record.kept_id})."
@@ -360,8 +360,8 @@ def merges(
     from procwatch.cli.render import render
     from procwatch.vendors import MergeRecord, list_merges
 
-    with open_session(ctx) as session:
-        records = list_merges(session)
+    with open_connection(ctx) as connection:
+        records = list_merges(connection)
     render(
         records,
         MERGE_COLUMNS,

@@ -5,24 +5,18 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from procwatch.importers.cleaning import Warn, clean_name
-from procwatch.models import Jurisdiction, Source, Vendor, VendorAlias, VendorIdentifier
+from procwatch import tables
+from procwatch.domain import JurisdictionKind, Outcome
+from procwatch.domain.records import Jurisdiction, Warn
+from procwatch.importers.cleaning import clean_name
 from procwatch.names import KIND_MARK
 from procwatch.resolve import name_key, resolve_country
-from procwatch.tables import JurisdictionKind
+from procwatch.store import Store
 
-
-class Outcome(StrEnum):
-    """What an import did to one record."""
-
-    ADDED = "added"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
+__all__ = ["ImportSummary", "Outcome", "VendorIndex", "jurisdiction_for", "register_source"]
 
 
 # How many rejected records are kept with their reasons; beyond it they are only counted, so
@@ -74,7 +68,7 @@ class ImportSummary:
 
 
 def register_source(
-    session: Session,
+    store: Store,
     *,
     key: str,
     title: str,
@@ -83,55 +77,42 @@ def register_source(
     publisher: str | None = None,
     published: str | None = None,
     url: str | None = None,
-) -> Source:
-    """Return the source with this key, created or updated with the given details."""
-    source = session.scalars(select(Source).where(Source.key == key)).first()
-    if source is None:
-        source = Source(key=key, title=title)
-        session.add(source)
-    source.title = title
-    source.path = path
-    source.sha256 = sha256
-    source.publisher = publisher
-    source.published = published
-    source.url = url
-    session.flush()
-    return source
+) -> int:
+    """Return the id of the source with this key, created or updated with the given details."""
+    row = {"key": key, "title": title, "path": path, "sha256": sha256, "publisher": publisher}
+    row |= {"published": published, "url": url}
+    source_id, _ = store.upsert(tables.sources, row, key=("key",))
+    return source_id
 
 
-def jurisdiction_for(session: Session, country: str) -> Jurisdiction:
+def jurisdiction_for(store: Store, country: str) -> Jurisdiction:
     """Return the jurisdiction for an ISO code or country name, adding the country if new."""
-    resolved = resolve_country(session, country)
-    found = session.scalars(select(Jurisdiction).where(Jurisdiction.code == resolved.code)).first()
+    resolved = resolve_country(store.connection, country)
+    found = store.find(tables.jurisdictions, code=resolved.code)
     if found is None:
         from procwatch.issuers import INTERNATIONAL_ISSUERS
 
         international = resolved.code in {issuer.code for issuer in INTERNATIONAL_ISSUERS}
         kind = JurisdictionKind.INTERNATIONAL if international else JurisdictionKind.COUNTRY
-        found = Jurisdiction(code=resolved.code, name=resolved.name, kind=kind.value)
-        session.add(found)
-        session.flush()
-    return found
+        row = {"code": resolved.code, "name": resolved.name, "kind": kind.value}
+        return Jurisdiction(id=store.insert(tables.jurisdictions, row), **row)
+    return Jurisdiction(id=found.id, code=found.code, name=found.name, kind=found.kind)
 
 
 class VendorIndex:
     """The name, alias and identifier keys of every known vendor, held for one import.
 
-    Matching a vendor per row with ORM queries cost about 2 ms; imports match thousands, so
-    the keys are loaded once and new rows go in with Core inserts. Build one per import: the
+    Matching a vendor per row with a query cost about 2 ms; imports match thousands, so
+    the keys are loaded once. Build one per import: the
     index does not see vendors that other code changes after it was loaded. New aliases and
     identifiers wait in memory for `flush`, which the importer calls once per batch: on
     PostgreSQL a round trip each cost a millisecond or more, twice per new vendor.
     """
 
-    def __init__(self, session: Session, warn: Warn) -> None:
-        # Pending ORM changes must reach the database before the keys are read.
-        session.flush()
-        self.session = session
+    def __init__(self, store: Store, warn: Warn) -> None:
+        self.store = store
         # Every importer's names pass here: where control characters are removed, counted.
         self.warn = warn
-        # Core statements on the session's connection skip the ORM's per-statement overhead.
-        self.connection = session.connection()
         self.by_key: dict[str, int] = {}
         # The words of keys that say a kind of entity: "Nuctech" finds "Nuctech Co., Ltd."
         self.by_words: dict[str, int] = {}
@@ -142,19 +123,24 @@ class VendorIndex:
         self.record_keys: set[str] = set()
         self.new_aliases: list[dict[str, object]] = []
         self.new_identifiers: list[dict[str, object]] = []
-        for vendor_id, record_key, key, country_id in session.execute(
-            select(Vendor.id, Vendor.key, Vendor.name_key, Vendor.country_id).order_by(Vendor.id)
+        vendor, alias, registered = (
+            tables.vendors.c,
+            tables.vendor_aliases.c,
+            tables.vendor_identifiers.c,
+        )
+        for vendor_id, record_key, key, country_id in store.execute(
+            select(vendor.id, vendor.key, vendor.name_key, vendor.country_id).order_by(vendor.id)
         ):
             self._add_key(vendor_id, key)
             self.record_keys.add(record_key)
             self.country[vendor_id] = country_id
         # Canonical names win over aliases, as in resolve.find_vendor.
-        for vendor_id, key in session.execute(
-            select(VendorAlias.vendor_id, VendorAlias.alias_key).order_by(VendorAlias.id)
+        for vendor_id, key in store.execute(
+            select(alias.vendor_id, alias.alias_key).order_by(alias.id)
         ):
             self._add_key(vendor_id, key)
-        for vendor_id, scheme, identifier in session.execute(
-            select(VendorIdentifier.vendor_id, VendorIdentifier.scheme, VendorIdentifier.identifier)
+        for vendor_id, scheme, identifier in store.execute(
+            select(registered.vendor_id, registered.scheme, registered.identifier)
         ):
             self.by_identifier[(scheme, identifier)] = vendor_id
             self.identifiers[vendor_id].add((scheme, identifier))
@@ -213,18 +199,13 @@ class VendorIndex:
         if vendor_id is None:
             key = self._free(key)
             self.record_keys.add(key)
-            vendor_id = self.connection.scalars(
-                insert(Vendor)
-                .values(key=key, name=name, name_key=name_key(name), country_id=country_id)
-                .returning(Vendor.id)
-            ).one()
+            row = {"key": key, "name": name, "name_key": name_key(name), "country_id": country_id}
+            vendor_id = self.store.insert(tables.vendors, row)
             self._add_key(vendor_id, name_key(name))
             self.country[vendor_id] = country_id
             outcome = Outcome.ADDED
         elif self.country.get(vendor_id) is None and country_id is not None:
-            self.connection.execute(
-                update(Vendor).where(Vendor.id == vendor_id).values(country_id=country_id)
-            )
+            self.store.update(tables.vendors, vendor_id, country_id=country_id)
             self.country[vendor_id] = country_id
             outcome = Outcome.UPDATED
         new_aliases = []
@@ -249,9 +230,7 @@ class VendorIndex:
 
     def flush(self) -> None:
         """Write the aliases and identifiers that upsert has kept since the last flush."""
-        if self.new_aliases:
-            self.connection.execute(insert(VendorAlias), self.new_aliases)
-        if self.new_identifiers:
-            self.connection.execute(insert(VendorIdentifier), self.new_identifiers)
+        self.store.insert_many(tables.vendor_aliases, self.new_aliases)
+        self.store.insert_many(tables.vendor_identifiers, self.new_identifiers)
         self.new_aliases = []
         self.new_identifiers = []

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
 
 from procwatch.dates import PartialDate
+from procwatch.domain import MeasureKind
+from procwatch.domain.records import Warn
 from procwatch.names import ALIAS_MARKER
-from procwatch.tables import MeasureKind
-
-Warn = Callable[[str], None]
 
 
 class DateOrder(StrEnum):

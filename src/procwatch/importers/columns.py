@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from procwatch.domain.records import Warn
 from procwatch.errors import InvalidInputError
 from procwatch.importers.inputs import InputLimits, zip_ratio_check
 
@@ -83,7 +84,7 @@ class RawEntry:
 
 
 def read_table(
-    path: Path, layout: TableLayout, warn: Callable[[str], None], progress: Progress | None = None
+    path: Path, layout: TableLayout, warn: Warn, progress: Progress | None = None
 ) -> Iterator[RawEntry]:
     """Yield the mapped rows of a CSV, TSV or XLSX file; a broken file raises InvalidInputError."""
     if is_xlsx(path):
@@ -289,7 +290,7 @@ class Preset:
     description: str
     layout: TableLayout
     # Fills fields the list states indirectly (its list code, kind, authority); None skips a row.
-    adapt: Callable[[RawEntry, Callable[[str], None]], RawEntry | None]
+    adapt: Callable[[RawEntry, Warn], RawEntry | None]
     publisher: str | None = None
     # Columns whose presence in a header tells that a file is this list (for a helpful error).
     signature: frozenset[str] = frozenset()

@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from procwatch.domain.records import Warn
 from procwatch.errors import InvalidInputError
 from procwatch.importers.cleaning import measure_kind
 from procwatch.importers.columns import Progress, RawEntry
@@ -49,7 +50,7 @@ def _lines(path: Path, limits: InputLimits) -> AbstractContextManager[InputStrea
 
 def read_ftm(
     path: Path,
-    warn: Callable[[str], None],
+    warn: Warn,
     progress: Progress | None = None,
     limits: InputLimits | None = None,
 ) -> Iterator[RawEntry]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from procwatch import tables
 from procwatch.dates import PartialDate
+from procwatch.domain import MeasureKind
+from procwatch.domain.records import Jurisdiction, Progress, Warn
 from procwatch.errors import InvalidInputError, NotFoundError
 from procwatch.importers import (
     ImportSummary,
@@ -45,9 +47,8 @@ from procwatch.importers.inputs import (
     find_input,
     local_copy,
 )
-from procwatch.models import Citation, Jurisdiction, Measure
 from procwatch.resolve import name_key
-from procwatch.tables import MeasureKind
+from procwatch.store import Store
 
 # The procwatch CSV layout: the seed's measures.csv with the vendor named, not keyed.
 PROCWATCH_LAYOUT = {
@@ -70,8 +71,6 @@ PROCWATCH_LAYOUT = {
     "listed": "listed_on",
 }
 PROCWATCH_REQUIRED = ("key", "vendor_name")
-
-Stage = Callable[[str, int, int], None]
 
 
 def presets() -> dict[str, Preset]:
@@ -125,32 +124,19 @@ class ListEntry:
     origin: str | None = None
     listed: PartialDate | None = None
 
-    def measure_values(self) -> tuple[str | None, ...]:
-        """Return the measure columns this entry sets, in MEASURE_COLUMNS order."""
-        return (
-            self.authority,
-            self.kind,
-            self.scope,
-            self.legal_basis,
-            self.reason,
-            None if self.start is None else str(self.start),
-            None if self.end is None else str(self.end),
-            self.places,
-            None if self.listed is None else str(self.listed),
-        )
-
-
-MEASURE_COLUMNS = (
-    "authority",
-    "kind",
-    "scope",
-    "legal_basis",
-    "reason",
-    "date_start",
-    "date_end",
-    "places",
-    "listed_on",
-)
+    def measure_values(self) -> dict[str, str | None]:
+        """Return the measure columns this entry sets, by name."""
+        return {
+            "authority": self.authority,
+            "kind": self.kind,
+            "scope": self.scope,
+            "legal_basis": self.legal_basis,
+            "reason": self.reason,
+            "date_start": None if self.start is None else str(self.start),
+            "date_end": None if self.end is None else str(self.end),
+            "places": self.places,
+            "listed_on": None if self.listed is None else str(self.listed),
+        }
 
 
 def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
@@ -170,10 +156,10 @@ def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def import_measures(
-    session: Session,
+    store: Store,
     path: Path,
     options: MeasureImportOptions | None = None,
-    progress: Stage | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Import one list file as measures, all or nothing; return what was added and warned.
 
@@ -185,7 +171,7 @@ def import_measures(
     named = find_input(path)
     assert named is not None
     summary = ImportSummary()
-    fixed_country = _fixed_country(session, options.country)
+    fixed_country = _fixed_country(store, options.country)
     preset = _preset(options.preset)
     with local_copy(named, options.limits) as (local, sha):
         try:
@@ -195,22 +181,22 @@ def import_measures(
             raise InvalidInputError(f"{named.name}: not enough memory to read it") from None
         except RecursionError:
             raise InvalidInputError(f"{named.name}: {options.limits.too_deep()}") from None
-    source = register_source(
-        session,
+    source_id = register_source(
+        store,
         key=f"file:{named.name}:{sha[:12]}",
         title=named.name,
         path=None if named.kind is InputKind.STDIN else str(path.resolve()),
         sha256=sha,
         publisher=publisher,
     )
-    _Writer(session, source.id, summary, progress).write(list(entries.values()))
+    _Writer(store, source_id, summary, progress).write(list(entries.values()))
     return summary
 
 
-def _fixed_country(session: Session, country: str | None) -> str | None:
+def _fixed_country(store: Store, country: str | None) -> str | None:
     if country is None:
         return None
-    return jurisdiction_for(session, country).code
+    return jurisdiction_for(store, country).code
 
 
 def _preset(name: str | None) -> Preset | None:
@@ -226,8 +212,8 @@ def _reader(
     path: Path,
     options: MeasureImportOptions,
     preset: Preset | None,
-    warn: Callable[[str], None],
-    progress: Stage | None,
+    warn: Warn,
+    progress: Progress | None,
 ) -> tuple[Iterator[RawEntry], str | None]:
     reading = None if progress is None else (lambda done, total: progress("reading", done, total))
     if preset is not None:
@@ -305,7 +291,7 @@ def _clean(
     options: MeasureImportOptions,
     default_list: str,
     fixed_country: str | None,
-    warn: Callable[[str], None],
+    warn: Warn,
 ) -> list[ListEntry]:
     text = raw.text
     name, name_aliases = names_in(text("name"))
@@ -379,9 +365,7 @@ def _name_and_aliases(text: str) -> list[str]:
     return [name, *aliases] if name else aliases
 
 
-def _identifiers(
-    raw: RawEntry, list_name: str, warn: Callable[[str], None]
-) -> list[tuple[str, str]]:
+def _identifiers(raw: RawEntry, list_name: str, warn: Warn) -> list[tuple[str, str]]:
     given = raw.values.get("identifiers")
     pairs = (
         list(given) if isinstance(given, list) else split_identifiers(raw.text("identifiers"), warn)
@@ -392,9 +376,7 @@ def _identifiers(
     return list(dict.fromkeys(pairs))
 
 
-def _kind(
-    raw: RawEntry, options: MeasureImportOptions, warn: Callable[[str], None]
-) -> MeasureKind | None:
+def _kind(raw: RawEntry, options: MeasureImportOptions, warn: Warn) -> MeasureKind | None:
     if options.kind is not None:
         return options.kind
     text = raw.text("kind")
@@ -407,7 +389,7 @@ def _kind(
     return kind
 
 
-def _country(text: str, warn: Callable[[str], None], what: str) -> str | None:
+def _country(text: str, warn: Warn, what: str) -> str | None:
     if not text:
         if what == "measure country":
             warn("rows without a country; skipped (give --country)")
@@ -419,7 +401,7 @@ def _country(text: str, warn: Callable[[str], None], what: str) -> str | None:
     return code
 
 
-def _combine(known: ListEntry, entry: ListEntry, warn: Callable[[str], None]) -> None:
+def _combine(known: ListEntry, entry: ListEntry, warn: Warn) -> None:
     # A list repeats an entity once per address (the CSL's Entity List does): one measure,
     # every name and every row cited, the earliest start and the latest end.
     warn("rows repeating an entity's measure merged into it")
@@ -443,42 +425,31 @@ def _slug(text: str) -> str:
 
 class _Writer:
     def __init__(
-        self, session: Session, source_id: int, summary: ImportSummary, progress: Stage | None
+        self, store: Store, source_id: int, summary: ImportSummary, progress: Progress | None
     ) -> None:
-        self.session = session
+        self.store = store
         self.source_id = source_id
         self.summary = summary
         self.progress = progress
         self.jurisdictions: dict[str, int | None] = {}
 
     def write(self, entries: list[ListEntry]) -> None:
-        from procwatch.db import insert_many
-
-        existing = self._existing_measures([entry.key for entry in entries])
         vendor_ids = self._vendors(entries)
-        new_rows, updates = [], []
+        rows = []
         for entry in entries:
-            vendor_id = vendor_ids[entry.vendor_key]
-            origin = None if entry.origin is None else self._jurisdiction(entry.origin)
-            row = (vendor_id, self._jurisdiction(entry.country), origin, *entry.measure_values())
-            if row[1] is None:
+            jurisdiction_id = self._jurisdiction(entry.country)
+            if jurisdiction_id is None:
                 continue
-            found = existing.get(entry.key)
-            if found is None:
-                new_rows.append((entry.key, *row))
-                self.summary.count("measures", Outcome.ADDED)
-            elif found[1:] != row:
-                updates.append({"id": found[0], **dict(zip(_UPDATE_COLUMNS, row, strict=True))})
-                self.summary.count("measures", Outcome.UPDATED)
-            else:
-                self.summary.count("measures", Outcome.UNCHANGED)
-        insert_many(self.session, "measures", ("key", *_UPDATE_COLUMNS), new_rows)
-        if updates:
-            from sqlalchemy import update
-
-            self.session.execute(update(Measure), updates)
-        measure_ids = {key: values[0] for key, values in existing.items()}
-        measure_ids.update(self._ids_of([str(row[0]) for row in new_rows]))
+            origin = None if entry.origin is None else self._jurisdiction(entry.origin)
+            row = {"key": entry.key, "vendor_id": vendor_ids[entry.vendor_key]}
+            row |= {"jurisdiction_id": jurisdiction_id, "origin_id": origin}
+            rows.append(row | entry.measure_values())
+        for outcome in self.store.upsert_many(tables.measures, rows, key="key").values():
+            self.summary.count("measures", outcome)
+        keys = [entry.key for entry in entries]
+        measure_ids = {
+            key: row.id for key, row in self.store.rows_by(tables.measures, "key", keys).items()
+        }
         self._cite(
             "measure_id",
             [(measure_ids[e.key], locator, e.quote) for e in entries for locator in e.locators],
@@ -491,19 +462,18 @@ class _Writer:
     def _vendors(self, entries: list[ListEntry]) -> dict[str, int]:
         ids: dict[str, int] = {}
         outcomes: dict[int, Outcome] = {}
-        vendors = VendorIndex(self.session, self.summary.warn)
+        vendors = VendorIndex(self.store, self.summary.warn)
         for number, entry in enumerate(entries, start=1):
             if self.progress is not None and number % 500 == 0:
                 self.progress("writing", number, len(entries))
             if entry.vendor_key in ids:
                 continue
-            country_id = self._jurisdiction(entry.vendor_country) if entry.vendor_country else None
             vendor_id, outcome = vendors.upsert(
                 key=entry.vendor_key,
                 name=entry.name,
                 identifiers=entry.identifiers,
                 aliases=entry.aliases,
-                country=None if country_id is None else self.session.get(Jurisdiction, country_id),
+                country=self._country(entry.vendor_country),
             )
             ids[entry.vendor_key] = vendor_id
             before = outcomes.get(vendor_id, Outcome.UNCHANGED)
@@ -515,46 +485,31 @@ class _Writer:
             self.progress("writing", len(entries), len(entries))
         return ids
 
+    def _country(self, code: str | None) -> Jurisdiction | None:
+        country_id = self._jurisdiction(code) if code else None
+        if country_id is None:
+            return None
+        found = self.store.find(tables.jurisdictions, id=country_id)
+        assert found is not None, "_jurisdiction returns only jurisdictions that exist"
+        return Jurisdiction(**found._mapping)
+
     def _jurisdiction(self, code: str) -> int | None:
         if code not in self.jurisdictions:
             try:
-                self.jurisdictions[code] = jurisdiction_for(self.session, code).id
+                self.jurisdictions[code] = jurisdiction_for(self.store, code).id
             except NotFoundError:
                 self.summary.warn(f"country {code!r} unknown to ISO 3166; left empty")
                 self.jurisdictions[code] = None
         return self.jurisdictions[code]
 
-    def _existing_measures(self, keys: list[str]) -> dict[str, tuple[Any, ...]]:
-        columns = [Measure.id, Measure.vendor_id, Measure.jurisdiction_id, Measure.origin_id]
-        columns += [getattr(Measure, name) for name in MEASURE_COLUMNS]
-        found: dict[str, tuple[Any, ...]] = {}
-        for chunk in _chunks(keys):
-            for row in self.session.execute(
-                select(Measure.key, *columns).where(Measure.key.in_(chunk))
-            ):
-                found[row[0]] = tuple(row[1:])
-        return found
-
-    def _ids_of(self, keys: list[str]) -> dict[str, int]:
-        ids: dict[str, int] = {}
-        for chunk in _chunks(keys):
-            ids.update(
-                (row.key, row.id)
-                for row in self.session.execute(
-                    select(Measure.key, Measure.id).where(Measure.key.in_(chunk))
-                )
-            )
-        return ids
-
     def _cite(self, column: str, rows: list[tuple[int, str, str | None]]) -> None:
-        from procwatch.db import insert_many
-
-        subject = getattr(Citation, column)
+        citation = tables.citations.c
+        subject = citation[column]
         known = {
             (row[0], row[1])
-            for row in self.session.execute(
-                select(subject, Citation.locator).where(
-                    Citation.source_id == self.source_id, subject.is_not(None)
+            for row in self.store.execute(
+                select(subject, citation.locator).where(
+                    citation.source_id == self.source_id, subject.is_not(None)
                 )
             )
         }
@@ -562,17 +517,8 @@ class _Writer:
         for subject_id, locator, quote in rows:
             if (subject_id, locator) not in known:
                 known.add((subject_id, locator))
-                new.append((self.source_id, subject_id, locator, quote))
-        added = insert_many(
-            self.session, "citations", ("source_id", column, "locator", "quote"), new
-        )
+                row = {"source_id": self.source_id, column: subject_id}
+                new.append(row | {"locator": locator, "quote": quote})
+        added = self.store.insert_many(tables.citations, new)
         for _ in range(added):
             self.summary.count("citations", Outcome.ADDED)
-
-
-_UPDATE_COLUMNS = ("vendor_id", "jurisdiction_id", "origin_id", *MEASURE_COLUMNS)
-
-
-def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

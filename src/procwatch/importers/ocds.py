@@ -12,7 +12,7 @@ import pickle
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from procwatch.db import analyze, chunked, insert_many
+from procwatch import tables
+from procwatch.domain.records import Jurisdiction, Progress
 from procwatch.errors import InvalidInputError, NotFoundError, ProcwatchError
 from procwatch.importers import (
     ImportSummary,
@@ -36,12 +36,9 @@ from procwatch.importers.inputs import Input, InputKind, InputLimits, spool_erro
 from procwatch.importers.ocds_mapping import ContractFacts, Party, ProcessFacts, map_process
 from procwatch.importers.ocds_merge import compile_releases
 from procwatch.importers.ocds_stream import FileInfo, FoundRelease, ocds_files, read_releases
-from procwatch.models import Buyer, Citation, Contract, Jurisdiction
 from procwatch.money import to_minor_units
 from procwatch.resolve import name_key
-
-# Called with what is being done, how much of it is done, and the total (bytes or processes).
-Progress = Callable[[str, int, int], None]
+from procwatch.store import Store
 
 BATCH_PROCESSES = 500
 # An import refreshes the planner's statistics once it has added this many contracts, and
@@ -66,13 +63,13 @@ CONTRACT_COLUMNS = (
     "ocid",
     "released",
 )
-RELEASED = CONTRACT_COLUMNS.index("released")
-CITATION_COLUMNS = ("source_id", "vendor_id", "buyer_id", "contract_id", "locator")
 SUBJECTS = ("vendor_id", "buyer_id")
+# A contract's values by column name, CONTRACT_COLUMNS all there.
+Values = dict[str, Any]
 
 
 def import_ocds(
-    session: Session,
+    store: Store,
     paths: Sequence[Path],
     *,
     country: str | None = None,
@@ -87,14 +84,14 @@ def import_ocds(
     """
     files = ocds_files(list(paths))
     summary = ImportSummary()
-    forced = jurisdiction_for(session, country) if country else None
+    forced = jurisdiction_for(store, country) if country else None
     reading = _Reading(encoding, skip_invalid, limits or InputLimits(), progress)
     with spool_errors(), _Spool() as spool:
         source_ids = [
-            _spool_file(session, spool, index, source, reading, summary)
+            _spool_file(store, spool, index, source, reading, summary)
             for index, source in enumerate(files)
         ]
-        writer = _Writer(session, summary, forced, source_ids)
+        writer = _Writer(store, summary, forced, source_ids)
         total = spool.process_count()
         for done, releases in enumerate(spool.processes(), start=1):
             try:
@@ -121,7 +118,7 @@ class _Reading:
 
 
 def _spool_file(
-    session: Session,
+    store: Store,
     spool: _Spool,
     index: int,
     source: Input,
@@ -157,8 +154,8 @@ def _spool_file(
         summary.reject(f"{error} (file skipped)")
         return None
     assert info.sha256 is not None
-    source_row = register_source(
-        session,
+    return register_source(
+        store,
         key=f"ocds:{info.sha256}",
         title=name,
         path=None if source.kind is InputKind.STDIN else str(source.path),
@@ -166,7 +163,6 @@ def _spool_file(
         publisher=info.publisher,
         published=info.published,
     )
-    return source_row.id
 
 
 def _where(name: str, position: str) -> str:
@@ -317,7 +313,7 @@ class _Spool:
 class _Row:
     facts: ContractFacts
     ocid: str
-    values: tuple[Any, ...]
+    values: Values
     citations: list[tuple[int, str]]
 
 
@@ -326,18 +322,18 @@ class _Writer:
 
     def __init__(
         self,
-        session: Session,
+        store: Store,
         summary: ImportSummary,
         forced: Jurisdiction | None,
         source_ids: list[int | None],
     ) -> None:
-        self.session = session
+        self.store = store
         self.summary = summary
         self.forced = forced
         self.source_ids = source_ids
         self.jurisdictions: dict[str, Jurisdiction | None] = {}
         self.vendors: dict[tuple[Any, ...], int] = {}
-        self.vendor_index = VendorIndex(session, self.summary.warn)
+        self.vendor_index = VendorIndex(store, self.summary.warn)
         self.buyers: dict[tuple[Any, ...], int] = {}
         self.cited: set[tuple[str, int, int]] = set()
         # Vendor and buyer citations wait for the next flush, to be looked up in one query.
@@ -378,24 +374,24 @@ class _Writer:
                 if contract.amount is not None and contract.currency is not None
                 else None
             )
-            values = (
-                contract.key,
-                vendor_id,
-                buyer_id,
-                jurisdiction.id if jurisdiction is not None else None,
-                contract.title or facts.ocid,
-                contract.description,
-                contract.procurement_method,
-                contract.procurement_method_details,
-                amount,
-                contract.currency if amount is not None else None,
-                contract.amount_is_estimate,
-                contract.date_start,
-                contract.date_end,
-                (contract.status or "")[:50] or None,
-                facts.ocid,
-                str(latest.release["date"]),
-            )
+            values = {
+                "key": contract.key,
+                "vendor_id": vendor_id,
+                "buyer_id": buyer_id,
+                "jurisdiction_id": jurisdiction.id if jurisdiction is not None else None,
+                "title": contract.title or facts.ocid,
+                "description": contract.description,
+                "procurement_method": contract.procurement_method,
+                "procurement_method_details": contract.procurement_method_details,
+                "amount_minor": amount,
+                "currency": contract.currency if amount is not None else None,
+                "amount_is_estimate": contract.amount_is_estimate,
+                "date_start": contract.date_start,
+                "date_end": contract.date_end,
+                "status": (contract.status or "")[:50] or None,
+                "ocid": facts.ocid,
+                "released": str(latest.release["date"]),
+            }
             rows.append(_Row(contract, facts.ocid, values, citations))
         for row in rows:
             (self.pending if row.facts.supplier is not None else self.patches).append(row)
@@ -427,7 +423,7 @@ class _Writer:
     def _country(self, name: str) -> Jurisdiction | None:
         if name not in self.jurisdictions:
             try:
-                self.jurisdictions[name] = jurisdiction_for(self.session, _plain(name))
+                self.jurisdictions[name] = jurisdiction_for(self.store, _plain(name))
             except NotFoundError:
                 self.jurisdictions[name] = None
         return self.jurisdictions[name]
@@ -460,9 +456,9 @@ class _Writer:
             party = dataclasses.replace(
                 party, name=clean_name(party.name, self.summary.warn, "buyer name")
             )
-            buyer, outcome = _upsert_buyer(self.session, party, jurisdiction)
+            buyer_id, outcome = _upsert_buyer(self.store, party, jurisdiction)
             self.summary.count("buyers", outcome)
-            self.buyers[identity] = buyer.id
+            self.buyers[identity] = buyer_id
         buyer_id = self.buyers[identity]
         self._cite("buyer_id", buyer_id, citation)
         return buyer_id
@@ -479,46 +475,45 @@ class _Writer:
         # One query per batch instead of one per vendor: on PostgreSQL each round trip cost
         # about a millisecond, and an import of 50,000 contracts made 5,500 of them.
         known: set[tuple[str, int, int]] = set()
-        for column in ("vendor_id", "buyer_id"):
-            subject = getattr(Citation, column)
+        citation = tables.citations.c
+        for column in SUBJECTS:
+            subject = citation[column]
             ids = sorted({subject_id for name, subject_id, _, _ in self.citing if name == column})
-            for chunk in chunked(ids):
-                query = select(subject, Citation.source_id).where(subject.in_(chunk))
-                known.update((column, *row) for row in self.session.execute(query))
+            query = select(subject, citation.source_id)
+            known.update((column, *row) for row in self.store.select_in(query, subject, ids))
         new = [
-            (
-                source_id,
-                *(subject_id if column == name else None for name in SUBJECTS),
-                None,
-                locator,
-            )
+            {
+                "source_id": source_id,
+                **{name: subject_id if column == name else None for name in SUBJECTS},
+                "contract_id": None,
+                "locator": locator,
+            }
             for column, subject_id, source_id, locator in self.citing
             if (column, subject_id, source_id) not in known
         ]
         self.citing = []
-        insert_many(self.session, "citations", CITATION_COLUMNS, new)
+        self.store.insert_many(tables.citations, new)
 
     def flush(self) -> None:
         """Write the queued contracts and their citations."""
-        self.session.flush()
         self.vendor_index.flush()
         self._cite_subjects()
         if not self.pending and not self.patches:
             return
         rows = {row.facts.key: row for row in self.pending}
         patches = {row.facts.key: row for row in self.patches if row.facts.key not in rows}
-        existing = _existing(self.session, [*rows, *patches])
-        added: list[tuple[Any, ...]] = []
-        changed: list[tuple[Any, ...]] = []
+        existing = _existing(self.store, [*rows, *patches])
+        added: list[Values] = []
+        changed: list[Values] = []
         for key, row in rows.items():
             before = existing.get(key)
             if before is None:
                 added.append(row.values)
                 self.summary.count("contracts", Outcome.ADDED)
-            elif _older(row.values, before[1:]):
+            elif _older(row.values, before):
                 self._keep_newer()
-            elif before[1:] != row.values:
-                changed.append((*row.values[1:], before[0]))
+            elif before != row.values:
+                changed.append(row.values)
                 self.summary.count("contracts", Outcome.UPDATED)
             else:
                 self.summary.count("contracts", Outcome.UNCHANGED)
@@ -527,19 +522,20 @@ class _Writer:
             if before is None:
                 self.summary.warn("contract whose award and supplier are unknown: not imported")
                 continue
-            if _older(row.values, before[1:]):
+            if _older(row.values, before):
                 self._keep_newer()
                 rows[key] = row
                 continue
-            values = _patched(before[1:], row.values)
-            if values != before[1:]:
-                changed.append((*values[1:], before[0]))
+            values = _patched(before, row.values)
+            if values != before:
+                changed.append(values)
                 self.summary.count("contracts", Outcome.UPDATED)
             else:
                 self.summary.count("contracts", Outcome.UNCHANGED)
             rows[key] = row
-        self.inserted += insert_many(self.session, "contracts", CONTRACT_COLUMNS, added)
-        _update_contracts(self.session, changed)
+        self.inserted += self.store.insert_many(tables.contracts, added)
+        # Found by key, a unique column: one index lookup per row, as by id.
+        self.store.update_many(tables.contracts, changed, key="key")
         self._cite_contracts(rows)
         self.pending = []
         self.patches = []
@@ -552,7 +548,7 @@ class _Writer:
         # at 40,000 contracts, half of a 50,000-release import's time. ANALYZE counts the
         # rows of the transaction that runs it, though they are not committed yet.
         if self.inserted >= max(ANALYZE_FIRST, 2 * self.analyzed_at):
-            analyze(self.session, ("contracts", "citations"))
+            self.store.analyze(("contracts", "citations"))
             self.analyzed_at = self.inserted
 
     def _keep_newer(self) -> None:
@@ -560,41 +556,37 @@ class _Writer:
         self.summary.warn("release older than the one a contract reflects: the newer kept")
 
     def _cite_contracts(self, rows: dict[str, _Row]) -> None:
-        ids = {
-            key: contract_id
-            for contract_id, key in self.session.execute(
-                select(Contract.id, Contract.key).where(Contract.key.in_(list(rows)))
-            )
-        }
-        known = {
-            (contract_id, source_id, locator)
-            for contract_id, source_id, locator in self.session.execute(
-                select(Citation.contract_id, Citation.source_id, Citation.locator).where(
-                    Citation.contract_id.in_(list(ids.values()))
-                )
-            )
-        }
-        new: list[tuple[Any, ...]] = []
+        contract, citation = tables.contracts.c, tables.citations.c
+        query = select(contract.id, contract.key)
+        ids = {key: id_ for id_, key in self.store.select_in(query, contract.key, list(rows))}
+        query = select(citation.contract_id, citation.source_id, citation.locator)
+        known = set(self.store.select_in(query, citation.contract_id, list(ids.values())))
+        new: list[dict[str, Any]] = []
         for key, row in rows.items():
             for source_id, locator in dict.fromkeys(row.citations):
                 if (ids[key], source_id, locator) not in known:
-                    new.append((source_id, None, None, ids[key], locator))
-        insert_many(self.session, "citations", CITATION_COLUMNS, new)
+                    new.append(_contract_citation(source_id, ids[key], locator))
+        self.store.insert_many(tables.citations, new)
 
 
-def _existing(session: Session, keys: list[str]) -> dict[str, tuple[Any, ...]]:
-    columns = [getattr(Contract, name) for name in CONTRACT_COLUMNS]
-    found: dict[str, tuple[Any, ...]] = {}
-    for chunk in chunked(keys):
-        for row in session.execute(select(Contract.id, *columns).where(Contract.key.in_(chunk))):
-            values = tuple(row)
-            found[values[1]] = (values[0], *values[1:11], bool(values[11]), *values[12:])
-    return found
+def _contract_citation(source_id: int, contract_id: int, locator: str) -> dict[str, Any]:
+    row = {"source_id": source_id, "vendor_id": None, "buyer_id": None}
+    return row | {"contract_id": contract_id, "locator": locator}
 
 
-def _older(values: tuple[Any, ...], stored: tuple[Any, ...]) -> bool:
+def _existing(store: Store, keys: list[str]) -> dict[str, Values]:
+    """Return the stored values of the contracts with these keys, by key."""
+    found = store.rows_by(tables.contracts, "key", keys, CONTRACT_COLUMNS)
+    return {
+        key: {name: row._mapping[name] for name in CONTRACT_COLUMNS}
+        | {"amount_is_estimate": bool(row.amount_is_estimate)}
+        for key, row in found.items()
+    }
+
+
+def _older(values: Values, stored: Values) -> bool:
     """Return whether a row comes from an older release than the stored row reflects."""
-    new, old = _release_time(values[RELEASED]), _release_time(stored[RELEASED])
+    new, old = _release_time(values["released"]), _release_time(stored["released"])
     return new is not None and old is not None and new < old
 
 
@@ -609,60 +601,38 @@ def _release_time(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _patched(before: tuple[Any, ...], patch: tuple[Any, ...]) -> tuple[Any, ...]:
+def _patched(before: Values, patch: Values) -> Values:
     # Keep the row's vendor, buyer and country; take every other value the patch knows.
     keep = {"key", "vendor_id", "buyer_id", "jurisdiction_id", "title"}
-    if patch[CONTRACT_COLUMNS.index("amount_minor")] is None:
+    if patch["amount_minor"] is None:
         keep |= {"amount_is_estimate"}
-    return tuple(
-        old if name in keep or new is None else new
-        for name, old, new in zip(CONTRACT_COLUMNS, before, patch, strict=True)
-    )
+    return {
+        name: old if name in keep or patch[name] is None else patch[name]
+        for name, old in before.items()
+    }
 
 
-def _update_contracts(session: Session, rows: list[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    connection = session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    assignments = ", ".join(f"{name} = {marker}" for name in CONTRACT_COLUMNS[1:])
-    connection.exec_driver_sql(f"UPDATE contracts SET {assignments} WHERE id = {marker}", rows)
-
-
-def _upsert_buyer(
-    session: Session, party: Party, jurisdiction: Jurisdiction
-) -> tuple[Buyer, Outcome]:
+def _upsert_buyer(store: Store, party: Party, jurisdiction: Jurisdiction) -> tuple[int, Outcome]:
     scheme, identifier = (
         party.identifiers[0] if party.identifiers else (None, party.bare_identifier)
     )
+    buyers = tables.buyers
+    key = name_key(party.name)
     buyer = None
     if scheme is not None:
-        buyer = session.scalars(
-            select(Buyer).where(Buyer.identifier_scheme == scheme, Buyer.identifier == identifier)
-        ).first()
-    key = name_key(party.name)
+        buyer = store.find(buyers, identifier_scheme=scheme, identifier=identifier)
     if buyer is None:
-        buyer = session.scalars(
-            select(Buyer).where(Buyer.name_key == key, Buyer.jurisdiction_id == jurisdiction.id)
-        ).first()
+        buyer = store.find(buyers, name_key=key, jurisdiction_id=jurisdiction.id)
     if buyer is None:
         buyer_key = f"ocds:{scheme}:{identifier}" if scheme else f"ocds:{jurisdiction.code}:{key}"
-        buyer = Buyer(
-            key=buyer_key[:200],
-            name=party.name,
-            name_key=key,
-            jurisdiction_id=jurisdiction.id,
-            identifier_scheme=scheme,
-            identifier=identifier,
-        )
-        session.add(buyer)
-        session.flush()
-        return buyer, Outcome.ADDED
+        row: dict[str, Any] = {"key": buyer_key[:200], "name": party.name, "name_key": key}
+        row |= {"jurisdiction_id": jurisdiction.id}
+        row |= {"identifier_scheme": scheme, "identifier": identifier}
+        return store.insert(buyers, row), Outcome.ADDED
     if buyer.identifier is None and identifier is not None:
-        buyer.identifier_scheme = scheme
-        buyer.identifier = identifier
-        return buyer, Outcome.UPDATED
-    return buyer, Outcome.UNCHANGED
+        store.update(buyers, buyer.id, identifier_scheme=scheme, identifier=identifier)
+        return buyer.id, Outcome.UPDATED
+    return buyer.id, Outcome.UNCHANGED
 
 
 def _vendor_key(identifier: tuple[str, str]) -> str:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from procwatch.dates import PartialDate
+from procwatch.domain import ProcurementMethod
+from procwatch.domain.records import Warn
 from procwatch.errors import InvalidInputError
 from procwatch.money import check_currency, parse_amount, to_minor_units
-from procwatch.tables import ProcurementMethod
 
 KEY_LENGTH = 300
 METHODS = frozenset(method.value for method in ProcurementMethod)
@@ -61,9 +61,6 @@ class ProcessFacts:
     buyer: Party | None
     country: str | None
     contracts: list[ContractFacts] = field(default_factory=list)
-
-
-Warn = Callable[[str], None]
 
 
 def map_process(compiled: dict[str, Any], warn: Warn) -> ProcessFacts:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from procwatch.domain import MeasureKind
+from procwatch.domain.records import Warn
 from procwatch.importers.columns import Preset, RawEntry, TableLayout
-from procwatch.tables import MeasureKind
 
 BIS = "Bureau of Industry and Security, US Department of Commerce"
 STATE_ISN = "Bureau of International Security and Nonproliferation, US Department of State"
@@ -48,7 +48,7 @@ _CODE = re.compile(r"\(([A-Z][A-Z-]*)(?: List)?\)")
 _COUNTRY_AT_END = re.compile(r"(?:^|,)\s*([A-Z]{2})\s*$")
 
 
-def _adapt(entry: RawEntry, warn: Callable[[str], None]) -> RawEntry | None:
+def _adapt(entry: RawEntry, warn: Warn) -> RawEntry | None:
     source = entry.text("source")
     if entry.text("type").casefold() in ("vessel", "aircraft"):
         warn(f"{entry.text('type').casefold()} entries are not vendors; skipped")

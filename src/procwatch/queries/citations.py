@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from procwatch import tables
-from procwatch.db import chunked
+from procwatch.store import chunked
 
 if TYPE_CHECKING:
-    from procwatch.db import Reader
+    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True)
@@ -26,14 +26,16 @@ class SourceRef:
     locator: str | None = None
 
 
-def citations(session: Reader, column: Any, ids: Iterable[int]) -> dict[int, list[SourceRef]]:
+def citations(
+    connection: Connection, column: Any, ids: Iterable[int]
+) -> dict[int, list[SourceRef]]:
     """Return the citations of the records whose `column` (a citations column) is in ids."""
     citation, source = tables.citations.c, tables.sources.c
     found: dict[int, list[SourceRef]] = defaultdict(list)
     id_list = list(ids)
     # Chunks keep the IN list under SQLite's bound-parameter limit on large result sets.
     for chunk in chunked(id_list):
-        rows = session.execute(
+        rows = connection.execute(
             select(column, source.key, source.title, citation.quote, citation.locator)
             .join(tables.sources, source.id == citation.source_id)
             .where(column.in_(chunk))

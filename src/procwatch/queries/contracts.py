@@ -13,14 +13,14 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from procwatch import tables
 from procwatch.dates import PartialDate
-from procwatch.db import chunked
 from procwatch.errors import InvalidValueError
 from procwatch.money import from_minor_units
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.resolve import name_key, resolve_country, resolve_vendor
+from procwatch.store import chunked
 
 if TYPE_CHECKING:
-    from procwatch.db import Reader
+    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class ContractRecord:
 
 
 def list_contracts(
-    session: Reader,
+    connection: Connection,
     *,
     vendor: str | None = None,
     country: str | None = None,
@@ -76,7 +76,7 @@ def list_contracts(
     """
     return list(
         iter_contracts(
-            session,
+            connection,
             vendor=vendor,
             country=country,
             buyer=buyer,
@@ -88,7 +88,7 @@ def list_contracts(
 
 
 def iter_contracts(
-    session: Reader,
+    connection: Connection,
     *,
     vendor: str | None = None,
     country: str | None = None,
@@ -100,7 +100,7 @@ def iter_contracts(
     """Return list_contracts' contracts as an iterator that holds a batch at a time.
 
     The filters are checked (and a bad one raises) before the first contract is read; the
-    iterator reads the rows as it goes, so `session` must stay open until it is spent.
+    iterator reads the rows as it goes, so `connection` must stay open until it is spent.
     """
     first = PartialDate.parse(str(since)) if since is not None else None
     last = PartialDate.parse(str(until)) if until is not None else None
@@ -109,9 +109,9 @@ def iter_contracts(
     contract = tables.contracts.c
     conditions: list[ColumnElement[bool]] = list(where)
     if vendor is not None:
-        conditions.append(contract.vendor_id == resolve_vendor(session, vendor).id)
+        conditions.append(contract.vendor_id == resolve_vendor(connection, vendor).id)
     if country is not None:
-        codes = resolve_country(session, country).related_codes
+        codes = resolve_country(connection, country).related_codes
         conditions.append(tables.jurisdictions.c.code.in_(codes))
     if buyer is not None:
         # A subquery, so the planner matches names in buyers and then follows buyer_id's
@@ -128,7 +128,7 @@ def iter_contracts(
         # Before the next year, month or day after `until`, at its own precision.
         after = (last.latest() + timedelta(days=1)).isoformat()
         conditions.append(contract.date_start < after[: len(str(last))])
-    found = iter_contracts_where(session, conditions)
+    found = iter_contracts_where(connection, conditions)
     if first is not None and first.month is not None:
         day = first.earliest()
         found = (c for c in found if _reaches(c, day))
@@ -176,20 +176,20 @@ STREAM_BATCH = 5_000
 
 
 def contracts_where(
-    session: Reader, conditions: Sequence[ColumnElement[bool]]
+    connection: Connection, conditions: Sequence[ColumnElement[bool]]
 ) -> list[ContractRecord]:
     """Return the contracts meeting every condition, oldest first."""
     contract = tables.contracts.c
-    rows = session.execute(
+    rows = connection.execute(
         _contract_select()
         .where(and_(True, *conditions))
         .order_by(contract.date_start.is_(None), contract.date_start, contract.id)
     ).all()
-    return _records(session, rows)
+    return _records(connection, rows)
 
 
 def iter_contracts_where(
-    session: Reader, conditions: Sequence[ColumnElement[bool]]
+    connection: Connection, conditions: Sequence[ColumnElement[bool]]
 ) -> Iterator[ContractRecord]:
     """Yield the contracts meeting every condition, oldest first, a batch at a time.
 
@@ -203,14 +203,14 @@ def iter_contracts_where(
         .order_by(contract.date_start.is_(None), contract.date_start, contract.id)
         .execution_options(yield_per=STREAM_BATCH)
     )
-    for rows in session.execute(statement).partitions():
-        yield from _records(session, rows)
+    for rows in connection.execute(statement).partitions():
+        yield from _records(connection, rows)
 
 
-def _records(session: Reader, rows: Sequence[Any]) -> list[ContractRecord]:
+def _records(connection: Connection, rows: Sequence[Any]) -> list[ContractRecord]:
     ids = [row.id for row in rows]
-    sources = citations(session, tables.citations.c.contract_id, ids)
-    findings = _findings(session, ids)
+    sources = citations(connection, tables.citations.c.contract_id, ids)
+    findings = _findings(connection, ids)
     return [
         ContractRecord(
             id=row.id,
@@ -244,16 +244,16 @@ def exact_amount(minor: int | None, currency: str | None) -> Decimal | None:
     return from_minor_units(minor, currency)
 
 
-def _findings(session: Reader, contract_ids: list[int]) -> dict[int, list[FindingRecord]]:
+def _findings(connection: Connection, contract_ids: list[int]) -> dict[int, list[FindingRecord]]:
     finding = tables.findings.c
     rows = [
         row
         for chunk in chunked(contract_ids)
-        for row in session.execute(
+        for row in connection.execute(
             select(tables.findings).where(finding.contract_id.in_(chunk)).order_by(finding.id)
         )
     ]
-    sources = citations(session, tables.citations.c.finding_id, [row.id for row in rows])
+    sources = citations(connection, tables.citations.c.finding_id, [row.id for row in rows])
     found: dict[int, list[FindingRecord]] = defaultdict(list)
     for row in rows:
         found[row.contract_id].append(

@@ -11,7 +11,7 @@ from procwatch import tables
 from procwatch.resolve import memberships
 
 if TYPE_CHECKING:
-    from procwatch.db import Reader
+    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True)
@@ -27,21 +27,21 @@ class JurisdictionRecord:
     measures: int
 
 
-def list_jurisdictions(session: Reader) -> list[JurisdictionRecord]:
+def list_jurisdictions(connection: Connection) -> list[JurisdictionRecord]:
     """Return every jurisdiction with its memberships and record counts, by code."""
     jurisdiction, contract, measure = tables.jurisdictions.c, tables.contracts.c, tables.measures.c
-    part_of, members = memberships(session)
+    part_of, members = memberships(connection)
     contracts: dict[int, int] = dict(
-        session.execute(
+        connection.execute(
             select(contract.jurisdiction_id, func.count()).group_by(contract.jurisdiction_id)
         ).all()
     )
     measures: dict[int, int] = dict(
-        session.execute(
+        connection.execute(
             select(measure.jurisdiction_id, func.count()).group_by(measure.jurisdiction_id)
         ).all()
     )
-    rows = session.execute(
+    rows = connection.execute(
         select(jurisdiction.id, jurisdiction.code, jurisdiction.name, jurisdiction.kind).order_by(
             jurisdiction.code
         )

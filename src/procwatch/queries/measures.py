@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, and_, select
 
 from procwatch import tables
+from procwatch.domain import MeasureKind
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.resolve import resolve_country, resolve_vendor
-from procwatch.tables import MeasureKind
 
 if TYPE_CHECKING:
-    from procwatch.db import Reader
+    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class MeasureRecord:
 
 
 def list_measures(
-    session: Reader,
+    connection: Connection,
     *,
     country: str | None = None,
     vendor: str | None = None,
@@ -52,21 +52,21 @@ def list_measures(
     measure = tables.measures.c
     conditions: list[ColumnElement[bool]] = []
     if country is not None:
-        codes = resolve_country(session, country).related_codes
+        codes = resolve_country(connection, country).related_codes
         conditions.append(tables.jurisdictions.c.code.in_(codes))
     if vendor is not None:
-        conditions.append(measure.vendor_id == resolve_vendor(session, vendor).id)
+        conditions.append(measure.vendor_id == resolve_vendor(connection, vendor).id)
     if kind is not None:
         conditions.append(measure.kind == kind.value)
-    return measures_where(session, conditions)
+    return measures_where(connection, conditions)
 
 
 def measures_where(
-    session: Reader, conditions: Sequence[ColumnElement[bool]]
+    connection: Connection, conditions: Sequence[ColumnElement[bool]]
 ) -> list[MeasureRecord]:
     """Return the measures meeting every condition, oldest first."""
     measure, vendor, jurisdiction = tables.measures.c, tables.vendors.c, tables.jurisdictions.c
-    rows = session.execute(
+    rows = connection.execute(
         select(
             tables.measures,
             vendor.name.label("vendor"),
@@ -78,7 +78,7 @@ def measures_where(
         .where(and_(True, *conditions))
         .order_by(measure.date_start.is_(None), measure.date_start, measure.id)
     ).all()
-    sources = citations(session, tables.citations.c.measure_id, [row.id for row in rows])
+    sources = citations(connection, tables.citations.c.measure_id, [row.id for row in rows])
     return [
         MeasureRecord(
             id=row.id,

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, or_, select
 
 from procwatch import tables
-from procwatch.db import chunked
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.queries.contracts import ContractRecord, contracts_where, exact_amount
 from procwatch.queries.measures import MeasureRecord, measures_where
 from procwatch.resolve import name_key, resolve_vendor
+from procwatch.store import chunked
 
 if TYPE_CHECKING:
-    from procwatch.db import Reader
+    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class VendorProfile:
     sources: list[SourceRef] = field(default_factory=list)
 
 
-def list_vendors(session: Reader, search: str | None = None) -> list[VendorSummary]:
+def list_vendors(connection: Connection, search: str | None = None) -> list[VendorSummary]:
     """Return vendors whose name or an alias contains `search` (normalized), by name."""
     vendor, jurisdiction = tables.vendors.c, tables.jurisdictions.c
     query = select(vendor.id, vendor.name, jurisdiction.code).outerjoin(
@@ -71,11 +71,11 @@ def list_vendors(session: Reader, search: str | None = None) -> list[VendorSumma
         query = query.where(
             or_(vendor.name_key.contains(key, autoescape=True), vendor.id.in_(alias_match))
         )
-    rows = session.execute(query.order_by(vendor.name, vendor.id)).all()
+    rows = connection.execute(query.order_by(vendor.name, vendor.id)).all()
     ids = [row.id for row in rows]
-    aliases = _aliases(session, ids)
-    contracts = _counts(session, tables.contracts.c.vendor_id, ids)
-    measures = _counts(session, tables.measures.c.vendor_id, ids)
+    aliases = _aliases(connection, ids)
+    contracts = _counts(connection, tables.contracts.c.vendor_id, ids)
+    measures = _counts(connection, tables.measures.c.vendor_id, ids)
     return [
         VendorSummary(
             id=row.id,
@@ -89,11 +89,11 @@ def list_vendors(session: Reader, search: str | None = None) -> list[VendorSumma
     ]
 
 
-def _aliases(session: Reader, vendor_ids: list[int]) -> dict[int, list[str]]:
+def _aliases(connection: Connection, vendor_ids: list[int]) -> dict[int, list[str]]:
     alias = tables.vendor_aliases.c
     found: dict[int, list[str]] = defaultdict(list)
     for chunk in chunked(vendor_ids):
-        rows = session.execute(
+        rows = connection.execute(
             select(alias.vendor_id, alias.alias)
             .where(alias.vendor_id.in_(chunk))
             .order_by(alias.alias)
@@ -103,20 +103,20 @@ def _aliases(session: Reader, vendor_ids: list[int]) -> dict[int, list[str]]:
     return found
 
 
-def _counts(session: Reader, column: Any, ids: list[int]) -> dict[int, int]:
+def _counts(connection: Connection, column: Any, ids: list[int]) -> dict[int, int]:
     found: dict[int, int] = {}
     for chunk in chunked(ids):
-        rows = session.execute(
+        rows = connection.execute(
             select(column, func.count()).where(column.in_(chunk)).group_by(column)
         ).all()
         found.update({subject: count for subject, count in rows})
     return found
 
 
-def currency_totals(session: Reader, vendor_id: int) -> list[CurrencyTotal]:
+def currency_totals(connection: Connection, vendor_id: int) -> list[CurrencyTotal]:
     """Return a vendor's contract totals per currency, summed exactly by the database."""
     contract = tables.contracts.c
-    rows = session.execute(
+    rows = connection.execute(
         select(
             contract.currency,
             func.count(),
@@ -138,34 +138,34 @@ def currency_totals(session: Reader, vendor_id: int) -> list[CurrencyTotal]:
     ]
 
 
-def vendor_profile(session: Reader, name: str) -> VendorProfile:
+def vendor_profile(connection: Connection, name: str) -> VendorProfile:
     """Return a vendor's aliases, identifiers, contracts with totals, and measures by country."""
-    vendor = resolve_vendor(session, name)
+    vendor = resolve_vendor(connection, name)
     jurisdiction, identifier = tables.jurisdictions.c, tables.vendor_identifiers.c
     country = (
-        session.execute(
+        connection.execute(
             select(jurisdiction.code, jurisdiction.name).where(jurisdiction.id == vendor.country_id)
         ).first()
         if vendor.country_id
         else None
     )
-    identifiers = session.execute(
+    identifiers = connection.execute(
         select(identifier.scheme, identifier.identifier)
         .where(identifier.vendor_id == vendor.id)
         .order_by(identifier.scheme, identifier.identifier)
     ).all()
     by_country: dict[str, list[MeasureRecord]] = defaultdict(list)
-    for measure in measures_where(session, [tables.measures.c.vendor_id == vendor.id]):
+    for measure in measures_where(connection, [tables.measures.c.vendor_id == vendor.id]):
         by_country[measure.country].append(measure)
     return VendorProfile(
         id=vendor.id,
         name=vendor.name,
         country=country.code if country else None,
         country_name=country.name if country else None,
-        aliases=_aliases(session, [vendor.id]).get(vendor.id, []),
+        aliases=_aliases(connection, [vendor.id]).get(vendor.id, []),
         identifiers=[f"{scheme}:{value}" for scheme, value in identifiers],
-        totals=currency_totals(session, vendor.id),
-        contracts=contracts_where(session, [tables.contracts.c.vendor_id == vendor.id]),
+        totals=currency_totals(connection, vendor.id),
+        contracts=contracts_where(connection, [tables.contracts.c.vendor_id == vendor.id]),
         measures_by_country=dict(sorted(by_country.items())),
-        sources=citations(session, tables.citations.c.vendor_id, [vendor.id]).get(vendor.id, []),
+        sources=citations(connection, tables.citations.c.vendor_id, [vendor.id]).get(vendor.id, []),
     )

@@ -15,7 +15,7 @@ from sqlalchemy import Select
 
 from procwatch import tables
 from procwatch.dates import format_period
-from procwatch.db import stream_rows
+from procwatch.domain import MeasureKind
 from procwatch.errors import InvalidValueError
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.queries.contracts import ContractRecord, exact_amount
@@ -34,10 +34,10 @@ from procwatch.queries.flags import (
 from procwatch.queries.measures import MeasureRecord
 from procwatch.resolve import resolve_country, resolve_vendor
 from procwatch.screening.periods import Certainty, Period, in_force_when_signed, sort_key
-from procwatch.tables import MeasureKind
+from procwatch.store import stream_rows
 
 if TYPE_CHECKING:
-    from procwatch.db import Reader
+    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True)
@@ -311,18 +311,18 @@ def _unique(sources: Iterable[SourceRef]) -> list[SourceRef]:
 
 
 def find_flags(
-    session: Reader,
+    connection: Connection,
     *,
     vendor: str | None = None,
     country: str | None = None,
     code: str | None = None,
 ) -> list[ContractFlag]:
     """Return the red flags of the contracts matching the filters, oldest contract first."""
-    return list(stream_flags(session, vendor=vendor, country=country, code=code))
+    return list(stream_flags(connection, vendor=vendor, country=country, code=code))
 
 
 def stream_flags(
-    session: Reader,
+    connection: Connection,
     *,
     vendor: str | None = None,
     country: str | None = None,
@@ -338,9 +338,9 @@ def stream_flags(
     """
     wanted = (flag_definition(code).code,) if code is not None else FLAG_CODES
     where = ContractFilter(
-        vendor_id=resolve_vendor(session, vendor).id if vendor is not None else None,
+        vendor_id=resolve_vendor(connection, vendor).id if vendor is not None else None,
         jurisdiction_codes=(
-            resolve_country(session, country).related_codes if country is not None else None
+            resolve_country(connection, country).related_codes if country is not None else None
         ),
     )
     families: list[Select[Any]] = []
@@ -348,35 +348,34 @@ def stream_flags(
     if NONCOMPETITIVE in wanted or REPEAT_NONCOMPETITIVE in wanted:
         local = [
             details
-            for (details,) in session.execute(distinct_local_details())
+            for (details,) in connection.execute(distinct_local_details())
             if procedure_reason(None, details) is not None
         ]
         noncompetitive = noncompetitive_condition(NONCOMPETITIVE_METHODS, local)
         # One family's rows bring both flags: a repeat is a non-competitive award.
         families.append(noncompetitive_rows(_index(NONCOMPETITIVE), noncompetitive, where))
         if REPEAT_NONCOMPETITIVE in wanted:
-            groups = _read_groups(session, repeat_members(noncompetitive, where))
+            groups = _read_groups(connection, repeat_members(noncompetitive, where))
     if PRICE_FINDING in wanted:
-        kinds = [
-            kind for (kind,) in session.execute(distinct_finding_kinds()) if is_price_finding(kind)
-        ]
+        found_kinds = connection.execute(distinct_finding_kinds()).scalars()
+        kinds = [kind for kind in found_kinds if is_price_finding(kind)]
         families.append(price_rows(_index(PRICE_FINDING), kinds, where))
     for measure_code, measure_kinds in MEASURE_FLAG_KINDS.items():
         if measure_code in wanted:
             kind_values = [kind.value for kind in measure_kinds]
             families.append(measure_rows(_index(measure_code), kind_values, where))
     # Not a generator itself: a bad filter fails here, before a caller opens its output.
-    return _stream(session, ordered_flag_rows(families), groups, wanted)
+    return _stream(connection, ordered_flag_rows(families), groups, wanted)
 
 
 def _stream(
-    session: Reader,
+    connection: Connection,
     statement: Select[Any],
     groups: Mapping[tuple[int, int], _Group],
     wanted: Collection[str],
 ) -> Iterator[ContractFlag]:
-    drafts = _drafts(stream_rows(session, statement), groups, wanted)
-    sources = _Sources(session)
+    drafts = _drafts(stream_rows(connection, statement), groups, wanted)
+    sources = _Sources(connection)
     for batch in _batches(drafts, SOURCE_BATCH):
         yield from sources.complete(batch)
 
@@ -397,10 +396,10 @@ class _Group:
     ids: tuple[int, ...]
 
 
-def _read_groups(session: Reader, statement: Select[Any]) -> dict[tuple[int, int], _Group]:
+def _read_groups(connection: Connection, statement: Select[Any]) -> dict[tuple[int, int], _Group]:
     # Ids and dates only: a million-contract market's groups hold a few MB.
     found: dict[tuple[int, int], _Group] = {}
-    rows = (row for batch in stream_rows(session, statement) for row in batch)
+    rows = (row for batch in stream_rows(connection, statement) for row in batch)
     for key, members in groupby(rows, key=itemgetter(0, 1)):
         listed = list(members)
         found[key] = _Group(
@@ -537,20 +536,20 @@ def _batches(drafts: Iterator[_Draft], size: int) -> Iterator[list[_Draft]]:
 class _Sources:
     """Looks up the citations of a batch of flags; a measure's are kept, as few measures are."""
 
-    def __init__(self, session: Reader) -> None:
-        self._session = session
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
         self._measures: dict[int, list[SourceRef]] = {}
 
     def complete(self, batch: list[_Draft]) -> Iterator[ContractFlag]:
         """Yield the batch's flags with their sources: the contract's, then the evidence's."""
         citation = tables.citations.c
         contract_ids = {d.contract_id for d in batch} | {i for d in batch for i in d.contracts}
-        contracts = citations(self._session, citation.contract_id, sorted(contract_ids))
+        contracts = citations(self._connection, citation.contract_id, sorted(contract_ids))
         findings = citations(
-            self._session, citation.finding_id, sorted({i for d in batch for i in d.findings})
+            self._connection, citation.finding_id, sorted({i for d in batch for i in d.findings})
         )
         missing = sorted({i for d in batch for i in d.measures} - self._measures.keys())
-        found = citations(self._session, citation.measure_id, missing)
+        found = citations(self._connection, citation.measure_id, missing)
         self._measures.update({measure: found.get(measure, []) for measure in missing})
         measured = any(self._measures[m] for d in batch for m in d.measures)
         if not (contracts or findings or measured):

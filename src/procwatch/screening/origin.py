@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import procwatch
-from procwatch.db import connection_of, database_label
+from procwatch.db import database_label
 
 if TYPE_CHECKING:
-    from procwatch.db import Reader
+    from sqlalchemy import Connection
 
 # The reproducible-builds variable: set, it fixes "now" (and so "today"), which keeps golden
 # files and generated docs stable; unset, the clock is the system's.
@@ -50,7 +50,7 @@ def today() -> date:
 
 
 def report_origin(
-    reader: Reader,
+    reader: Connection,
     as_of: str | None,
     *,
     generated: datetime | None = None,
@@ -58,7 +58,7 @@ def report_origin(
 ) -> ReportOrigin:
     """Return the origin of a report read from `reader` as of a date (default today)."""
     moment = generated or now()
-    url = connection_of(reader).engine.url.render_as_string(hide_password=True)
+    url = reader.engine.url.render_as_string(hide_password=True)
     return ReportOrigin(
         as_of=as_of or moment.date().isoformat(),
         generated=moment.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from procwatch import tables
 from procwatch.dates import PartialDate, format_period
+from procwatch.domain import MeasureKind
 from procwatch.queries.citations import SourceRef
 from procwatch.queries.contracts import ContractRecord
 from procwatch.queries.measures import MeasureRecord
@@ -28,10 +29,9 @@ from procwatch.screening.periods import (
     sort_key,
     status_as_of,
 )
-from procwatch.tables import MeasureKind
 
 if TYPE_CHECKING:
-    from procwatch.db import Reader
+    from sqlalchemy import Connection
 
 
 class Level(StrEnum):
@@ -158,7 +158,7 @@ class CheckReport:
 
 
 def check_vendor(
-    session: Reader,
+    connection: Connection,
     name: str,
     *,
     as_of: str | None = None,
@@ -174,13 +174,13 @@ def check_vendor(
     if as_of is not None:
         PartialDate.parse(as_of)  # a malformed date fails before anything is read
     origin = report_origin(
-        session, as_of or (today.isoformat() if today else None), generated=generated
+        connection, as_of or (today.isoformat() if today else None), generated=generated
     )
     as_of = origin.as_of
     as_of_date = PartialDate.parse(as_of)
-    country = resolve_country(session, for_country) if for_country else None
-    profile = vendor_profile(session, name)
-    unions_of, members_of = memberships(session)
+    country = resolve_country(connection, for_country) if for_country else None
+    profile = vendor_profile(connection, name)
+    unions_of, members_of = memberships(connection)
     measures = [
         (record, status)
         for records in profile.measures_by_country.values()
@@ -200,7 +200,7 @@ def check_vendor(
     flags = flag_contracts(
         [record for record, _ in contracts],
         [record for record, _ in measures],
-        _buyer_ids(session, profile.id),
+        _buyer_ids(connection, profile.id),
     )
     measure_entries = [_measure_entry(record, status) for record, status in measures]
     contract_entries: dict[str, list[ContractEntry]] = defaultdict(list)
@@ -244,9 +244,9 @@ def check_vendor(
     )
 
 
-def _buyer_ids(session: Reader, vendor_id: int) -> dict[int, int | None]:
+def _buyer_ids(connection: Connection, vendor_id: int) -> dict[int, int | None]:
     contract = tables.contracts.c
-    rows = session.execute(
+    rows = connection.execute(
         select(contract.id, contract.buyer_id).where(contract.vendor_id == vendor_id)
     ).all()
     return {row.id: row.buyer_id for row in rows}

@@ -15,7 +15,7 @@ from procwatch.screening.origin import ReportOrigin, report_origin
 from procwatch.screening.periods import Certainty, happened_by, sort_key
 
 if TYPE_CHECKING:
-    from procwatch.db import Reader
+    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,17 @@ class Timeline:
 
 
 def vendor_timeline(
-    session: Reader, name: str, *, as_of: str | None = None, generated: datetime | None = None
+    connection: Connection,
+    name: str,
+    *,
+    as_of: str | None = None,
+    generated: datetime | None = None,
 ) -> Timeline:
     """Return a vendor's contracts and measures that (possibly) began by a date, in order."""
     if as_of is not None:
         PartialDate.parse(as_of)  # a malformed date fails before anything is read
-    profile = vendor_profile(session, name)
-    origin = report_origin(session, as_of, generated=generated)
+    profile = vendor_profile(connection, name)
+    origin = report_origin(connection, as_of, generated=generated)
     events = [
         TimelineEvent(
             date=c.date,
