@@ -193,7 +193,8 @@ def run(command: Sequence[str], *, stdin: Path | None = None, stdout: Path | Non
 
 
 def _env() -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # The checkout's own src/ first: an editable install may point at another worktree.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
     env.pop("PROCWATCH_DB", None)
     return env
 
@@ -403,8 +404,10 @@ def write_report(
     (ROOT / "docs" / "benchmarks-summary.md").write_text("\n".join(summary) + "\n", "utf-8")
 
 
-def sqlite_benchmarks(workdir: Path, sizes: Sizes, seed: int) -> tuple[list[Result], list[str]]:
-    """Measure on SQLite: bulk load, vendor query, --help, summary, export."""
+def sqlite_benchmarks(
+    workdir: Path, sizes: Sizes, seed: int, *, only_flags: bool = False
+) -> tuple[list[Result], list[str]]:
+    """Measure on SQLite: bulk load, vendor query, --help, summary, export, flags."""
     results: list[Result] = []
     notes: list[str] = []
     for stale in workdir.glob("*.db*"):  # a --workdir kept from an earlier run
@@ -416,6 +419,14 @@ def sqlite_benchmarks(workdir: Path, sizes: Sizes, seed: int) -> tuple[list[Resu
     raw = workdir / "raw.db"
     for copy in (database, raw):
         shutil.copy(base, copy)
+    shell = shutil.which("sqlite3")
+    if only_flags and shell is not None:
+        run([sys.executable, "-c", LOAD_PROCWATCH, f"sqlite:///{database}", str(reference_file)])
+        # As an import leaves it when its process closes the database: the WAL written back.
+        with sqlite3.connect(database) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db = ["--db", str(database)]
+        return flags_benchmarks(db, workdir, (shell, str(database)), "group_concat", "SQLite")
     print(f"loading {sizes.contracts:,} contracts twice", file=sys.stderr)
     results.append(
         bulk_load(
@@ -473,9 +484,8 @@ def sqlite_benchmarks(workdir: Path, sizes: Sizes, seed: int) -> tuple[list[Resu
             target_text="<= 1.15x",
         )
     )
-    shell = shutil.which("sqlite3")
     if shell is None:
-        notes.append("sqlite3 shell not found: summary and export baselines skipped.")
+        notes.append("sqlite3 shell not found: summary, export and flags baselines skipped.")
         return results, notes
     naive = workdir / "naive.sql"
     naive.write_text(f".mode csv\n.headers on\n{NAIVE_SUMMARY};\n")
@@ -511,12 +521,85 @@ def sqlite_benchmarks(workdir: Path, sizes: Sizes, seed: int) -> tuple[list[Resu
     )
     export = results[-1]
     export.met = bool(export.met) and export.peak_mb < 150
+    more, more_notes = flags_benchmarks(
+        db, workdir, (shell, str(database)), "group_concat", "SQLite"
+    )
+    results += more
+    notes += more_notes
     summary_rows = sum(1 for _ in (workdir / "summary.csv").open()) - 1
     notes.append(
         f"The summary has {summary_rows:,} rows; the sqlite3 shell prints raw minor units "
         "where procwatch writes exact decimal amounts."
     )
     return results, notes
+
+
+# Flags: within 3x of the same rows from one SQL query in the database's own shell, under
+# 300 MB, for every flag and for the one a journalist asks most (issue 15).
+FLAGS_TARGET = 3.0
+FLAGS_PEAK_MB = 300
+BANNED = "PW-SIGNED-WHILE-BANNED"
+
+
+def flags_benchmarks(
+    db: Sequence[str], workdir: Path, shell: tuple[str, ...], aggregate: str, backend: str
+) -> tuple[list[Result], list[str]]:
+    """Time `procwatch flags -f csv` (all, then one flag) against the shell's single query.
+
+    `shell` runs a query given on its standard input (sqlite3) or after it (psql -c).
+    """
+    from benchmarks.flags import flags_sql
+
+    results: list[Result] = []
+    notes: list[str] = []
+    for codes, label in ((None, "all flags"), ((BANNED,), f"--flag {BANNED}")):
+        name = "flags" if codes is None else "flags-banned"
+        mine = workdir / f"{name}.csv"
+        theirs = workdir / f"{name}-shell.csv"
+        sql = flags_sql(aggregate, codes)
+        command = [PROCWATCH, *db, "flags", "-f", "csv", "-o", str(mine)]
+        if codes is not None:
+            command[-4:-4] = ["--flag", codes[0]]
+        if shell[0].endswith("sqlite3"):
+            script = workdir / f"{name}.sql"
+            script.write_text(f".mode csv\n.headers on\n{sql};\n")
+            baseline = ("sqlite3 shell, one query", list(shell))
+            io = {"baseline_in": script, "baseline_out": theirs}
+        else:
+            baseline = (
+                "psql \\copy, one query",
+                [*shell, f"\\copy ({sql}) TO STDOUT CSV HEADER"],
+            )
+            io = {"baseline_out": theirs}
+        result = compare(
+            f"flags, {label}, {backend}",
+            (f"procwatch flags{'' if codes is None else ' --flag ' + codes[0]} -f csv", command),
+            baseline,
+            repeat=3,
+            target=FLAGS_TARGET,
+            target_text=f"<= {FLAGS_TARGET:g}x, < {FLAGS_PEAK_MB} MB",
+            io=io,
+        )
+        result.met = bool(result.met) and result.peak_mb < FLAGS_PEAK_MB
+        results.append(result)
+        notes.append(f"{backend}, {label}: " + same_flags(mine, theirs))
+    return results, notes
+
+
+def same_flags(mine: Path, theirs: Path) -> str:
+    """Compare procwatch's (contract, flag, certainty) rows, in order, with the shell's."""
+    import csv
+
+    def rows(path: Path) -> list[tuple[str, str, str]]:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return [(r["contract"], r["code"], r["certainty"]) for r in csv.DictReader(handle)]
+
+    ours, shells = rows(mine), rows(theirs)
+    same = "the same" if ours == shells else "**different**"
+    return (
+        f"{len(ours):,} flag rows from procwatch, {len(shells):,} from the shell's query; "
+        f"contract, flag and certainty {same}, in the same order"
+    )
 
 
 def give_contracts(database: Path, count: int) -> str:
@@ -579,7 +662,7 @@ def vacuum(url: str, db: list[str], workdir: Path) -> str:
 
 
 def postgres_benchmarks(
-    workdir: Path, server_url: str, sizes: Sizes, seed: int
+    workdir: Path, server_url: str, sizes: Sizes, seed: int, *, only_flags: bool = False
 ) -> tuple[list[Result], list[str]]:
     """Measure on PostgreSQL: bulk load vs psycopg executemany, query, summary, export."""
     from sqlalchemy import create_engine, make_url
@@ -597,6 +680,16 @@ def postgres_benchmarks(
     notes: list[str] = []
     try:
         reference_file = build(workdir, urls[0], sizes, seed)
+        psql = shutil.which("psql")
+        libpq = make_url(urls[0]).set(drivername="postgresql").render_as_string(hide_password=False)
+        if only_flags and psql is not None:
+            run([sys.executable, "-c", LOAD_PROCWATCH, urls[0], str(reference_file)])
+            db = ["--db", urls[0]]
+            notes.append(vacuum(urls[0], db, workdir))
+            more, more_notes = flags_benchmarks(
+                db, workdir, (psql, libpq, "-c"), "string_agg", "PostgreSQL"
+            )
+            return results + more, notes + more_notes
         raw_dir = workdir / "raw"
         raw_dir.mkdir()
         build(raw_dir, urls[1], sizes, seed)
@@ -629,8 +722,6 @@ def postgres_benchmarks(
                 target_text="<= 1.15x",
             )
         )
-        psql = shutil.which("psql")
-        libpq = make_url(urls[0]).set(drivername="postgresql").render_as_string(hide_password=False)
         if psql is None:
             notes.append("psql not found: PostgreSQL summary and export baselines skipped.")
             return results, notes
@@ -686,6 +777,11 @@ def postgres_benchmarks(
         )
         export = results[-1]
         export.met = bool(export.met) and export.peak_mb < 150
+        more, more_notes = flags_benchmarks(
+            db, workdir, (psql, libpq, "-c"), "string_agg", "PostgreSQL"
+        )
+        results += more
+        notes += more_notes
         with admin.connect() as connection:
             version = connection.exec_driver_sql("SHOW server_version").scalar()
         notes.append(f"PostgreSQL {version} at {server.host}:{server.port}, default settings.")
@@ -709,6 +805,11 @@ def main() -> None:
         help="PostgreSQL server URL (a maintenance database such as postgres); omit to skip",
     )
     parser.add_argument("--workdir", type=Path, help="keep the databases here (default: temp)")
+    parser.add_argument(
+        "--only",
+        choices=["flags"],
+        help="only these measurements, printed (docs/ left as they are)",
+    )
     args = parser.parse_args()
     sizes = Sizes.for_contracts(args.contracts)
     started = time.perf_counter()
@@ -722,12 +823,15 @@ def main() -> None:
         workdir = args.workdir or Path(temporary)
         workdir.mkdir(parents=True, exist_ok=True)
         (workdir / "sqlite").mkdir(exist_ok=True)
-        results, notes = sqlite_benchmarks(workdir / "sqlite", sizes, args.seed)
+        only_flags = args.only == "flags"
+        results, notes = sqlite_benchmarks(
+            workdir / "sqlite", sizes, args.seed, only_flags=only_flags
+        )
         if args.postgres:
             command += " --postgres URL"
             (workdir / "postgresql").mkdir(exist_ok=True)
             more, more_notes = postgres_benchmarks(
-                workdir / "postgresql", args.postgres, sizes, args.seed
+                workdir / "postgresql", args.postgres, sizes, args.seed, only_flags=only_flags
             )
             results += more
             notes += more_notes
@@ -741,11 +845,14 @@ def main() -> None:
                 )
         else:
             notes.append("PostgreSQL not measured in this run (no --postgres URL).")
-    write_report(results, notes, sizes, time.perf_counter() - started, command)
+        if not only_flags:
+            write_report(results, notes, sizes, time.perf_counter() - started, command)
+    for note in notes if only_flags else []:
+        print(f"- {note}")
     for r in results:
         print(
             f"{r.name}: {r.seconds:.3f} s vs {r.baseline_seconds:.3f} s ({r.ratio_text}), "
-            f"met={r.met}"
+            f"met={r.met}, peak {r.peak_mb:.0f} MB vs {r.baseline_peak_mb:.0f} MB"
         )
 
 

@@ -9,27 +9,48 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from procwatch.queries.citations import SourceRef
 from procwatch.queries.measures import IssuerRef, MeasureRecord
 
 
+class Measure(Protocol):
+    """What the grouping reads of a measure: a MeasureRecord, or a row of the flag query."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def date(self) -> str | None: ...
+    @property
+    def date_end(self) -> str | None: ...
+    @property
+    def issuer(self) -> IssuerRef: ...
+    @property
+    def origin(self) -> IssuerRef | None: ...
+
+
+M = TypeVar("M", bound=Measure)
+
+
 @dataclass(frozen=True)
-class Decision:
+class Decision(Generic[M]):
     """A decision about a vendor: by whom, as which measure, and who else enforces it."""
 
     decider: IssuerRef
     # The decider's own measure, when the database holds it (else only enforcements).
-    own: MeasureRecord | None
-    enforcements: tuple[MeasureRecord, ...]
+    own: M | None
+    enforcements: tuple[M, ...]
 
     @property
-    def main(self) -> MeasureRecord:
+    def main(self) -> M:
         """Return the measure whose kind and dates the decision has: the decider's own first."""
         return self.own or self.enforcements[0]
 
     @property
-    def measures(self) -> list[MeasureRecord]:
+    def measures(self) -> list[M]:
         """Return every measure of the decision, the decider's own first."""
         return [*([self.own] if self.own else []), *self.enforcements]
 
@@ -40,12 +61,12 @@ class Decision:
         return [found[code] for code in sorted(found)]
 
     @property
-    def sources(self) -> list[SourceRef]:
+    def sources(self: Decision[MeasureRecord]) -> list[SourceRef]:
         """Return the sources of every measure of the decision, each once."""
         return list(dict.fromkeys(s for m in self.measures for s in m.sources))
 
 
-def decisions(measures: Sequence[MeasureRecord]) -> list[Decision]:
+def decisions(measures: Sequence[M]) -> list[Decision[M]]:
     """Group one vendor's measures into decisions, in the order of their main measures.
 
     An enforcement belongs to the origin's own measure of the same kind that starts on the
@@ -53,8 +74,8 @@ def decisions(measures: Sequence[MeasureRecord]) -> list[Decision]:
     database does not hold are grouped by origin, kind and start date.
     """
     own = [m for m in measures if m.origin is None]
-    attached: dict[int, list[MeasureRecord]] = {m.id: [] for m in own}
-    orphans: dict[tuple[str, str, str | None], list[MeasureRecord]] = {}
+    attached: dict[int, list[M]] = {m.id: [] for m in own}
+    orphans: dict[tuple[str, str, str | None], list[M]] = {}
     for measure in measures:
         if measure.origin is None:
             continue
@@ -73,7 +94,7 @@ def decisions(measures: Sequence[MeasureRecord]) -> list[Decision]:
     return sorted(found, key=lambda d: position[d.main.id])
 
 
-def _enforces(enforcement: MeasureRecord, original: MeasureRecord) -> bool:
+def _enforces(enforcement: Measure, original: Measure) -> bool:
     assert enforcement.origin is not None
     if enforcement.origin.code != original.issuer.code or enforcement.kind != original.kind:
         return False

@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from functools import lru_cache
+from itertools import groupby, islice
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import Select, select
 
 from procwatch import tables
 from procwatch.dates import format_period
 from procwatch.domain import MeasureKind
 from procwatch.errors import InvalidValueError
-from procwatch.queries.citations import SourceRef
-from procwatch.queries.contracts import ContractRecord, list_contracts
-from procwatch.queries.measures import MeasureRecord, list_measures
+from procwatch.queries.citations import SourceRef, citations
+from procwatch.queries.contracts import ContractRecord, exact_amount
+from procwatch.queries.flags import (
+    POSSIBLY,
+    YES,
+    ContractFilter,
+    distinct_finding_kinds,
+    distinct_local_details,
+    measure_rows,
+    noncompetitive_condition,
+    noncompetitive_rows,
+    ordered_flag_rows,
+    price_rows,
+    repeat_members,
+)
+from procwatch.queries.measures import IssuerRef, MeasureRecord
+from procwatch.resolve import resolve_country, resolve_vendor
 from procwatch.screening.decisions import Decision, decisions
 from procwatch.screening.periods import Certainty, Period, in_force_when_signed, sort_key
-from procwatch.store import chunked
+from procwatch.store import stream_rows
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -119,8 +137,11 @@ def flag_definition(code: str) -> FlagDefinition:
 
 def noncompetitive_method(contract: ContractRecord) -> str | None:
     """Return why a contract's procedure is non-competitive, or None if it is not known to be."""
-    method = contract.procurement_method
-    details = contract.procurement_method_details
+    return procedure_reason(contract.procurement_method, contract.procurement_method_details)
+
+
+def procedure_reason(method: str | None, details: str | None) -> str | None:
+    """Return why a procedure (OCDS method and its details) is non-competitive, or None."""
     if method in NONCOMPETITIVE_METHODS:
         return f"procurement method {method}" + (f" ({details})" if details else "")
     if method is None and details:
@@ -130,12 +151,70 @@ def noncompetitive_method(contract: ContractRecord) -> str | None:
     return None
 
 
+def is_price_finding(kind: str) -> bool:
+    """Return whether a finding's kind documents an overpayment or an inflated price."""
+    return kind.casefold() in PRICE_FINDING_KINDS
+
+
+class _Finding(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def amount(self) -> Decimal | None: ...
+    @property
+    def currency(self) -> str | None: ...
+
+
+def repeat_evidence(buyer: str | None, periods: Sequence[tuple[str | None, str | None]]) -> str:
+    """Word a repeat flag: how many awards the buyer gave, and when (in contract order)."""
+    dates = ", ".join(format_period(start, end) or "undated" for start, end in periods)
+    return f"{len(periods)} non-competitive awards by {buyer}: {dates}"
+
+
+def price_evidence(findings: Sequence[_Finding]) -> str:
+    """Word a price flag from its findings, in the order they were recorded."""
+    return "; ".join(
+        f"{f.kind}"
+        + (f" of {f.amount:,} {f.currency}" if f.amount is not None else "")
+        + f": {f.description}"
+        for f in findings
+    )
+
+
+def measure_evidence(
+    date: str | None,
+    date_end: str | None,
+    sure: Sequence[Decision[Any]],
+    maybe: Sequence[Decision[Any]],
+) -> str:
+    """Word a measure flag: when the contract was signed, what was (possibly) in force then."""
+    parts = [f"signed {format_period(date, date_end) or 'undated'}"]
+    if sure:
+        parts.append(f"in force then: {_measure_list(sure)}")
+    if maybe:
+        parts.append(f"possibly in force then: {_measure_list(maybe)}")
+    return "; ".join(parts)
+
+
+# The measure kinds behind each measure flag.
+MEASURE_FLAG_KINDS: dict[str, frozenset[MeasureKind]] = {
+    SIGNED_WHILE_BANNED: frozenset({MeasureKind.BAN, MeasureKind.RESTRICTION}),
+    SIGNED_WHILE_INVESTIGATED: frozenset({MeasureKind.INVESTIGATION}),
+}
+
+
 def flag_contracts(
     contracts: Sequence[ContractRecord],
     measures: Sequence[MeasureRecord],
     buyer_ids: Mapping[int, int | None],
 ) -> list[ContractFlag]:
-    """Return the red flags of one vendor's contracts, given its measures and each buyer's id."""
+    """Return the red flags of one vendor's contracts, given its measures and each buyer's id.
+
+    The rules on records in memory, for one vendor's report; find_flags applies the same
+    rules in the database to any number of contracts.
+    """
     repeats = _repeat_groups(contracts, buyer_ids)
     # A cross-debarment and the debarment it enforces are one decision, counted once.
     found_decisions = decisions(measures)
@@ -146,7 +225,9 @@ def flag_contracts(
 
 
 def _contract_flags(
-    contract: ContractRecord, measures: Sequence[Decision], group: list[ContractRecord]
+    contract: ContractRecord,
+    measures: Sequence[Decision[MeasureRecord]],
+    group: list[ContractRecord],
 ) -> Iterable[ContractFlag]:
     def flag(
         code: str, certainty: Certainty, evidence: str, sources: list[SourceRef]
@@ -169,25 +250,16 @@ def _contract_flags(
     if method is not None:
         yield flag(NONCOMPETITIVE, Certainty.YES, method, [])
     if group:
-        dates = ", ".join(format_period(c.date, c.date_end) or "undated" for c in group)
-        evidence = f"{len(group)} non-competitive awards by {contract.buyer}: {dates}"
+        evidence = repeat_evidence(contract.buyer, [(c.date, c.date_end) for c in group])
         others = [source for other in group if other is not contract for source in other.sources]
         yield flag(REPEAT_NONCOMPETITIVE, Certainty.YES, evidence, others)
-    price = [f for f in contract.findings if f.kind.casefold() in PRICE_FINDING_KINDS]
+    price = [f for f in contract.findings if is_price_finding(f.kind)]
     if price:
-        evidence = "; ".join(
-            f"{f.kind}"
-            + (f" of {f.amount:,} {f.currency}" if f.amount is not None else "")
-            + f": {f.description}"
-            for f in price
-        )
-        yield flag(PRICE_FINDING, Certainty.YES, evidence, [s for f in price for s in f.sources])
+        sources = [s for f in price for s in f.sources]
+        yield flag(PRICE_FINDING, Certainty.YES, price_evidence(price), sources)
     signed = Period.of(contract.date, contract.date_end)
-    for code, kinds in (
-        (SIGNED_WHILE_BANNED, {MeasureKind.BAN, MeasureKind.RESTRICTION}),
-        (SIGNED_WHILE_INVESTIGATED, {MeasureKind.INVESTIGATION}),
-    ):
-        by_certainty: dict[Certainty, list[Decision]] = defaultdict(list)
+    for code, kinds in MEASURE_FLAG_KINDS.items():
+        by_certainty: dict[Certainty, list[Decision[MeasureRecord]]] = defaultdict(list)
         for decision in measures:
             if decision.main.kind in kinds:
                 period = Period.of(decision.main.date, decision.main.date_end)
@@ -195,25 +267,28 @@ def _contract_flags(
         sure, maybe = by_certainty[Certainty.YES], by_certainty[Certainty.POSSIBLY]
         if not sure and not maybe:
             continue
-        parts = [f"signed {format_period(contract.date, contract.date_end) or 'undated'}"]
-        if sure:
-            parts.append(f"in force then: {_measure_list(sure)}")
-        if maybe:
-            parts.append(f"possibly in force then: {_measure_list(maybe)}")
         yield flag(
             code,
             Certainty.YES if sure else Certainty.POSSIBLY,
-            "; ".join(parts),
+            measure_evidence(contract.date, contract.date_end, sure, maybe),
             [source for decision in (*sure, *maybe) for source in decision.sources],
         )
 
 
-def _measure_list(found: list[Decision]) -> str:
-    ordered = sorted(found, key=lambda d: (sort_key(d.main.date), d.decider.code))
+# A market has a few thousand distinct dates and flags repeat them: each is parsed once.
+_date_key = lru_cache(maxsize=100_000)(sort_key)
+
+
+def _measure_list(found: Sequence[Decision[Any]]) -> str:
+    ordered = (
+        sorted(found, key=lambda d: (_date_key(d.main.date), d.decider.code))
+        if len(found) > 1
+        else found
+    )
     return ", ".join(_decision_text(decision) for decision in ordered)
 
 
-def _decision_text(decision: Decision) -> str:
+def _decision_text(decision: Decision[Any]) -> str:
     main = decision.main
     text = f"{decision.decider.code} {main.kind} "
     text += f"({format_period(main.date, main.date_end) or 'undated'})"
@@ -246,68 +321,289 @@ def find_flags(
     country: str | None = None,
     code: str | None = None,
 ) -> list[ContractFlag]:
-    """Return the red flags of the contracts matching the filters, oldest contract first.
+    """Return the red flags of the contracts matching the filters, oldest contract first."""
+    return list(stream_flags(connection, vendor=vendor, country=country, code=code))
 
-    A contract's measures are all of its vendor's measures, wherever they were taken: the
-    country filter selects contracts, not the bans that concern them.
+
+def stream_flags(
+    connection: Connection,
+    *,
+    vendor: str | None = None,
+    country: str | None = None,
+    code: str | None = None,
+) -> Iterator[ContractFlag]:
+    """Return the red flags of the contracts matching the filters as they come, oldest first.
+
+    The database finds the flagged rows (queries/flags.py) and hands them over in order;
+    Python words the evidence and adds the sources, a batch at a time, so memory stays flat
+    however many contracts are flagged. A contract's measures are all of its vendor's
+    measures, wherever they were taken: the country filter selects contracts, not the bans
+    that concern them.
     """
-    wanted = flag_definition(code).code if code is not None else None
-    contracts = list_contracts(
-        connection, vendor=vendor, country=country, where=[_may_be_flagged()]
+    wanted = (flag_definition(code).code,) if code is not None else FLAG_CODES
+    where = ContractFilter(
+        vendor_id=resolve_vendor(connection, vendor).id if vendor is not None else None,
+        jurisdiction_codes=(
+            resolve_country(connection, country).related_codes if country is not None else None
+        ),
     )
-    keys = _contract_keys(connection, [c.id for c in contracts])
-    measures = list_measures(connection, vendor=vendor)
-    measure_vendors = _measure_vendors(connection, [m.id for m in measures])
-    contracts_by_vendor: dict[int, list[ContractRecord]] = defaultdict(list)
-    for contract in contracts:
-        contracts_by_vendor[keys[contract.id][0]].append(contract)
-    measures_by_vendor: dict[int, list[MeasureRecord]] = defaultdict(list)
-    for measure in measures:
-        measures_by_vendor[measure_vendors[measure.id]].append(measure)
-    buyer_ids = {contract_id: buyer for contract_id, (_, buyer) in keys.items()}
-    found = [
-        flag
-        for vendor_id, group in contracts_by_vendor.items()
-        for flag in flag_contracts(group, measures_by_vendor[vendor_id], buyer_ids)
-        if wanted is None or flag.code == wanted
-    ]
-    order = {contract.key: index for index, contract in enumerate(contracts)}
-    return sorted(found, key=lambda f: (order[f.contract], FLAG_CODES.index(f.code)))
+    families: list[Select[Any]] = []
+    groups: dict[tuple[int, int], _Group] = {}
+    if NONCOMPETITIVE in wanted or REPEAT_NONCOMPETITIVE in wanted:
+        local = [
+            details
+            for (details,) in connection.execute(distinct_local_details())
+            if procedure_reason(None, details) is not None
+        ]
+        noncompetitive = noncompetitive_condition(NONCOMPETITIVE_METHODS, local)
+        # One family's rows bring both flags: a repeat is a non-competitive award.
+        families.append(noncompetitive_rows(_index(NONCOMPETITIVE), noncompetitive, where))
+        if REPEAT_NONCOMPETITIVE in wanted:
+            groups = _read_groups(connection, repeat_members(noncompetitive, where))
+    if PRICE_FINDING in wanted:
+        found_kinds = connection.execute(distinct_finding_kinds()).scalars()
+        kinds = [kind for kind in found_kinds if is_price_finding(kind)]
+        families.append(price_rows(_index(PRICE_FINDING), kinds, where))
+    issuers: dict[str, IssuerRef] = {}
+    for measure_code, measure_kinds in MEASURE_FLAG_KINDS.items():
+        if measure_code in wanted:
+            issuers = issuers or _issuers(connection)
+            kind_values = [kind.value for kind in measure_kinds]
+            families.append(measure_rows(_index(measure_code), kind_values, where))
+    # Not a generator itself: a bad filter fails here, before a caller opens its output.
+    return _stream(connection, ordered_flag_rows(families), groups, issuers, wanted)
 
 
-def _may_be_flagged() -> ColumnElement[bool]:
-    """Return SQL for the contracts that any flag could concern: a superset, cheap to test.
-
-    Most contracts of a real market are open procedures of vendors nobody sanctioned; loading
-    them as records only to find no flag cost a million-contract database a minute and GBs.
-    """
-    contract = tables.contracts.c
-    return or_(
-        contract.procurement_method.in_(sorted(NONCOMPETITIVE_METHODS)),
-        contract.procurement_method_details.is_not(None),
-        contract.id.in_(select(tables.findings.c.contract_id)),
-        contract.vendor_id.in_(select(tables.measures.c.vendor_id)),
-    )
+def _issuers(connection: Connection) -> dict[str, IssuerRef]:
+    # Every issuer by code, for the decisions of measure rows (a few hundred jurisdictions).
+    jurisdiction = tables.jurisdictions.c
+    rows = connection.execute(select(jurisdiction.code, jurisdiction.name, jurisdiction.kind))
+    return {code: IssuerRef(code, name, kind) for code, name, kind in rows}
 
 
-def _contract_keys(connection: Connection, ids: list[int]) -> dict[int, tuple[int, int | None]]:
-    contract = tables.contracts.c
-    found: dict[int, tuple[int, int | None]] = {}
-    # Chunks keep the IN list under SQLite's bound-parameter limit.
-    for chunk in chunked(ids):
-        rows = connection.execute(
-            select(contract.id, contract.vendor_id, contract.buyer_id).where(contract.id.in_(chunk))
-        ).all()
-        found.update({row.id: (row.vendor_id, row.buyer_id) for row in rows})
+def _stream(
+    connection: Connection,
+    statement: Select[Any],
+    groups: Mapping[tuple[int, int], _Group],
+    issuers: Mapping[str, IssuerRef],
+    wanted: Collection[str],
+) -> Iterator[ContractFlag]:
+    drafts = _drafts(stream_rows(connection, statement), groups, issuers, wanted)
+    sources = _Sources(connection)
+    for batch in _batches(drafts, SOURCE_BATCH):
+        yield from sources.complete(batch)
+
+
+def _index(code: str) -> int:
+    return FLAG_CODES.index(code)
+
+
+# Flags whose sources are looked up together: one IN (...) per batch and table.
+SOURCE_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A repeat group: its members' periods in contract order and their ids."""
+
+    periods: tuple[tuple[str | None, str | None], ...]
+    ids: tuple[int, ...]
+
+
+def _read_groups(connection: Connection, statement: Select[Any]) -> dict[tuple[int, int], _Group]:
+    # Ids and dates only: a million-contract market's groups hold a few MB.
+    found: dict[tuple[int, int], _Group] = {}
+    rows = (row for batch in stream_rows(connection, statement) for row in batch)
+    for key, members in groupby(rows, key=itemgetter(0, 1)):
+        listed = list(members)
+        found[key] = _Group(
+            periods=tuple((row[3], row[4]) for row in listed), ids=tuple(row[2] for row in listed)
+        )
     return found
 
 
-def _measure_vendors(connection: Connection, ids: list[int]) -> dict[int, int]:
-    measure = tables.measures.c
-    found: dict[int, int] = {}
-    for chunk in chunked(ids):
-        rows = connection.execute(
-            select(measure.id, measure.vendor_id).where(measure.id.in_(chunk))
-        ).all()
-        found.update({row.id: row.vendor_id for row in rows})
-    return found
+@dataclass(frozen=True)
+class _Item:
+    """A finding behind a flag, as the flag query returns it."""
+
+    id: int
+    kind: str
+    description: str
+    amount: Decimal | None
+    currency: str | None
+
+
+@dataclass(frozen=True)
+class _MeasureItem:
+    """A measure behind a flag, as the flag query returns it: enough to group decisions."""
+
+    id: int
+    kind: str
+    date: str | None
+    date_end: str | None
+    issuer: IssuerRef
+    origin: IssuerRef | None
+
+
+@dataclass
+class _Draft:
+    """A flag with its evidence worded, waiting for its sources."""
+
+    flag: ContractFlag
+    contract_id: int
+    # The other contracts, measures and findings whose citations the flag carries, in order.
+    contracts: tuple[int, ...] = ()
+    measures: tuple[int, ...] = ()
+    findings: tuple[int, ...] = ()
+
+
+# Positions in a row of queries.flags.ordered_flag_rows.
+_CONTRACT_ID, _CODE, _CERTAINTY = 0, 1, 2
+_ITEM = slice(3, 12)
+(_KEY, _VENDOR_ID, _BUYER_ID, _VENDOR, _BUYER, _COUNTRY, _TITLE, _DATE, _DATE_END, _METHOD,
+ _DETAILS) = range(12, 23)  # fmt: skip
+
+
+def _drafts(
+    batches: Iterator[Sequence[Any]],
+    groups: Mapping[tuple[int, int], _Group],
+    issuers: Mapping[str, IssuerRef],
+    wanted: Collection[str],
+) -> Iterator[_Draft]:
+    rows = (row for batch in batches for row in batch)
+    for (contract_id, index), flag_rows in groupby(rows, key=itemgetter(0, 1)):
+        listed = list(flag_rows)
+        first = listed[0]
+        for code, certainty, evidence, cited in _worded(
+            FLAG_CODES[index], contract_id, listed, groups, issuers, wanted
+        ):
+            flag = ContractFlag(
+                code=code,
+                certainty=certainty,
+                contract=first[_KEY],
+                vendor=first[_VENDOR],
+                buyer=first[_BUYER],
+                country=first[_COUNTRY],
+                date=first[_DATE],
+                date_end=first[_DATE_END],
+                title=first[_TITLE],
+                evidence=evidence,
+                sources=[],
+            )
+            yield _Draft(flag, contract_id, **cited)
+
+
+_Worded = tuple[str, Certainty, str, dict[str, tuple[int, ...]]]
+
+
+def _worded(
+    code: str,
+    contract_id: int,
+    rows: Sequence[Any],
+    groups: Mapping[tuple[int, int], _Group],
+    issuers: Mapping[str, IssuerRef],
+    wanted: Collection[str],
+) -> Iterator[_Worded]:
+    """Yield the flags of a family's rows: code, certainty, evidence and cited records."""
+    first = rows[0]
+    if code == NONCOMPETITIVE:
+        # A non-competitive contract is also a repeat when its group has other members:
+        # the groups were read first, so one row brings both flags, in FLAG_CODES order.
+        if NONCOMPETITIVE in wanted:
+            reason = procedure_reason(first[_METHOD], first[_DETAILS])
+            assert reason is not None, "the query selects non-competitive contracts only"
+            yield NONCOMPETITIVE, Certainty.YES, reason, {}
+        group = groups.get((first[_VENDOR_ID], first[_BUYER_ID]))
+        if group is not None and REPEAT_NONCOMPETITIVE in wanted:
+            others = tuple(other for other in group.ids if other != contract_id)
+            evidence = repeat_evidence(first[_BUYER], group.periods)
+            yield REPEAT_NONCOMPETITIVE, Certainty.YES, evidence, {"contracts": others}
+        return
+    if code == PRICE_FINDING:
+        findings = [_finding(row) for row in rows]
+        cited = {"findings": tuple(f.id for f in findings)}
+        yield PRICE_FINDING, Certainty.YES, price_evidence(findings), cited
+        return
+    # The measures in list_measures' order, grouped into decisions as the rule on records
+    # groups them (decisions.py); a decision is in force as its main measure is, and the
+    # evidence then sorts each list by date and decider, as the rule on records does.
+    certainty = {row[_ITEM][0]: row[_CERTAINTY] for row in rows}
+    measures = [_measure(row, issuers) for row in rows]
+    if len(measures) > 1:  # most contracts meet one measure: nothing to order
+        measures.sort(key=lambda m: (m.date is None, m.date or "", m.id))
+    found = [(d, certainty[d.main.id]) for d in decisions(measures)]
+    sure = [decision for decision, found_certainty in found if found_certainty == YES]
+    maybe = [decision for decision, found_certainty in found if found_certainty == POSSIBLY]
+    if not sure and not maybe:  # only measures of decisions not in force then
+        return
+    yield (
+        code,
+        Certainty.YES if sure else Certainty.POSSIBLY,
+        measure_evidence(first[_DATE], first[_DATE_END], sure, maybe),
+        {"measures": tuple(m.id for d in (*sure, *maybe) for m in d.measures)},
+    )
+
+
+def _finding(row: Sequence[Any]) -> _Item:
+    item_id, _, kind, text, _, _, _, amount, currency = row[_ITEM]
+    return _Item(
+        id=item_id,
+        kind=kind,
+        description=text,
+        amount=exact_amount(amount, currency),
+        currency=currency,
+    )
+
+
+def _measure(row: Sequence[Any], issuers: Mapping[str, IssuerRef]) -> _MeasureItem:
+    item_id, issuer, kind, _, start, end, origin, _, _ = row[_ITEM]
+    return _MeasureItem(
+        id=item_id,
+        kind=kind,
+        date=start,
+        date_end=end,
+        issuer=issuers[issuer],
+        origin=issuers[origin] if origin is not None else None,
+    )
+
+
+def _batches(drafts: Iterator[_Draft], size: int) -> Iterator[list[_Draft]]:
+    while batch := list(islice(drafts, size)):
+        yield batch
+
+
+class _Sources:
+    """Looks up the citations of a batch of flags; a measure's are kept, as few measures are."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._measures: dict[int, list[SourceRef]] = {}
+
+    def complete(self, batch: list[_Draft]) -> Iterator[ContractFlag]:
+        """Yield the batch's flags with their sources: the contract's, then the evidence's."""
+        citation = tables.citations.c
+        contract_ids = {d.contract_id for d in batch} | {i for d in batch for i in d.contracts}
+        contracts = citations(self._connection, citation.contract_id, sorted(contract_ids))
+        findings = citations(
+            self._connection, citation.finding_id, sorted({i for d in batch for i in d.findings})
+        )
+        missing = sorted({i for d in batch for i in d.measures} - self._measures.keys())
+        found = citations(self._connection, citation.measure_id, missing)
+        self._measures.update({measure: found.get(measure, []) for measure in missing})
+        measured = any(self._measures[m] for d in batch for m in d.measures)
+        if not (contracts or findings or measured):
+            # Nothing in this batch is cited (a market loaded without its sources).
+            for draft in batch:
+                yield draft.flag
+            return
+        for draft in batch:
+            cited = [
+                *contracts.get(draft.contract_id, []),
+                *(s for other in draft.contracts for s in contracts.get(other, [])),
+                *(s for measure in draft.measures for s in self._measures[measure]),
+                *(s for finding in draft.findings for s in findings.get(finding, [])),
+            ]
+            # Filled in place: the flag was made with an empty list for this, and copying
+            # each frozen flag anew cost a tenth of a large run.
+            draft.flag.sources.extend(_unique(cited))
+            yield draft.flag

@@ -438,7 +438,7 @@ def _short(measure: MeasureEntry, *, through: bool = False) -> str:
 
 
 def _reasons(
-    found: Sequence[Decision],
+    found: Sequence[Decision[MeasureRecord]],
     statuses: dict[int, MeasureStatus],
     flags: Sequence[ContractFlag],
     home: str | None,
@@ -480,7 +480,7 @@ def _reasons(
     return sorted(reasons, key=lambda r: -_LEVEL_ORDER[r.level])
 
 
-def _decision_verb(decision: Decision) -> str:
+def _decision_verb(decision: Decision[MeasureRecord]) -> str:
     # The banks' own word for their bans.
     if decision.decider.is_international and decision.main.kind == MeasureKind.BAN:
         return "debarred"
