@@ -131,6 +131,34 @@ def mapped_entries(
         yield RawEntry(locator=f"row {number}", values=values)
 
 
+def entries_below_header(
+    path: Path,
+    layout: TableLayout,
+    columns: Mapping[str, str],
+    expected: str,
+    warn: Warn,
+    progress: Progress | None,
+) -> Iterator[RawEntry]:
+    """Yield a list's mapped rows below its header, the first non-empty row.
+
+    A header missing one of `columns` (matched case-blind) means another file: refused,
+    saying which list was expected (`expected`) and what the header holds.
+    """
+    rows = table_rows(path, layout, progress)
+    header: list[str] = []
+    for _, cells in rows:
+        header = header_cells(cells)
+        if any(header):
+            break
+    folded = {cell.casefold() for cell in header}
+    if any(column.casefold() not in folded for column in columns.values()):
+        wanted = ", ".join(columns.values())
+        raise InvalidInputError(
+            f"{path.name}: expected {expected} (a header with {wanted}); found {shown(header)}"
+        )
+    yield from mapped_entries(path, rows, header, columns, warn)
+
+
 def table_rows(path: Path, layout: TableLayout, progress: Progress | None = None) -> Rows:
     """Yield each row of a CSV, TSV or XLSX file with its number as a spreadsheet shows it.
 

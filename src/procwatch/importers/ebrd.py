@@ -8,17 +8,13 @@ from pathlib import Path
 
 from procwatch.domain import MeasureKind
 from procwatch.domain.records import Warn
-from procwatch.errors import InvalidInputError
 from procwatch.importers.cleaning import names_in, vendor_kind_of
 from procwatch.importers.columns import (
     Preset,
     Progress,
     RawEntry,
     TableLayout,
-    header_cells,
-    mapped_entries,
-    shown,
-    table_rows,
+    entries_below_header,
 )
 from procwatch.resolve import name_key
 
@@ -32,7 +28,6 @@ COLUMNS = {
     "origin": "Originating Institution",
     "listed": "Notice Effective At EBRD",
 }
-EXPECTED = ", ".join(COLUMNS.values())
 # The bank's own decisions name it as their originating institution: not a cross-debarment.
 OWN_NAMES = frozenset(["ebrd", "european bank for reconstruction and development"])
 
@@ -41,20 +36,9 @@ def read(
     path: Path, layout: TableLayout, warn: Warn, progress: Progress | None
 ) -> Iterator[RawEntry]:
     """Yield the entities' rows below the header (the first non-empty row)."""
-    rows = table_rows(path, layout, progress)
-    header: list[str] = []
-    for _, cells in rows:
-        header = header_cells(cells)
-        if any(header):
-            break
-    folded = {cell.casefold() for cell in header}
-    missing = [column for column in COLUMNS.values() if column.casefold() not in folded]
-    if missing:
-        raise InvalidInputError(
-            f"{path.name}: expected the EBRD's ineligible entities CSV (a header with "
-            f"{EXPECTED}); found {shown(header)}"
-        )
-    yield from mapped_entries(path, rows, header, COLUMNS, warn)
+    return entries_below_header(
+        path, layout, COLUMNS, "the EBRD's ineligible entities CSV", warn, progress
+    )
 
 
 def adapt(entry: RawEntry, warn: Warn) -> RawEntry | None:

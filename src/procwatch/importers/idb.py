@@ -12,17 +12,13 @@ from pathlib import Path
 
 from procwatch.domain import VendorKind
 from procwatch.domain.records import Warn
-from procwatch.errors import InvalidInputError
 from procwatch.importers.cleaning import vendor_kind
 from procwatch.importers.columns import (
     Preset,
     Progress,
     RawEntry,
     TableLayout,
-    header_cells,
-    mapped_entries,
-    shown,
-    table_rows,
+    entries_below_header,
 )
 
 COLUMNS = {
@@ -38,7 +34,6 @@ COLUMNS = {
     "sanction_source": "IDB Sanction Source",
     "aliases": "Other Name",
 }
-EXPECTED = ", ".join(COLUMNS.values())
 OWN_NAMES = frozenset(["idb", "iadb", "idb group", "inter-american development bank"])
 
 
@@ -46,19 +41,9 @@ def read(
     path: Path, layout: TableLayout, warn: Warn, progress: Progress | None
 ) -> Iterator[RawEntry]:
     """Yield the sanctioned parties below the header (the first non-empty row)."""
-    rows = table_rows(path, layout, progress)
-    header: list[str] = []
-    for _, cells in rows:
-        header = header_cells(cells)
-        if any(header):
-            break
-    folded = {cell.casefold() for cell in header}
-    if any(column.casefold() not in folded for column in COLUMNS.values()):
-        raise InvalidInputError(
-            f"{path.name}: expected the IDB's sanctioned firms and individuals export (a "
-            f"header with {EXPECTED}); found {shown(header)}"
-        )
-    yield from mapped_entries(path, rows, header, COLUMNS, warn)
+    return entries_below_header(
+        path, layout, COLUMNS, "the IDB's sanctioned firms and individuals export", warn, progress
+    )
 
 
 def adapt(entry: RawEntry, warn: Warn) -> RawEntry | None:
