@@ -20,7 +20,15 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from procwatch.domain import JurisdictionKind, MeasureKind, ProcurementMethod, VendorKind
+from procwatch.domain import (
+    ChangeSubject,
+    ImportKind,
+    JurisdictionKind,
+    MeasureKind,
+    ProcurementMethod,
+    VendorKind,
+    Verdict,
+)
 
 # Stable constraint names on SQLite and PostgreSQL, so migrations can name what they drop.
 NAMING_CONVENTION = {
@@ -310,4 +318,81 @@ citations = Table(
         " + CASE WHEN measure_id IS NULL THEN 0 ELSE 1 END) = 1",
         name="one_subject",
     ),
+)
+
+
+# One run of `import ocds` or `import measures`: the file it read and what it did, so that
+# "since the last import" means something (procwatch imports, procwatch changes).
+import_runs = Table(
+    "import_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    # The list preset used (worldbank, ebrd, ...), if any.
+    Column("preset", String(32)),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="SET NULL"), index=True),
+    Column("path", Text, nullable=False),
+    Column("sha256", String(64)),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    # JSON: {"measures": {"added": 3, "updated": 1}, ...}, the import summary's counts.
+    Column("counts", Text, nullable=False),
+    Column("warnings", Integer, nullable=False, default=0, server_default="0"),
+    CheckConstraint(_in("kind", ImportKind), name="kind"),
+)
+
+# What one import run changed in the answers procwatch gives: a contract that now carries a
+# flag or no longer does, a vendor whose level rose or fell. Keys, not ids, name the subject,
+# so the record stays readable after a vendor merge.
+import_changes = Table(
+    "import_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "run_id",
+        Integer,
+        ForeignKey("import_runs.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("subject", String(16), nullable=False),
+    # The contract's key, or the vendor's.
+    Column("subject_key", String(300), nullable=False),
+    Column("vendor_key", String(200), nullable=False, index=True),
+    # For a contract, the flag code (PW-SIGNED-WHILE-BANNED); NULL for a vendor's level.
+    Column("flag", String(40)),
+    # For a contract "absent"/"present"; for a vendor the level before and after.
+    Column("before", String(16), nullable=False),
+    Column("after", String(16), nullable=False),
+    CheckConstraint(_in("subject", ChangeSubject), name="subject"),
+)
+
+# A reviewer's judgement that a screened name is, or is not, a known vendor. The vendor is
+# named by its key so the decision survives re-imports; after a merge it follows the kept
+# vendor through vendor_merges.
+review_decisions = Table(
+    "review_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("name_key", String(500), nullable=False),
+    Column("vendor_key", String(200), nullable=False, index=True),
+    Column("verdict", String(16), nullable=False),
+    Column("note", Text),
+    Column("reviewer", String(200)),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("name_key", "vendor_key", name="name_key"),
+    CheckConstraint(_in("verdict", Verdict), name="verdict"),
+)
+
+# A vendor, or a counterparty's name, whose changes a user wants to hear about first.
+watchlist = Table(
+    "watchlist",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("name_key", String(500), nullable=False, unique=True),
+    # Set when the name was a known vendor when added.
+    Column("vendor_key", String(200)),
+    Column("added_at", DateTime(timezone=True), nullable=False),
 )

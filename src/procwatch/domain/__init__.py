@@ -45,3 +45,25 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
     # A row an import took away: an OCDS contract no longer in its process's merge.
     REMOVED = "removed"
+
+
+class Verdict(StrEnum):
+    """A reviewer's judgement of whether a screened name is a known vendor."""
+
+    SAME = "same"
+    DIFFERENT = "different"
+    UNSURE = "unsure"
+
+
+class ImportKind(StrEnum):
+    """What an import run read: an OCDS publication or a list of measures."""
+
+    OCDS = "ocds"
+    MEASURES = "measures"
+
+
+class ChangeSubject(StrEnum):
+    """What an import changed: whether a contract carries a flag, or a vendor's level."""
+
+    CONTRACT = "contract"
+    VENDOR = "vendor"
