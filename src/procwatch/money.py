@@ -132,6 +132,21 @@ def from_minor_units(units: int, currency: str) -> Decimal:
     return from_units(units, 0, currency)
 
 
+def exact_amount(minor: int | None, currency: str | None, fraction: int = 0) -> Decimal | None:
+    """Return an exact amount from stored units, or None when either part is unknown."""
+    if minor is None or currency is None:
+        return None
+    # PostgreSQL sums a bigint as numeric: back to an integer.
+    return from_units(int(minor), int(fraction), currency)
+
+
+def readable_amount(amount: Decimal | None, currency: str | None, estimate: bool = False) -> str:
+    """Format an exact amount for people: `5,870,722.48 USD`, `~3,500,000.00 EUR`."""
+    if amount is None:
+        return "unknown"
+    return f"{'~' if estimate else ''}{amount:,} {currency or ''}".strip()
+
+
 def sum_units(minor: int, fraction: int) -> tuple[int, int]:
     """Return summed units with the fraction's whole minor units carried over."""
     carry, rest = divmod(fraction, FRACTION_SCALE)

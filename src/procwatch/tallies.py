@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from procwatch.money import readable_amount
+
 
 class Priced(Protocol):
     """A contract as tallies read it: a date, and an amount that may be an estimate."""
@@ -48,7 +50,7 @@ def tally(contracts: Iterable[Priced]) -> Tally:
         if contract.amount_is_estimate:
             estimated.add(contract.currency)
     parts = [
-        f"{'~' if currency in estimated else ''}{total:,} {currency}"
+        readable_amount(total, currency, currency in estimated)
         for currency, total in sorted(totals.items())
     ]
     if unknown:

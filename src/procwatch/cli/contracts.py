@@ -14,10 +14,10 @@ from procwatch.cli.render import (
     LimitOption,
     OutputFormat,
     OutputOption,
-    amount_text,
     period_text,
 )
 from procwatch.cli.session import open_connection
+from procwatch.money import readable_amount
 
 VendorOption = Annotated[
     str | None,
@@ -44,7 +44,7 @@ COLUMNS = [
     ),
     Column(
         "Amount",
-        lambda r: amount_text(r.amount, r.currency, r.amount_is_estimate),
+        lambda r: readable_amount(r.amount, r.currency, r.amount_is_estimate),
         justify="right",
         no_wrap=True,
     ),

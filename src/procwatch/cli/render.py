@@ -156,13 +156,6 @@ def issuer_text(code: str, origin: Any) -> str:
     return code if origin is None else f"{code} for {origin.code}"
 
 
-def amount_text(amount: Decimal | None, currency: str | None, estimate: bool = False) -> str:
-    """Format an exact amount for people: `5,870,722.48 USD`, `~3,500,000.00 EUR`."""
-    if amount is None:
-        return "unknown"
-    return f"{'~' if estimate else ''}{amount:,} {currency or ''}".strip()
-
-
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -14,11 +14,11 @@ from procwatch.cli.render import (
     OutputFormat,
     OutputOption,
     VendorArgument,
-    amount_text,
     issuer_text,
     period_text,
 )
 from procwatch.cli.session import open_connection
+from procwatch.money import readable_amount
 
 COLUMNS = [
     Column("Date", lambda e: period_text(e.date, e.date_end, "undated")),
@@ -28,7 +28,9 @@ COLUMNS = [
     Column(
         "Amount",
         lambda e: (
-            amount_text(e.amount, e.currency, e.amount_is_estimate) if e.kind == "contract" else ""
+            readable_amount(e.amount, e.currency, e.amount_is_estimate)
+            if e.kind == "contract"
+            else ""
         ),
         justify="right",
     ),

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from procwatch import tables
 from procwatch.dates import PartialDate
 from procwatch.errors import InvalidValueError
-from procwatch.money import from_units
+from procwatch.money import exact_amount
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.resolve import name_key, resolve_country, resolve_vendor
 from procwatch.store import chunked
@@ -236,14 +236,6 @@ def _records(connection: Connection, rows: Sequence[Any]) -> list[ContractRecord
         )
         for row in rows
     ]
-
-
-def exact_amount(minor: int | None, currency: str | None, fraction: int = 0) -> Decimal | None:
-    """Return an exact amount from stored units, or None when either part is unknown."""
-    if minor is None or currency is None:
-        return None
-    # PostgreSQL sums a bigint as numeric: back to an integer.
-    return from_units(int(minor), fraction, currency)
 
 
 def _findings(connection: Connection, contract_ids: list[int]) -> dict[int, list[FindingRecord]]:

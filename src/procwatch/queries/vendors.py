@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, or_, select
 
 from procwatch import tables
+from procwatch.money import exact_amount
 from procwatch.queries.citations import SourceRef, citations
-from procwatch.queries.contracts import ContractRecord, contracts_where, exact_amount
+from procwatch.queries.contracts import ContractRecord, contracts_where
 from procwatch.queries.measures import MeasureRecord, measures_where
 from procwatch.resolve import name_key, resolve_vendor
 from procwatch.store import chunked

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from procwatch.dates import PartialDate, format_period
+from procwatch.money import readable_amount
 from procwatch.screening.timeline import Timeline, TimelineEvent
 
 if TYPE_CHECKING:
@@ -254,7 +255,8 @@ def _draw(axes: Axes, events: list[TimelineEvent], lanes: list[str], as_of: str)
 
 def _draw_findings(axes: Axes, event: TimelineEvent, x: float, y: int) -> None:
     for finding in event.findings:
-        amount = f" {finding.amount:,} {finding.currency}" if finding.amount is not None else ""
+        known = finding.amount is not None
+        amount = f" {readable_amount(finding.amount, finding.currency)}" if known else ""
         axes.plot([x], [y], marker="X", color=FINDING_COLOR, markersize=9, linestyle="")
         axes.annotate(
             literal(f"finding: {finding.kind}{amount}"),
@@ -286,8 +288,7 @@ def _value(event: TimelineEvent) -> str:
     period = format_period(event.date, event.date_end)
     if event.amount is None:
         return f"{period}: value unknown"
-    approximate = "~" if event.amount_is_estimate else ""
-    return f"{period}: {approximate}{event.amount:,} {event.currency}"
+    return f"{period}: {readable_amount(event.amount, event.currency, event.amount_is_estimate)}"
 
 
 def _start(event: TimelineEvent) -> float:

@@ -17,8 +17,9 @@ from procwatch import tables
 from procwatch.dates import format_period
 from procwatch.domain import MeasureKind
 from procwatch.errors import InvalidValueError
+from procwatch.money import exact_amount
 from procwatch.queries.citations import SourceRef, citations
-from procwatch.queries.contracts import ContractRecord, exact_amount
+from procwatch.queries.contracts import ContractRecord
 from procwatch.queries.flags import (
     POSSIBLY,
     YES,
