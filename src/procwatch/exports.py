@@ -119,17 +119,13 @@ def contracts_summary(connection: Connection) -> pd.DataFrame:
     """Return contracts per vendor, jurisdiction, year and currency, with exact totals."""
     import pandas as pd
 
-    records = [
-        (
-            *row[:3],
-            row[3] or "",
-            row[4] or "",
-            row[5],
-            Decimal(row[6]) if row[6] else None,
-            *row[7:],
-        )
-        for row in contracts_summary_rows(connection)
-    ]
+    records = []
+    for row in contracts_summary_rows(connection):
+        record = dict(zip(CONTRACTS_SUMMARY_COLUMNS, row, strict=True))
+        record["year"] = record["year"] or ""
+        record["currency"] = record["currency"] or ""
+        record["total"] = Decimal(record["total"]) if record["total"] else None
+        records.append(record)
     return pd.DataFrame.from_records(records, columns=CONTRACTS_SUMMARY_COLUMNS)
 
 
@@ -208,14 +204,18 @@ def _write_csv(
     query: Any,
     handle: TextIO,
     *,
-    lookups: Mapping[int, Mapping[Any, Any]] | None = None,
+    lookups: Mapping[str, Mapping[Any, Any]] | None = None,
     safe: bool = False,
 ) -> int:
+    """Write `columns` as a header and the query's rows, `lookups` naming the columns they fill."""
     from procwatch.csvexport import write_csv
     from procwatch.csvtext import csv_line
 
     handle.write(csv_line(columns))
-    return write_csv(connection, query, handle, lookups=lookups, safe=safe)
+    # Rows are written as tuples, fastest: a lookup's column name gives its position.
+    selected = list(query.selected_columns.keys())
+    positions = {selected.index(name): values for name, values in (lookups or {}).items()}
+    return write_csv(connection, query, handle, lookups=positions, safe=safe)
 
 
 CONTRACT_COLUMNS = [
@@ -282,7 +282,7 @@ def write_contracts(connection: Connection, handle: TextIO, safe: bool = False) 
         id_: code for id_, code in connection.execute(select(jurisdiction.id, jurisdiction.code))
     }
     query = _contracts_query(names=False)
-    lookups = {2: vendors, 3: buyers, 4: codes}
+    lookups = {"vendor": vendors, "buyer": buyers, "country": codes}
     return _write_csv(connection, CONTRACT_COLUMNS, query, handle, lookups=lookups, safe=safe)
 
 
@@ -294,17 +294,25 @@ def _contracts_query(*, names: bool) -> Any:
         if names
         else (contract.vendor_id, contract.buyer_id, contract.jurisdiction_id)
     )
+    # Each column labelled with its CONTRACT_COLUMNS name, which lookups refer to.
     query = select(
         contract.id,
         contract.key,
-        *parties,
+        *(
+            party.label(name)
+            for party, name in zip(parties, ("vendor", "buyer", "country"), strict=True)
+        ),
         contract.title,
         contract.procurement_method,
         contract.procurement_method_details,
-        amount_text(contract.amount_minor, contract.currency, contract.amount_fraction),
+        amount_text(contract.amount_minor, contract.currency, contract.amount_fraction).label(
+            "amount"
+        ),
         contract.currency,
-        case((contract.amount_is_estimate, literal("yes")), else_=literal("no")),
-        contract.date_start,
+        case((contract.amount_is_estimate, literal("yes")), else_=literal("no")).label(
+            "amount_is_estimate"
+        ),
+        contract.date_start.label("date"),
         contract.date_end,
         contract.places,
         contract.status,
