@@ -180,13 +180,7 @@ def contracts_where(
     connection: Connection, conditions: Sequence[ColumnElement[bool]]
 ) -> list[ContractRecord]:
     """Return the contracts meeting every condition, oldest first."""
-    contract = tables.contracts.c
-    rows = connection.execute(
-        _contract_select()
-        .where(and_(True, *conditions))
-        .order_by(contract.date_start.is_(None), contract.date_start, contract.id)
-    ).all()
-    return _records(connection, rows)
+    return list(iter_contracts_where(connection, conditions))
 
 
 def iter_contracts_where(
