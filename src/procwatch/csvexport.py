@@ -12,22 +12,16 @@ from sqlalchemy import Connection, Select, String, func
 
 from procwatch.csvtext import csv_lines
 from procwatch.store import driver_error as _driver_error
-from procwatch.store import stream_rows
+from procwatch.store import for_driver, stream_rows
 
 
-def _for_driver(session: Connection, statement: Select[Any]) -> tuple[Connection, Any, str, Any]:
-    from procwatch.store import for_driver
-
-    return session, *for_driver(session, statement)
-
-
-def writes_csv_itself(session: Connection) -> bool:
+def writes_csv_itself(connection: Connection) -> bool:
     """Return whether the database writes CSV itself (PostgreSQL's COPY) for write_csv."""
-    return session.dialect.name == "postgresql"
+    return connection.dialect.name == "postgresql"
 
 
 def write_csv(
-    session: Connection,
+    connection: Connection,
     statement: Select[Any],
     handle: TextIO,
     *,
@@ -42,12 +36,12 @@ def write_csv(
     database that writes its own CSV never runs Python on the rows: `lookups` is for the
     others only. `safe` is csvtext's spreadsheet-safe form, which only Python writes.
     """
-    if writes_csv_itself(session) and not safe:
+    if writes_csv_itself(connection) and not safe:
         assert not lookups, "rows written by the database cannot be looked up"
-        return _copy_csv(session, statement, handle)
+        return _copy_csv(connection, statement, handle)
     count = 0
     with _collector_paused():
-        for rows in stream_rows(session, statement):
+        for rows in stream_rows(connection, statement):
             handle.write(csv_lines(rows, lookups, safe=safe))
             count += len(rows)
     return count
@@ -69,7 +63,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _copy_csv(session: Connection, statement: Select[Any], handle: TextIO) -> int:
+def _copy_csv(connection: Connection, statement: Select[Any], handle: TextIO) -> int:
     # COPY quotes an empty string ("") to tell it from NULL, where csv_lines writes both
     # as nothing: NULLIF keeps the two backends' files byte for byte the same.
     statement = statement.with_only_columns(
@@ -78,7 +72,7 @@ def _copy_csv(session: Connection, statement: Select[Any], handle: TextIO) -> in
             for column in statement.selected_columns
         )
     )
-    connection, driver, sql, parameters = _for_driver(session, statement)
+    driver, sql, parameters = for_driver(connection, statement)
     handle.flush()
     # The rows arrive as UTF-8 bytes, one per message: a UTF-8 file takes them as they are.
     sink = getattr(handle, "buffer", None)
