@@ -14,7 +14,9 @@ back into docs/ when rewriting.
 
 A block whose last line is `...` keeps only as many lines of each output as it shows. A block
 after `<!-- examples: skip REASON -->` is left as written (say why: a server it needs).
-Comparing, only what must vary is normalised: generated timestamps and today's date.
+Comparing, only what must vary is normalised: generated timestamps and today's date. A block
+whose output differs from the program's only there is not rewritten, so it keeps the stamps of
+the run that produced it and an unchanged file is left untouched.
 """
 
 from __future__ import annotations
@@ -166,7 +168,13 @@ def rendered(path: Path, base: Path) -> tuple[str, list[str]]:
             # Blank lines the docs put between examples, for reading, stay.
             spacing = len(example.output) - len("\n".join(example.output).rstrip("\n").splitlines())
             body += [f"$ {example.command}", *output, *[""] * spacing]
-        replaced.append((block.start, block.end - 1 if block.cut else block.end, body))
+        end = block.end - 1 if block.cut else block.end
+        if normalised("\n".join(body)) == normalised("\n".join(lines[block.start : end])):
+            # Unchanged but for its timestamps: the block keeps the ones of the run that
+            # printed it, which say truly when its figures were produced, and the file
+            # does not churn.
+            continue
+        replaced.append((block.start, end, body))
     # Last first, so that each replacement leaves the line numbers of the earlier ones.
     for start, end, body in reversed(replaced):
         lines[start:end] = body
@@ -210,7 +218,8 @@ def update(path: Path) -> list[str]:
             drawn = Path(temporary) / Path(chart).name
             if drawn.exists():
                 shutil.copy(drawn, ROOT / chart)
-    path.write_text(fresh, encoding="utf-8")
+    if fresh != path.read_text(encoding="utf-8"):
+        path.write_text(fresh, encoding="utf-8")
     return skipped
 
 
