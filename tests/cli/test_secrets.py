@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from typer.testing import CliRunner
 
 from procwatch.cli import app
 from procwatch.db import masked_url
+from tests.helpers import procwatch_command
 from tests.postgres_server import ENV_POSTGRES
 
 OCDS = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "ocds").glob("*.json"))[0]
@@ -87,7 +87,7 @@ def test_no_failure_prints_the_password_in_a_real_process(tmp_path: Path) -> Non
     for name, url in failing_urls(password).items():
         environment = {**os.environ, "PROCWATCH_DB": url}
         finished = subprocess.run(
-            [sys.executable, "-m", "procwatch", "import", "ocds", str(OCDS)],
+            procwatch_command("import", "ocds", OCDS),
             capture_output=True,
             text=True,
             env=environment,

@@ -6,7 +6,6 @@ completes; nothing is lost or counted twice, and each command reports what it di
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import sqlite3
@@ -24,8 +23,8 @@ from sqlalchemy.pool import NullPool
 
 from procwatch.db import BUSY_TIMEOUT_MS, WRITER_LOCK, sqlite_path
 from procwatch.migrate import HEAD
+from tests.helpers import load_benchmark
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "ocds_import.py"
 WAITING = "Waiting for another import to finish...\n"
 # Releases per generated file: enough that the imports overlap (about a second each).
 RELEASES = 1500
@@ -33,11 +32,7 @@ RELEASES = 1500
 
 @pytest.fixture(scope="module")
 def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark_ocds_import", BENCHMARK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("ocds_import")
 
 
 def packages(generator: ModuleType, folder: Path, count: int) -> list[Path]:

@@ -8,44 +8,33 @@ contracts or all of them; a last import then completes with the exact count.
 
 from __future__ import annotations
 
-import importlib.util
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from procwatch.migrate import open_database
+from tests.helpers import load_benchmark, procwatch_command
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "ocds_import.py"
 PROCESSES = 400
 # Moments of a full run, as fractions of its duration, at which the import is killed.
 KILL_AT = (0.3, 0.6, 0.9)
-
-
-def _benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark_ocds_import", BENCHMARK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return a generated release package of PROCESSES processes, one contract each."""
     path = tmp_path_factory.mktemp("crash") / "package.json"
-    _benchmark().write_package(path, PROCESSES)
+    load_benchmark("ocds_import").write_package(path, PROCESSES)
     return path
 
 
 def _start(url: str, package: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "procwatch", "--db", url, "import", "ocds", str(package)]
+    command = procwatch_command("import", "ocds", package, db=url)
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 

@@ -12,6 +12,7 @@ from procwatch.importers import Outcome
 from procwatch.importers.cleaning import DateOrder
 from procwatch.importers.measures import MeasureImportOptions, import_measures, parse_mapping
 from procwatch.store import Store
+from tests.helpers import counts
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measures"
 CSL = "sanctions/us-consolidated-screening-list-sample.csv"
@@ -52,13 +53,6 @@ def vendor(store: Store, name: str) -> dict[str, Any]:
         "aliases": sorted(alias.alias for alias in alias_rows),
         "identifiers": sorted((i.scheme, i.identifier) for i in ids),
     }
-
-
-def counts(summary: Any, table: str) -> tuple[int, int, int]:
-    return tuple(
-        summary.get(table, outcome)
-        for outcome in (Outcome.ADDED, Outcome.UPDATED, Outcome.UNCHANGED)
-    )  # type: ignore[return-value]
 
 
 def test_procwatch_layout_with_messy_cells(store: Store) -> None:

@@ -9,19 +9,13 @@ from sqlalchemy import select, text
 from procwatch import tables
 from procwatch.domain import MeasureKind
 from procwatch.errors import InvalidInputError
-from procwatch.importers import Outcome
 from procwatch.importers.measures import MeasureImportOptions, import_measures, parse_mapping
 from procwatch.store import Store
+from tests.helpers import counts
 from tests.importers.presets_support import FIXTURES, worldbank_xlsx
 
 SDN = FIXTURES / "ofac" / "sdn.csv"
 V, M, C = tables.vendors.c, tables.measures.c, tables.citations.c
-
-
-def counts(summary: Any, table: str) -> tuple[int, int, int]:
-    # Lists add, update or leave measures; only OCDS processes remove rows.
-    outcomes = (Outcome.ADDED, Outcome.UPDATED, Outcome.UNCHANGED)
-    return tuple(summary.get(table, outcome) for outcome in outcomes)  # type: ignore[return-value]
 
 
 def vendors(store: Store) -> dict[str, dict[str, Any]]:

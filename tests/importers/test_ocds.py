@@ -20,6 +20,7 @@ from procwatch.importers.ocds import import_ocds
 from procwatch.importers.ocds_merge import MERGE_RULES
 from procwatch.money import from_minor_units
 from procwatch.store import Store, store_scope
+from tests.helpers import counts
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ocds"
 
@@ -27,14 +28,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ocds"
 def _import(engine: Engine, *paths: Path, **options: object) -> ImportSummary:
     with store_scope(engine) as store:
         return import_ocds(store, list(paths), **options)  # type: ignore[arg-type]
-
-
-def _counts(summary: ImportSummary, table: str) -> tuple[int, int, int]:
-    return (
-        summary.get(table, Outcome.ADDED),
-        summary.get(table, Outcome.UPDATED),
-        summary.get(table, Outcome.UNCHANGED),
-    )
 
 
 def _contract(store: Store, key: str) -> Any:
@@ -93,14 +86,14 @@ def test_moldova_records_need_a_country(engine: Engine, shared_data: Path) -> No
         "ocds-ngfbwp-16949496.json: releases[0] (ocid ocds-ngfbwp-16949496): cannot tell its "
         "country: the buyer has no address with a country; give it with --country (file refused)"
     )
-    assert _counts(summary, "contracts") == (0, 0, 0)
+    assert counts(summary, "contracts") == (0, 0, 0)
 
 
 def test_moldova_records(engine: Engine, shared_data: Path) -> None:
     summary = _import(engine, shared_data / "ocds" / "moldova-records", country="MD")
-    assert _counts(summary, "vendors") == (5, 0, 0)
-    assert _counts(summary, "buyers") == (5, 0, 0)
-    assert _counts(summary, "contracts") == (5, 0, 0)
+    assert counts(summary, "vendors") == (5, 0, 0)
+    assert counts(summary, "buyers") == (5, 0, 0)
+    assert counts(summary, "contracts") == (5, 0, 0)
     # Moldova writes its local method name where the codelist value belongs.
     assert summary.warnings == {
         "procurementMethod outside the OCDS codelist: kept as the local method name": 5
@@ -130,10 +123,10 @@ def test_moldova_records(engine: Engine, shared_data: Path) -> None:
 
 def test_paraguay_stages_of_one_process_are_merged(engine: Engine, shared_data: Path) -> None:
     summary = _import(engine, shared_data / "ocds" / "paraguay-releases", country="PY")
-    assert _counts(summary, "contracts") == (2, 0, 0)
-    assert _counts(summary, "vendors") == (2, 0, 0)
+    assert counts(summary, "contracts") == (2, 0, 0)
+    assert counts(summary, "vendors") == (2, 0, 0)
     # COPACO appears under two party ids; by name it is one buyer.
-    assert _counts(summary, "buyers") == (1, 0, 0)
+    assert counts(summary, "buyers") == (1, 0, 0)
     with store_scope(engine) as store:
         award_id = (
             "273637-provision-montaje-equipos-rectificadores-accesorios-banco-bateria-"
@@ -163,8 +156,8 @@ def test_paraguay_stages_of_one_process_are_merged(engine: Engine, shared_data: 
 def test_uk_releases_give_buyers_and_their_country(engine: Engine, shared_data: Path) -> None:
     summary = _import(engine, shared_data / "ocds" / "uk-contracts-finder-releases")
     # Tender notices only: buyers, no awards yet.
-    assert _counts(summary, "contracts") == (0, 0, 0)
-    assert _counts(summary, "buyers") == (3, 0, 0)
+    assert counts(summary, "contracts") == (0, 0, 0)
+    assert counts(summary, "buyers") == (3, 0, 0)
     with store_scope(engine) as store:
         buyers = store.execute(
             select(tables.buyers.c.name, tables.jurisdictions.c.code)
@@ -190,7 +183,7 @@ def test_packages(engine: Engine, shared_data: Path) -> None:
         packages / "release-package-2.json",
         packages / "record-package-1.json",
     )
-    assert _counts(summary, "contracts") == (4, 0, 0)
+    assert counts(summary, "contracts") == (4, 0, 0)
     with store_scope(engine) as store:
         bentley = _contract(store, "ocds:OCDS-87SD3T-AD-SF-DRM-065-2015:1")
         assert (_amount(bentley), bentley.currency) == (Decimal("75464.96"), "USD")
@@ -229,7 +222,7 @@ def test_latin_1_package_needs_its_encoding(engine: Engine, shared_data: Path) -
         "UTF-8: give the file's encoding with --encoding, e.g. --encoding iso-8859-1"
     )
     summary = _import(engine, path, encoding="iso-8859-1")
-    assert _counts(summary, "contracts") == (1, 0, 0)
+    assert counts(summary, "contracts") == (1, 0, 0)
     with store_scope(engine) as store:
         contracts = tables.contracts.c
         [key] = store.scalars(select(contracts.key).where(contracts.key.like("ocds:%")))
@@ -253,7 +246,7 @@ def test_every_sample_again_changes_nothing(engine: Engine, shared_data: Path) -
         for table in ("vendors", "buyers", "contracts"):
             assert summary.get(table, Outcome.ADDED) == 0
             assert summary.get(table, Outcome.UPDATED) == 0
-    assert _counts(paraguay, "contracts") == (0, 0, 2)
+    assert counts(paraguay, "contracts") == (0, 0, 2)
     with store_scope(engine) as store:
         assert _table_sizes(store) == before
 
@@ -273,9 +266,9 @@ def test_merge_rules_match_the_official_schema(shared_data: Path) -> None:
 def test_json_lines_merge_stages_and_match_the_seeded_vendor(engine: Engine) -> None:
     summary = _import(engine, FIXTURES / "releases.jsonl")
     # Nuctech is the seeded vendor: it gains the MD-IDNO identifier.
-    assert _counts(summary, "vendors") == (1, 1, 0)
-    assert _counts(summary, "buyers") == (2, 0, 0)
-    assert _counts(summary, "contracts") == (2, 0, 0)
+    assert counts(summary, "vendors") == (1, 1, 0)
+    assert counts(summary, "buyers") == (2, 0, 0)
+    assert counts(summary, "contracts") == (2, 0, 0)
     with store_scope(engine) as store:
         scanners = _contract(store, "ocds:ocds-fixture-1:a1")
         assert scanners.vendor.key == "nuctech"
@@ -317,7 +310,7 @@ def test_gzip_and_byte_order_mark(engine: Engine, tmp_path: Path) -> None:
     with_bom = tmp_path / "array.json"
     with_bom.write_bytes(b"\xef\xbb\xbf" + (FIXTURES / "array.json").read_bytes())
     summary = _import(engine, compressed, with_bom)
-    assert _counts(summary, "contracts") == (5, 0, 0)
+    assert counts(summary, "contracts") == (5, 0, 0)
     with store_scope(engine) as store:
         assert _amount(_contract(store, "ocds:ocds-fixture-1:a1")) == Decimal("1234567.89")
 
@@ -329,12 +322,12 @@ def test_a_folder_is_read_recursively(engine: Engine, tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "array.json", tmp_path / "bulk")
     (tmp_path / "bulk" / "README.txt").write_text("not OCDS")
     summary = _import(engine, tmp_path / "bulk")
-    assert _counts(summary, "contracts") == (5, 0, 0)
+    assert counts(summary, "contracts") == (5, 0, 0)
 
 
 def test_arrays_records_and_consortia(engine: Engine) -> None:
     summary = _import(engine, FIXTURES / "array.json")
-    assert _counts(summary, "contracts") == (3, 0, 0)
+    assert counts(summary, "contracts") == (3, 0, 0)
     assert summary.warnings == {"amount without a currency: not stored": 1}
     with store_scope(engine) as store:
         # Two suppliers of one award: one contract row each.
@@ -356,7 +349,7 @@ def test_arrays_records_and_consortia(engine: Engine) -> None:
 def test_a_newer_release_updates_the_contract(engine: Engine) -> None:
     _import(engine, FIXTURES / "releases.jsonl")
     summary = _import(engine, FIXTURES / "newer.json")
-    assert _counts(summary, "contracts") == (0, 1, 0)
+    assert counts(summary, "contracts") == (0, 1, 0)
     with store_scope(engine) as store:
         contract = _contract(store, "ocds:ocds-fixture-1:a1")
         assert (_amount(contract), contract.currency) == (Decimal("1200000.00"), "MDL")
@@ -367,7 +360,7 @@ def test_a_newer_release_updates_the_contract(engine: Engine) -> None:
             "ocds-fixture-1/ocds-fixture-1-award",
             "ocds-fixture-1/ocds-fixture-1-contract",
         ]
-    assert _counts(_import(engine, FIXTURES / "newer.json"), "contracts") == (0, 0, 1)
+    assert counts(_import(engine, FIXTURES / "newer.json"), "contracts") == (0, 0, 1)
 
 
 def test_an_older_file_imported_again_keeps_the_newer_release(engine: Engine) -> None:
@@ -378,7 +371,7 @@ def test_an_older_file_imported_again_keeps_the_newer_release(engine: Engine) ->
         released = newer.released
     summary = _import(engine, FIXTURES / "releases.jsonl")
     # Its releases are kept already: the processes' merges, and so their rows, are unchanged.
-    assert _counts(summary, "contracts") == (0, 0, 2)
+    assert counts(summary, "contracts") == (0, 0, 2)
     with store_scope(engine) as store:
         contract = _contract(store, "ocds:ocds-fixture-1:a1")
         assert (_amount(contract), contract.date_start) == (Decimal("1200000.00"), "2024-04-15")
@@ -387,7 +380,7 @@ def test_an_older_file_imported_again_keeps_the_newer_release(engine: Engine) ->
 
 def test_a_contract_of_an_unknown_award_is_counted_not_imported(engine: Engine) -> None:
     summary = _import(engine, FIXTURES / "newer.json")
-    assert _counts(summary, "contracts") == (0, 0, 0)
+    assert counts(summary, "contracts") == (0, 0, 0)
     assert summary.warnings == {"contract whose award and supplier are unknown: not imported": 1}
 
 
@@ -481,7 +474,7 @@ def test_skip_invalid_imports_the_good_releases(engine: Engine) -> None:
     summary = _import(
         engine, FIXTURES / "mixed.json", FIXTURES / "malformed.json", skip_invalid=True
     )
-    assert _counts(summary, "contracts") == (1, 0, 0)
+    assert counts(summary, "contracts") == (1, 0, 0)
     assert summary.rejected == [
         "mixed.json: releases[2]: not an OCDS release: it has no 'ocid'",
         "malformed.json: invalid JSON at line 2, column 40: unexpected ',' (file skipped)",

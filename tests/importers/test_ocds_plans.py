@@ -6,10 +6,8 @@ its transaction, with the statistics the planner has at that moment.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -18,17 +16,14 @@ from sqlalchemy import event
 from procwatch.importers import ocds
 from procwatch.importers.ocds import import_ocds
 from procwatch.store import Store
+from tests.helpers import load_benchmark
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "ocds_import.py"
 RELEASES = 4_000
 
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location("benchmark_ocds_import", BENCHMARK)
-    assert spec is not None and spec.loader is not None
-    generator: ModuleType = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generator)
+    generator = load_benchmark("ocds_import")
     path = tmp_path_factory.mktemp("ocds") / "releases.json"
     generator.write_package(path, RELEASES)
     return path

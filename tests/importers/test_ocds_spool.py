@@ -3,7 +3,6 @@ by the next import."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import sqlite3
@@ -19,17 +18,12 @@ import pytest
 from procwatch.errors import InvalidInputError, ProcwatchError
 from procwatch.importers.ocds import SPOOL_PREFIX, import_ocds, remove_stale_spools
 from procwatch.store import Store
-
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "ocds_import.py"
+from tests.helpers import load_benchmark, procwatch_command
 
 
 @pytest.fixture(scope="module")
 def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark_ocds_import", BENCHMARK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("ocds_import")
 
 
 @pytest.fixture
@@ -47,7 +41,7 @@ def start_import(db_path: Path, package: Path, temp: Path) -> subprocess.Popen[b
     environment = {key: value for key, value in os.environ.items() if key != "PROCWATCH_DB"}
     environment["TMPDIR"] = str(temp)
     return subprocess.Popen(
-        [sys.executable, "-m", "procwatch", "--db", str(db_path), "import", "ocds", str(package)],
+        procwatch_command("import", "ocds", package, db=db_path),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=environment,
@@ -196,7 +190,7 @@ def test_a_full_temporary_folder_is_one_error_and_stores_nothing(
     before = contracts(db_path)
     environment = {key: value for key, value in os.environ.items() if key != "PROCWATCH_DB"}
     environment["TMPDIR"] = str(temp)
-    command = [sys.executable, "-m", "procwatch", "--db", str(db_path), "import", "ocds"]
+    command = procwatch_command("import", "ocds", db=db_path)
     finished = subprocess.run(
         ["unshare", "-m", "sh", "-c", f'{mount} && exec "$@"', "sh", *command, str(big_package)],
         capture_output=True,
