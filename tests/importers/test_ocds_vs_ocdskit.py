@@ -173,3 +173,28 @@ def test_stage_by_stage_imports_give_the_same_contracts(
         _import(staged, [path], "PY")
     assert _same_rows(_export(staged)) == _same_rows(_export(together))
     assert _procwatch_totals(_export(staged)) == _independent_totals(_compiled(files, schema))
+
+
+def test_records_and_the_release_package_of_their_releases_give_the_same_contracts(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # Moldova publishes one record per process (its releases and their compiledRelease):
+    # the same releases sent as a release package must give the same contract rows.
+    records = sorted((shared_data / "ocds" / "moldova-records").glob("*.json"))
+    releases = [
+        release
+        for path in records
+        for release in json.loads(path.read_text(encoding="utf-8"))["releases"]
+    ]
+    package = tmp_path / "releases.json"
+    package.write_text(
+        json.dumps({"uri": "x", "publishedDate": "2017-01-01T00:00:00Z", "releases": releases}),
+        encoding="utf-8",
+    )
+    from_records = _fresh(tmp_path, "records")
+    _import(from_records, records, "MD")
+    from_releases = _fresh(tmp_path, "releases")
+    _import(from_releases, [package], "MD")
+    rows = _same_rows(_export(from_records))
+    assert len(rows) > 0
+    assert rows == _same_rows(_export(from_releases))
