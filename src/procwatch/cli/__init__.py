@@ -14,6 +14,7 @@ from procwatch.cli import (
     export,
     flags,
     import_,
+    imports,
     jurisdictions,
     timeline,
     vendors,
@@ -105,6 +106,7 @@ app.command("flags")(flags.flags)
 app.command("timeline")(timeline.timeline)
 app.add_typer(vendors.app, name="vendors")
 app.add_typer(import_.app, name="import")
+app.command("imports")(imports.imports)
 app.add_typer(export.app, name="export")
 app.add_typer(db.app, name="db")
 

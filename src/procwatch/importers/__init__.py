@@ -37,6 +37,8 @@ class ImportSummary:
     unlisted: int = 0
     # Files of a folder refused whole (all or nothing per file), each with its reason.
     refused_files: list[str] = field(default_factory=list)
+    # The import run recorded for it (importers/runs.py), once the import has written.
+    run_id: int | None = None
 
     def refuse_file(self, message: str) -> None:
         """Count a file refused whole, with its name, the position and the reason."""

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from procwatch import tables
 from procwatch.dates import PartialDate
-from procwatch.domain import MeasureKind, VendorKind
+from procwatch.domain import ImportKind, MeasureKind, VendorKind
 from procwatch.domain.records import Jurisdiction, Progress, Warn
 from procwatch.errors import InvalidInputError, NotFoundError
 from procwatch.importers import (
@@ -21,6 +21,7 @@ from procwatch.importers import (
     VendorIndex,
     jurisdiction_for,
     register_source,
+    runs,
 )
 from procwatch.importers.cleaning import (
     DateOrder,
@@ -205,6 +206,7 @@ def import_measures(
     named = find_input(path)
     assert named is not None
     summary = ImportSummary()
+    started_at = runs.now()
     fixed_country = _fixed_country(store, options.country)
     preset = _preset(options.preset)
     with local_copy(named, options.limits) as (local, sha):
@@ -224,6 +226,16 @@ def import_measures(
         publisher=publisher,
     )
     _Writer(store, source_id, summary, progress).write(list(entries.values()))
+    runs.record_run(
+        store,
+        summary,
+        kind=ImportKind.MEASURES,
+        path=named.name if named.kind is InputKind.STDIN else str(path),
+        started_at=started_at,
+        sha256=sha,
+        source_id=source_id,
+        preset=options.preset,
+    )
     return summary
 
 

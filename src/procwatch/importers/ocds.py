@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 
 from procwatch import tables
+from procwatch.domain import ImportKind
 from procwatch.domain.records import Jurisdiction, Progress
 from procwatch.errors import InvalidInputError, NotFoundError, ProcwatchError
 from procwatch.importers import (
@@ -30,6 +31,7 @@ from procwatch.importers import (
     VendorIndex,
     jurisdiction_for,
     register_source,
+    runs,
 )
 from procwatch.importers.cleaning import clean_name
 from procwatch.importers.inputs import Input, InputKind, InputLimits, spool_errors
@@ -104,6 +106,7 @@ def import_ocds(
     """
     files = ocds_files(list(paths))
     summary = ImportSummary()
+    started_at = runs.now()
     forced = jurisdiction_for(store, country) if country else None
     reading = _Reading(encoding, skip_invalid, limits or InputLimits(), progress)
     with spool_errors(), _Spool() as spool:
@@ -129,7 +132,27 @@ def import_ocds(
                 infos[index] = None
                 summary.refuse_file(f"{message} (file refused)")
         summary.merge(attempt)
+    kept = [(found, info) for found, info in zip(files, infos, strict=True) if info is not None]
+    one = kept[0] if len(kept) == 1 else None
+    # One run per command: a folder is one publication as the user sees it; its files'
+    # hashes are on their sources.
+    runs.record_run(
+        store,
+        summary,
+        kind=ImportKind.OCDS,
+        path="; ".join(str(path) for path in paths),
+        started_at=started_at,
+        sha256=one[1].sha256 if one else None,
+        source_id=_source_of(store, one[1]) if one else None,
+    )
     return summary
+
+
+def _source_of(store: Store, info: FileInfo) -> int | None:
+    if info.sha256 is None:
+        return None
+    found = store.find(tables.sources, key=f"ocds:{info.sha256}")
+    return None if found is None else int(found.id)
 
 
 # What an error says when --skip-invalid would import the rest.
