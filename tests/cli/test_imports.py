@@ -38,8 +38,10 @@ def test_imports_table_is_titled(procwatch: Procwatch) -> None:
     procwatch("import", "measures", str(LIST))
     result = procwatch("imports")
     assert result.exit_code == 0, result.output
-    assert "Imports" in result.stdout
-    assert "measures" in result.stdout or "mea…" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if line.startswith("│ 1 │"))
+    cells = [cell.strip() for cell in row.strip("│").split("│")]
+    assert cells[2] == "measures"
+    assert cells[-2:] == ["20 added", "8"]
 
 
 def test_no_imports_yet(procwatch: Procwatch) -> None:
