@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,6 @@ from procwatch.importers.cleaning import (
     vendor_kind,
 )
 from procwatch.importers.columns import (
-    FIELDS,
     Preset,
     RawEntry,
     TableLayout,
@@ -172,22 +171,6 @@ class ListEntry:
             "places": self.places,
             "listed_on": None if self.listed is None else str(self.listed),
         }
-
-
-def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
-    """Read `FIELD=COLUMN` pairs (the --map option) into a mapping, checking the field names."""
-    mapping: dict[str, str] = {}
-    for pair in pairs:
-        name, equals, column = pair.partition("=")
-        name = name.strip()
-        if not equals or not column.strip():
-            raise InvalidInputError(f"--map {pair!r}: expected FIELD=COLUMN")
-        if name not in FIELDS:
-            raise InvalidInputError(
-                f"--map {pair!r}: unknown field {name!r}; fields: {', '.join(FIELDS)}"
-            )
-        mapping[name] = column.strip()
-    return mapping
 
 
 def import_measures(

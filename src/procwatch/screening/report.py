@@ -173,6 +173,7 @@ def check_vendor(
     for_country: str | None = None,
     today: date | None = None,
     generated: datetime | None = None,
+    vendor_id: int | None = None,
 ) -> CheckReport:
     """Return the check report on a vendor as of a date (default today), for a buyer's country.
 
@@ -187,7 +188,7 @@ def check_vendor(
     as_of = origin.as_of
     as_of_date = PartialDate.parse(as_of)
     country = resolve_country(connection, for_country) if for_country else None
-    profile = vendor_profile(connection, name)
+    profile = vendor_profile(connection, name, vendor_id=vendor_id)
     unions_of, members_of = memberships(connection)
     measures = [
         (record, status)
