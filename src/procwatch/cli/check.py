@@ -140,6 +140,10 @@ def _print_report(report: "CheckReport", console: "Console") -> None:
         console.print(table)
         if len(view.flags) > TERMINAL_FLAGS:
             console.print(Text(f"{len(view.flags) - TERMINAL_FLAGS:,} more red flags: {MORE}."))
+    if view.coverage:
+        console.print(Text("Coverage", style="bold"))
+        for line in view.coverage:
+            console.print(Text(f"  {line}"))
     if view.sources:
         console.print(Text("Sources", style="bold"))
         for number, source in view.sources:

@@ -170,6 +170,24 @@ def no_match_text(found: Coverage) -> str:
     return f"no match in the {count} list{'s' if count > 1 else ''} loaded ({named})"
 
 
+def coverage_text(found: Coverage) -> str:
+    """Sum up the coverage in one sentence, for outputs that have room for no more."""
+    lists = "; ".join(f"{source.title} {_list_date(source)}" for source in found.lists)
+    parts = [_counted(len(found.lists), "list") + (f" loaded ({lists})" if lists else " loaded")]
+    if found.ocds:
+        spans = "; ".join(f"{source.title} {source.date or 'undated'}" for source in found.ocds)
+        parts.append(f"{_counted(len(found.ocds), 'OCDS source')} ({spans})")
+    if found.documents:
+        parts.append(_counted(len(found.documents), "document"))
+    if found.missing:
+        parts.append(f"no list loaded for {', '.join(found.missing)}")
+    return "Coverage: " + ", ".join(parts) + "."
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{'no' if count == 0 else f'{count:,}'} {noun}{'' if count == 1 else 's'}"
+
+
 def _list_date(source: CoveredSource) -> str:
     # A list that gives no date of its own is as recent as the day it was downloaded, which
     # the import date stands for: said so, not passed off as the list's date.
