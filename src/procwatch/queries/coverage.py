@@ -161,6 +161,19 @@ def involved_issuers(
     return sorted({*international, *measure_issuers})
 
 
+def contracts_coverage(connection: Connection, country: str | None) -> Coverage:
+    """Return the coverage of a question about contracts, in a country or anywhere.
+
+    A country's contracts involve the issuers that bind its buyers (its related codes: it,
+    its unions, for a bank the banks whose debarments it enforces); contracts anywhere
+    involve no issuer in particular, so none is reported missing.
+    """
+    from procwatch.resolve import resolve_country
+
+    related = resolve_country(connection, country).related_codes if country else ()
+    return coverage(connection, related)
+
+
 def no_match_text(found: Coverage) -> str:
     """Say what a search without a candidate covered: "no match in the 2 lists loaded (...)"."""
     if not found.lists:
