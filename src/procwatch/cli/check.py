@@ -55,6 +55,11 @@ def check(
     restriction or an investigation is in force anywhere; a measure is possibly in force,
     possibly ended or ended; or a contract of the vendor carries a red flag (certainly or
     possibly). none: none of the above is known on the date.
+
+    Every format ends with the coverage: the lists loaded (date, SHA-256, import, rows),
+    the OCDS sources (dates covered), the documents, and the issuers the question involves
+    that no list covers. A vendor no list names reads "no match in the N lists loaded",
+    never "clean".
     """
     from procwatch.screening.report import check_vendor
 
