@@ -17,6 +17,7 @@ from procwatch.cli import (
     imports,
     jurisdictions,
     screen,
+    sources,
     timeline,
     vendors,
 )
@@ -108,6 +109,7 @@ app.command("timeline")(timeline.timeline)
 app.add_typer(vendors.app, name="vendors")
 app.add_typer(import_.app, name="import")
 app.command("imports")(imports.imports)
+app.command("sources")(sources.sources)
 app.add_typer(screen.app, name="screen")
 app.add_typer(export.app, name="export")
 app.add_typer(db.app, name="db")
