@@ -15,6 +15,8 @@ class ExitCode(IntEnum):
     DATABASE = 4
     INVALID_INPUT = 5
     OUTPUT = 6
+    # `changes --exit-code`: something changed (as `git diff --exit-code` says 1).
+    CHANGED = 7
 
 
 class Remedy(StrEnum):

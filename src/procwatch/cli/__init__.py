@@ -8,6 +8,7 @@ from typer.core import TyperGroup
 from procwatch import __version__
 from procwatch.cli import (
     bans,
+    changes,
     check,
     contracts,
     db,
@@ -20,6 +21,7 @@ from procwatch.cli import (
     sources,
     timeline,
     vendors,
+    watch,
 )
 from procwatch.errors import ExitCode, ProcwatchError, Remedy
 
@@ -111,6 +113,8 @@ app.add_typer(import_.app, name="import")
 app.command("imports")(imports.imports)
 app.command("sources")(sources.sources)
 app.add_typer(screen.app, name="screen")
+app.command("changes")(changes.changes)
+app.add_typer(watch.app, name="watch")
 app.add_typer(export.app, name="export")
 app.add_typer(db.app, name="db")
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from procwatch.cli.changes import print_changes
 from procwatch.cli.import_limits import (
     MAX_DEPTH,
     MAX_ITEM_MB,
@@ -151,3 +152,5 @@ def measures(
         summary = import_measures(store, path, options, progress)
     name = "stdin" if str(path) == "-" else path.name
     print_summary(summary, ("vendors", "measures", "citations"), f"Imported {name}")
+    if summary.run_id is not None:
+        print_changes(ctx, summary.run_id)

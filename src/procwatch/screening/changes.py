@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -150,7 +150,7 @@ def list_changes(
     connection: Connection,
     *,
     run_id: int | None = None,
-    since: str | None = None,
+    since: date | None = None,
     watched: set[str] | None = None,
     watched_only: bool = False,
 ) -> list[ChangeRecord]:
@@ -183,7 +183,7 @@ def list_changes(
     if run_id is not None:
         query = query.where(change.run_id == run_id)
     elif since is not None:
-        query = query.where(run.finished_at >= since)
+        query = query.where(run.finished_at >= datetime.combine(since, time(), UTC))
     else:
         last = connection.scalar(select(run.id).order_by(run.id.desc()).limit(1))
         query = query.where(change.run_id == (last or 0))

@@ -7,6 +7,7 @@ the merge record, and after an undo it is the restored vendor's again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -24,6 +25,15 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from procwatch.store import Store
+
+
+@dataclass(frozen=True)
+class CurrentVendor:
+    """The vendor a stored vendor key stands for now."""
+
+    id: int
+    key: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -96,8 +106,8 @@ def decide(
 
 def list_decisions(connection: Connection) -> list[ReviewDecision]:
     """Return every decision, newest first, each with the vendor it is about now."""
-    current = current_vendors(connection)
     review = tables.review_decisions.c
+    current = current_vendors(connection, connection.scalars(select(review.vendor_key)))
     rows = connection.execute(
         select(tables.review_decisions).order_by(review.decided_at.desc(), review.id.desc())
     )
@@ -108,8 +118,8 @@ def list_decisions(connection: Connection) -> list[ReviewDecision]:
             ReviewDecision(
                 name=row.name,
                 vendor_key=row.vendor_key,
-                vendor_id=vendor[0] if vendor else None,
-                vendor=vendor[1] if vendor else None,
+                vendor_id=vendor.id if vendor else None,
+                vendor=vendor.name if vendor else None,
                 verdict=Verdict(row.verdict),
                 note=row.note,
                 reviewer=row.reviewer,
@@ -130,18 +140,18 @@ def decisions_by_pair(connection: Connection) -> dict[tuple[str, int], ReviewDec
     return found
 
 
-def current_vendors(connection: Connection) -> dict[str, tuple[int, str]]:
-    """Return, for every vendor key decisions name, the vendor (id, name) it stands for now.
+def current_vendors(connection: Connection, keys: Iterable[str]) -> dict[str, CurrentVendor]:
+    """Return, for each of these vendor keys, the vendor it stands for now.
 
     A key of a vendor merged away stands for the vendor it was merged into (and that one's
     own merges, in turn); a merge undone no longer counts.
     """
-    vendor, merge, review = tables.vendors.c, tables.vendor_merges.c, tables.review_decisions.c
-    wanted = set(connection.scalars(select(review.vendor_key).distinct()))
+    vendor, merge = tables.vendors.c, tables.vendor_merges.c
+    wanted = set(keys)
     if not wanted:
         return {}
     live = {
-        row.key: (row.id, row.name)
+        row.key: CurrentVendor(row.id, row.key, row.name)
         for row in connection.execute(select(vendor.key, vendor.id, vendor.name))
     }
     merged_into = {
@@ -152,8 +162,8 @@ def current_vendors(connection: Connection) -> dict[str, tuple[int, str]]:
             .order_by(merge.id)
         )
     }
-    by_id = {vendor_id: (vendor_id, name) for vendor_id, name in live.values()}
-    found: dict[str, tuple[int, str]] = {}
+    by_id = {current.id: current for current in live.values()}
+    found: dict[str, CurrentVendor] = {}
     for key in wanted:
         if key in live:
             found[key] = live[key]
