@@ -1,6 +1,6 @@
 """Screening a supplier list: candidates with reasons, levels at each row's date, reviews."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -154,3 +154,24 @@ def test_summary_counts_each_counterparty_once(store: Store, listed: Path) -> No
         Outcome.NO_CANDIDATE: 1,
     }
     assert [row.row for row in report.rows] == [2, 3, 4]
+
+
+def test_check_applies_a_decision_on_the_name_asked_about(store: Store, listed: Path) -> None:
+    from procwatch.screening.report import check_vendor
+
+    assert check_vendor(store.connection, "Vela Instruments", today=TODAY).level is Level.HIGH
+    decide(
+        store,
+        "Vela Instruments",
+        "Vela Instruments GmbH",
+        "different",
+        reviewer="ana",
+        decided_at=datetime(2026, 3, 1, tzinfo=UTC),
+    )
+    report = check_vendor(store.connection, "Vela Instruments", today=TODAY)
+    assert report.level is Level.NONE
+    assert report.reasons[0].text.startswith(
+        "reviewed different by ana on 2026-03-01: 'Vela Instruments' is not Vela Instruments GmbH"
+    )
+    # Another spelling is another name: the decision is not about it.
+    assert check_vendor(store.connection, "Vela Instruments GmbH", today=TODAY).level is Level.HIGH

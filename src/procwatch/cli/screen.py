@@ -199,6 +199,7 @@ def _json(report: ScreenReport) -> dict[str, Any]:
         "min_score": report.min_score,
         "vendors": report.vendors,
         "summary": {str(outcome): count for outcome, count in report.summary.items()},
+        "coverage": report.coverage,
         "rows": list(report.rows),
     }
 
@@ -208,6 +209,7 @@ def _print(report: ScreenReport, console: Console) -> None:
     from rich.text import Text
 
     from procwatch.cli.render import build_table
+    from procwatch.queries.coverage import coverage_text
 
     console.print(Text(f"Screened {len(report.counterparties):,} counterparties", style="bold"))
     console.print(Text(_scope(report)))
@@ -221,6 +223,7 @@ def _print(report: ScreenReport, console: Console) -> None:
         (row for row in report.rows if row.candidate),
         key=lambda row: (_RANK[row.outcome], row.row),
     )
+    console.print(Text(coverage_text(report.coverage)))
     if ranked:
         console.print(build_table(ranked[:TERMINAL_ROWS], ROW_COLUMNS, "Candidates"))
         if len(ranked) > TERMINAL_ROWS:

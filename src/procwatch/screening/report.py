@@ -13,13 +13,13 @@ from sqlalchemy import select
 
 from procwatch import tables
 from procwatch.dates import PartialDate, format_period
-from procwatch.domain import JurisdictionKind, MeasureKind
+from procwatch.domain import JurisdictionKind, MeasureKind, Verdict
 from procwatch.queries.citations import SourceRef
 from procwatch.queries.contracts import ContractRecord
 from procwatch.queries.coverage import Coverage, coverage, involved_issuers
 from procwatch.queries.measures import IssuerRef, MeasureRecord
 from procwatch.queries.vendors import vendor_profile
-from procwatch.resolve import Country, memberships, resolve_country
+from procwatch.resolve import Country, memberships, name_key, resolve_country
 from procwatch.screening.decisions import Decision, decisions
 from procwatch.screening.flags import ContractFlag, flag_contracts, in_force_text
 from procwatch.screening.origin import ReportOrigin, report_origin
@@ -31,6 +31,7 @@ from procwatch.screening.periods import (
     sort_key,
     status_as_of,
 )
+from procwatch.screening.reviews import ReviewDecision, decisions_by_pair
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -166,6 +167,8 @@ class CheckReport:
     for_country_kind: str | None = None
     # The lists and publications the answer rests on (None for a report built by hand).
     coverage: Coverage | None = None
+    # A reviewer's decision that the name asked about is (not) this vendor.
+    review: ReviewDecision | None = None
 
 
 def check_vendor(
@@ -177,6 +180,7 @@ def check_vendor(
     today: date | None = None,
     generated: datetime | None = None,
     vendor_id: int | None = None,
+    covered: bool = True,
 ) -> CheckReport:
     """Return the check report on a vendor as of a date (default today), for a buyer's country.
 
@@ -237,6 +241,15 @@ def check_vendor(
     found = decisions([record for record, _ in measures])
     reasons = _reasons(found, statuses, flags, home, home_unions, nothing_known, as_of)
     level = max((r.level for r in reasons), key=_LEVEL_ORDER.__getitem__, default=Level.NONE)
+    # A reviewer's decision on the name as typed (screen decide); a screen, which names the
+    # vendor by its id, applies decisions itself.
+    review = None
+    if vendor_id is None:
+        review = decisions_by_pair(connection).get((name_key(name), profile.id))
+    if review is not None:
+        reasons.insert(0, Reason(Level.NONE, _review_text(review, name, profile.name), []))
+        if review.verdict is Verdict.DIFFERENT:
+            level = Level.NONE
     involved = involved_issuers(
         connection,
         related_codes=country.related_codes if country else None,
@@ -266,8 +279,21 @@ def check_vendor(
         flags=flags,
         origin=origin,
         for_country_kind=country.kind.value if country else None,
-        coverage=coverage(connection, involved),
+        coverage=coverage(connection, involved) if covered else None,
+        review=review,
     )
+
+
+def _review_text(review: ReviewDecision, name: str, vendor: str) -> str:
+    verdict = {
+        Verdict.SAME: "is",
+        Verdict.DIFFERENT: "is not",
+        Verdict.UNSURE: "may or may not be",
+    }[review.verdict]
+    text = f"{review.text}: {name!r} {verdict} {vendor}"
+    if review.verdict is Verdict.DIFFERENT:
+        text += f"; the reasons below are {vendor}'s and set no level for {name!r}"
+    return text
 
 
 def _buyer_ids(connection: Connection, vendor_id: int) -> dict[int, int | None]:

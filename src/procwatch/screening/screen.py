@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ from procwatch.dates import PartialDate
 from procwatch.domain import Verdict
 from procwatch.domain.records import Progress
 from procwatch.matching import DEFAULT_MIN_SCORE, NameIndex, VendorNames, compare_vendors
+from procwatch.queries.coverage import Coverage, coverage, involved_issuers, no_match_text
 from procwatch.resolve import keys_looked_up, name_key, resolve_country
 from procwatch.screening.counterparties import Counterparty
 from procwatch.screening.periods import MeasureStatus
@@ -108,7 +109,7 @@ class ScreenReport:
     for_country: str | None
     min_score: float
     vendors: int
-    warnings: dict[str, int] = field(default_factory=dict)
+    coverage: Coverage
 
     @property
     def rows(self) -> Iterator[ScreenRow]:
@@ -217,7 +218,17 @@ def screen(
     A row without a date is screened at `as_of`, else at `today` (default: the day it runs).
     """
     default = str(PartialDate.parse(as_of)) if as_of else (today or date.today()).isoformat()
-    country = resolve_country(connection, for_country).code if for_country else None
+    country = resolve_country(connection, for_country) if for_country else None
+    # The issuers a screen involves are check's: those binding the buyer, else the banks.
+    covered = coverage(
+        connection,
+        involved_issuers(
+            connection,
+            related_codes=country.related_codes if country else None,
+            measure_issuers=(),
+        ),
+    )
+    no_match = no_match_text(covered)
     screener = Screener(connection)
     reports: dict[tuple[int, str], CheckReport] = {}
 
@@ -228,7 +239,8 @@ def screen(
                 screener.vendors[vendor_id].names[0],
                 vendor_id=vendor_id,
                 as_of=when,
-                for_country=country,
+                for_country=country.code if country else None,
+                covered=False,
             )
         return reports[vendor_id, when]
 
@@ -261,6 +273,7 @@ def screen(
                 country=counterparty.country,
                 as_of=when,
                 outcome=outcome,
+                why=no_match,
             )
         ]
         screened.append(
@@ -273,9 +286,10 @@ def screen(
     return ScreenReport(
         counterparties=screened,
         as_of=default,
-        for_country=country,
+        for_country=country.code if country else None,
         min_score=min_score,
         vendors=len(screener.vendors),
+        coverage=covered,
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from procwatch.queries.coverage import no_match_text
 from procwatch.screening.markdown import md
 from procwatch.screening.report import LEVEL_RULE
 from procwatch.screening.screen import Outcome, ScreenReport, ScreenRow
+from procwatch.screening.view import coverage_lines
 
 _HEADER = "| Row | Counterparty | Candidate | Match | Level | Measures in force and reasons |"
 
@@ -34,10 +36,12 @@ def screen_markdown(report: ScreenReport) -> str:
     if missing:
         lines += [
             "",
-            f"{missing:,} counterparties have no candidate among the known vendors. That is "
-            "not a clearance: it says only that the database holds no vendor of that name or "
+            f"{missing:,} counterparties have no candidate: {md(no_match_text(report.coverage))}."
+            " That is not a clearance: the database holds no vendor of their name or "
             "identifier.",
         ]
+    lines += ["", "## Coverage", ""]
+    lines += [f"- {md(line)}" for line in coverage_lines(report.coverage)]
     lines += ["", "## Level rule", ""]
     lines += [f"- **{level}**: {rule}" for level, rule in LEVEL_RULE]
     return "\n".join(lines) + "\n"
