@@ -8,7 +8,7 @@ starts with `$ `; each `$ command` is run by bash and followed by what it printe
 stderr, as a terminal shows them). The examples of one file run in order, in a fresh folder
 with a fresh database (PROCWATCH_DB=procwatch.db), so an example that needs data imports it
 first, in the same file. The folder holds the sample files the docs name
-(`us-consolidated-screening-list-sample.csv`, `debarred-firms.csv`), `../shared` as in a
+(`us-consolidated-screening-list-sample.csv`, `debarred-firms.csv`, `suppliers.csv`), `../shared` as in a
 checkout next to the shared data, and `docs/` for charts; a chart an example draws is copied
 back into docs/ when rewriting.
 
@@ -41,6 +41,7 @@ SAMPLES = {
     / "sanctions"
     / "us-consolidated-screening-list-sample.csv",
     "debarred-firms.csv": ROOT / "tests" / "fixtures" / "measures" / "debarred-firms.csv",
+    "suppliers.csv": ROOT / "tests" / "fixtures" / "screening" / "suppliers.csv",
 }
 CHARTS = ("docs/timeline-nuctech.png",)
 SKIP = re.compile(r"^<!-- examples: skip (.+?) -->$", re.MULTILINE)

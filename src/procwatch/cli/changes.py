@@ -18,11 +18,10 @@ from procwatch.cli.render import (
 from procwatch.cli.session import open_connection
 
 COLUMNS = [
-    Column("Import", lambda r: r.run_id, justify="right", no_wrap=True),
-    Column("Watched", lambda r: "yes" if r.watched else ""),
-    Column("Vendor", lambda r: r.vendor or r.vendor_key),
+    Column("#", lambda r: r.run_id, justify="right", no_wrap=True),
+    Column("Vendor", lambda r: ("★ " if r.watched else "") + (r.vendor or r.vendor_key)),
     Column("Contract", lambda r: r.contract or ""),
-    Column("Change", lambda r: r.text),
+    Column("Change", lambda r: f"{r.flag or 'level'}: {r.before} → {r.after}"),
 ]
 
 
@@ -50,7 +49,8 @@ def changes(
 ) -> None:
     """List what imports of lists changed: contracts that now (no longer) carry
     PW-SIGNED-WHILE-BANNED or -INVESTIGATED, and vendors whose level rose or fell; watched
-    vendors first. Default: the last import; --since DATE: every import since."""
+    vendors first (★ in a table). Default: the last import; --since DATE: every import
+    since."""
     from procwatch.cli.render import render
     from procwatch.dates import PartialDate
     from procwatch.errors import ExitCode, InvalidInputError

@@ -71,13 +71,6 @@ class ChangeRecord:
     after: str
     watched: bool
 
-    @property
-    def text(self) -> str:
-        """Say the change in words."""
-        if self.subject == ChangeSubject.VENDOR:
-            return f"level {self.before} -> {self.after}"
-        return f"{self.flag}: {self.before} -> {self.after}"
-
 
 def vendor_states(
     connection: Connection, vendor_ids: Iterable[int], today: date | None = None
