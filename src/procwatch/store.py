@@ -103,10 +103,17 @@ class Store:
         return found.id, Outcome.UPDATED
 
     def upsert_many(
-        self, table: Table, rows: Sequence[Mapping[str, Any]], key: str
+        self,
+        table: Table,
+        rows: Sequence[Mapping[str, Any]],
+        key: str,
+        plan: tuple[dict[Any, Outcome], dict[Any, AnyRow]] | None = None,
     ) -> dict[Any, Outcome]:
-        """Add rows and update those whose `key` exists with other values; outcome per key."""
-        outcomes, stored = self.upsert_plan(table, rows, key)
+        """Add rows and update those whose `key` exists with other values; outcome per key.
+
+        `plan` is upsert_plan's answer for the same rows, when the caller has read it.
+        """
+        outcomes, stored = plan or self.upsert_plan(table, rows, key)
         self.insert_many(table, [row for row in rows if outcomes[row[key]] is Outcome.ADDED])
         self.update_many(
             table,

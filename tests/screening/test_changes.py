@@ -103,3 +103,31 @@ def test_a_watched_name_finds_a_vendor_once_a_list_names_it(store: Store, tmp_pa
     assert after["Tbilisi Office Supplies"].vendors == ["Tbilisi Office Supplies LLC"]
     assert unwatch(store, ["Nuctech"]) == 1
     assert [entry.name for entry in watchlist(store.connection)] == ["Tbilisi Office Supplies"]
+
+
+def test_levels_from_measures_agree_with_check_for_vendors_without_contracts(
+    store: Store, shared_data: Path
+) -> None:
+    from sqlalchemy import select
+
+    from procwatch import tables
+    from procwatch.importers.measures import MeasureImportOptions
+    from procwatch.screening.report import check_vendor, levels_from_measures
+
+    sample = shared_data / "sanctions" / "us-consolidated-screening-list-sample.csv"
+    import_measures(store, sample, MeasureImportOptions(preset="us-csl"))
+    vendor, contract = tables.vendors.c, tables.contracts.c
+    rows = store.connection.execute(
+        select(vendor.id, vendor.name).where(vendor.id.not_in(select(contract.vendor_id)))
+    ).all()
+    today = date(2026, 12, 4)
+    bulk = levels_from_measures(store.connection, [row.id for row in rows], today)
+    one_by_one = {
+        row.id: check_vendor(
+            store.connection, row.name, vendor_id=row.id, today=today, covered=False
+        ).level
+        for row in rows
+    }
+    assert len(rows) == 110
+    assert bulk == one_by_one
+    assert {str(level) for level in bulk.values()} == {"high", "caution"}

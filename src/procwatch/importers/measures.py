@@ -535,7 +535,9 @@ class _Writer:
         self.summary = summary
         self.progress = progress
         self.jurisdictions: dict[str, int | None] = {}
+        self.countries: dict[int, Jurisdiction] = {}
         self.changes: list[changes.Change] = []
+        self.added_vendors: set[int] = set()
 
     def write(self, entries: list[ListEntry]) -> None:
         vendor_ids = self._vendors(entries)
@@ -549,7 +551,8 @@ class _Writer:
             row |= {"jurisdiction_id": jurisdiction_id, "origin_id": origin}
             rows.append(row | entry.measure_values())
         # The vendors whose measures change, as a reader of the database sees them before.
-        planned, stored = self.store.upsert_plan(tables.measures, rows, key="key")
+        plan = self.store.upsert_plan(tables.measures, rows, key="key")
+        planned, stored = plan
         touched: set[int] = set()
         for measure in rows:
             if planned[measure["key"]] is not Outcome.UNCHANGED:
@@ -557,8 +560,11 @@ class _Writer:
                 # A measure that moves to another vendor changes the one it leaves too.
                 if measure["key"] in stored:
                     touched.add(stored[measure["key"]].vendor_id)
-        before = changes.vendor_states(self.store.connection, touched)
-        for outcome in self.store.upsert_many(tables.measures, rows, key="key").values():
+        # A vendor this import added had nothing before it: no state to read.
+        before = changes.vendor_states(self.store.connection, touched - self.added_vendors)
+        written = self.store.upsert_many(tables.measures, rows, key="key", plan=plan)
+        del plan, stored
+        for outcome in written.values():
             self.summary.count("measures", outcome)
         self.changes = changes.compare(
             before, changes.vendor_states(self.store.connection, touched)
@@ -603,6 +609,7 @@ class _Writer:
         vendors.flush()
         for outcome in outcomes.values():
             self.summary.count("vendors", outcome)
+        self.added_vendors = {v for v, outcome in outcomes.items() if outcome is Outcome.ADDED}
         if self.progress is not None:
             self.progress("writing", len(entries), len(entries))
         return ids
@@ -611,9 +618,12 @@ class _Writer:
         country_id = self._jurisdiction(code) if code else None
         if country_id is None:
             return None
-        found = self.store.find(tables.jurisdictions, id=country_id)
-        assert found is not None, "_jurisdiction returns only jurisdictions that exist"
-        return Jurisdiction(**found._mapping)
+        # Read once per country: a list names a few dozen for thousands of vendors.
+        if country_id not in self.countries:
+            found = self.store.find(tables.jurisdictions, id=country_id)
+            assert found is not None, "_jurisdiction returns only jurisdictions that exist"
+            self.countries[country_id] = Jurisdiction(**found._mapping)
+        return self.countries[country_id]
 
     def _jurisdiction(self, code: str) -> int | None:
         if code not in self.jurisdictions:

@@ -188,13 +188,27 @@ def coverage_text(found: Coverage) -> str:
     lists = "; ".join(f"{source.title} {_list_date(source)}" for source in found.lists)
     parts = [_counted(len(found.lists), "list") + (f" loaded ({lists})" if lists else " loaded")]
     if found.ocds:
-        spans = "; ".join(f"{source.title} {source.date or 'undated'}" for source in found.ocds)
-        parts.append(f"{_counted(len(found.ocds), 'OCDS source')} ({spans})")
+        # By publisher: a folder's thousand files are one publication to a reader.
+        by_publisher: dict[str, list[CoveredSource]] = {}
+        for source in found.ocds:
+            by_publisher.setdefault(source.publisher or "publisher not named", []).append(source)
+        spans = "; ".join(
+            f"{publisher} {_span(sources)}" for publisher, sources in by_publisher.items()
+        )
+        parts.append(f"{_counted(len(found.ocds), 'OCDS file')} ({spans})")
     if found.documents:
         parts.append(_counted(len(found.documents), "document"))
     if found.missing:
         parts.append(f"no list loaded for {', '.join(found.missing)}")
     return "Coverage: " + ", ".join(parts) + "."
+
+
+def _span(sources: Sequence[CoveredSource]) -> str:
+    firsts = [source.first_date for source in sources if source.first_date]
+    lasts = [source.last_date or source.first_date for source in sources if source.first_date]
+    if not firsts:
+        return "undated"
+    return format_period(min(firsts), max(d for d in lasts if d)) or "undated"
 
 
 def _counted(count: int, noun: str) -> str:

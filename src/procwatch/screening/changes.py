@@ -20,7 +20,8 @@ from procwatch.dates import utc_stamp
 from procwatch.domain import ChangeSubject
 from procwatch.screening.flags import SIGNED_WHILE_BANNED, SIGNED_WHILE_INVESTIGATED
 from procwatch.screening.periods import Certainty
-from procwatch.screening.report import check_vendor
+from procwatch.screening.report import check_vendor, levels_from_measures
+from procwatch.store import chunked
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -80,16 +81,30 @@ def vendor_states(
     ids = sorted(set(vendor_ids))
     names = {
         row.id: (row.key, row.name)
+        for chunk in chunked(ids)
         for row in connection.execute(
-            select(vendor.id, vendor.key, vendor.name).where(vendor.id.in_(ids))
+            select(vendor.id, vendor.key, vendor.name).where(vendor.id.in_(chunk))
         )
     }
-    states = {}
-    for vendor_id in ids:
-        if vendor_id not in names:
-            continue
+    contract = tables.contracts.c
+    with_contracts = {
+        vendor_id
+        for chunk in chunked(ids)
+        for vendor_id in connection.scalars(
+            select(contract.vendor_id).where(contract.vendor_id.in_(chunk)).distinct()
+        )
+    }
+    # Without a contract a vendor carries no flag: its level is its measures' alone.
+    levels = levels_from_measures(
+        connection, [v for v in ids if v in names and v not in with_contracts], today
+    )
+    states = {
+        vendor_id: VendorState(key=names[vendor_id][0], level=str(level), flags={})
+        for vendor_id, level in levels.items()
+    }
+    for vendor_id in sorted(with_contracts & set(names)):
         key, name = names[vendor_id]
-        report = check_vendor(connection, name, vendor_id=vendor_id, today=today)
+        report = check_vendor(connection, name, vendor_id=vendor_id, today=today, covered=False)
         states[vendor_id] = VendorState(
             key=key,
             level=str(report.level),
