@@ -493,6 +493,20 @@ class NameIndex:
         order = np.argsort(key_hashes, kind="stable")
         self._hashes = key_hashes[order]
         self._members = np.frombuffer(members, dtype=np.int64)[order]
+        # Keys shared by more than MAX_BLOCK vendors, found once here: counting a block's
+        # vendors at each lookup took most of a screen's matching time.
+        owner_vendor = np.fromiter(
+            (v for v, _ in self.owners), dtype=np.int64, count=len(self.owners)
+        )
+        member_vendor = owner_vendor[self._members >> 1]
+        bounds = np.flatnonzero(np.diff(self._hashes)) + 1
+        starts = np.concatenate(([0], bounds))
+        ends = np.concatenate((bounds, [len(self._hashes)]))
+        self._crowded = {
+            int(self._hashes[start])
+            for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+            if end - start > MAX_BLOCK and len(np.unique(member_vendor[start:end])) > MAX_BLOCK
+        }
 
     def candidates(self, names: Sequence[str]) -> dict[int, set[tuple[int, int]]]:
         """Return the vendors worth scoring against `names`, each with the pairs of names met.
@@ -507,16 +521,11 @@ class NameIndex:
             for key in blocking_keys(name):
                 initials = key.startswith(INITIALS_KEY)
                 wanted = hash(key[1:] if initials else key)
+                if wanted in self._crowded:
+                    continue
                 start = int(np.searchsorted(self._hashes, wanted, side="left"))
                 end = int(np.searchsorted(self._hashes, wanted, side="right"))
-                if start == end:
-                    continue
-                met = self._members[start:end].tolist()
-                if end - start > MAX_BLOCK and len({self.owners[m >> 1][0] for m in met}) > (
-                    MAX_BLOCK
-                ):
-                    continue
-                for member in met:
+                for member in self._members[start:end].tolist():
                     # Initials meet words, never other initials (see INITIALS_KEY).
                     if initials and member & 1:
                         continue

@@ -285,17 +285,21 @@ def check_vendor(
     )
 
 
-def levels_from_measures(
-    connection: Connection, vendor_ids: Sequence[int], today: date | None = None
-) -> dict[int, Level]:
-    """Return check's level today of vendors without contracts (no flag can raise it), in bulk.
+@dataclass(frozen=True)
+class MeasuresJudged:
+    """Check's answer for a vendor without contracts: its measures alone set the level."""
 
-    `check_vendor` reads one vendor in a dozen queries; an import that changes the measures
-    of ten thousand listed vendors, most without a contract, reads them here in a few.
-    """
-    as_of = PartialDate.parse((today or date.today()).isoformat())
+    level: Level
+    measures: list[MeasureEntry]
+    reasons: list[Reason]
+
+
+def measures_by_vendor(
+    connection: Connection, vendor_ids: Sequence[int]
+) -> dict[int, list[MeasureRecord]]:
+    """Return the measures of many vendors, by vendor id, in a few queries."""
     measure = tables.measures.c
-    levels = dict.fromkeys(vendor_ids, Level.NONE)
+    found: dict[int, list[MeasureRecord]] = {vendor_id: [] for vendor_id in vendor_ids}
     for chunk in chunked(list(vendor_ids)):
         owners = {
             row.id: row.vendor_id
@@ -303,21 +307,46 @@ def levels_from_measures(
                 select(measure.id, measure.vendor_id).where(measure.vendor_id.in_(chunk))
             )
         }
-        by_vendor: dict[int, list[MeasureRecord]] = defaultdict(list)
         for record in measures_where(connection, [measure.vendor_id.in_(chunk)]):
-            by_vendor[owners[record.id]].append(record)
-        for vendor_id, records in by_vendor.items():
-            statuses = {
-                record.id: status
-                for record in records
-                if (status := status_as_of(Period.of(record.date, record.date_end), as_of))
-            }
-            found = decisions([record for record in records if record.id in statuses])
-            reasons = _reasons(found, statuses, [], None, set(), not statuses, str(as_of))
-            levels[vendor_id] = max(
-                (r.level for r in reasons), key=_LEVEL_ORDER.__getitem__, default=Level.NONE
-            )
-    return levels
+            found[owners[record.id]].append(record)
+    return found
+
+
+def judge_measures(
+    records: Sequence[MeasureRecord],
+    as_of: str,
+    *,
+    home: str | None = None,
+    home_unions: frozenset[str] = frozenset(),
+) -> MeasuresJudged:
+    """Return check's level, measures and reasons on a date for a vendor without contracts.
+
+    `check_vendor` reads one vendor in a dozen queries; an import that changes the measures
+    of ten thousand listed vendors, or a screen of ten thousand names, most of them without
+    a contract, judges them from measures read in bulk (measures_by_vendor).
+    """
+    as_of_date = PartialDate.parse(as_of)
+    statuses = {
+        record.id: status
+        for record in records
+        if (status := status_as_of(Period.of(record.date, record.date_end), as_of_date))
+    }
+    begun = [record for record in records if record.id in statuses]
+    reasons = _reasons(decisions(begun), statuses, [], home, set(home_unions), not begun, as_of)
+    level = max((r.level for r in reasons), key=_LEVEL_ORDER.__getitem__, default=Level.NONE)
+    entries = [_measure_entry(record, statuses[record.id]) for record in begun]
+    return MeasuresJudged(level, entries, reasons)
+
+
+def levels_from_measures(
+    connection: Connection, vendor_ids: Sequence[int], today: date | None = None
+) -> dict[int, Level]:
+    """Return check's level today of vendors without contracts (no flag can raise it)."""
+    as_of = (today or date.today()).isoformat()
+    return {
+        vendor_id: judge_measures(records, as_of).level
+        for vendor_id, records in measures_by_vendor(connection, vendor_ids).items()
+    }
 
 
 def _review_text(review: ReviewDecision, name: str, vendor: str) -> str:

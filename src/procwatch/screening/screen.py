@@ -25,17 +25,23 @@ from procwatch.domain import Verdict
 from procwatch.domain.records import Progress
 from procwatch.matching import DEFAULT_MIN_SCORE, NameIndex, VendorNames, compare_vendors
 from procwatch.queries.coverage import Coverage, coverage, involved_issuers, no_match_text
-from procwatch.resolve import keys_looked_up, name_key, resolve_country
+from procwatch.resolve import Country, keys_looked_up, memberships, name_key, resolve_country
 from procwatch.screening.counterparties import Counterparty
-from procwatch.screening.periods import MeasureStatus
-from procwatch.screening.report import Level, check_vendor
+from procwatch.screening.periods import MeasureStatus, sort_key
+from procwatch.screening.report import (
+    Level,
+    MeasuresJudged,
+    check_vendor,
+    judge_measures,
+    measures_by_vendor,
+)
 from procwatch.screening.reviews import ReviewDecision, decisions_by_pair
+from procwatch.store import chunked
 from procwatch.vendors import vendor_names
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from procwatch.screening.report import CheckReport
 
 # A counterparty shows at most this many candidates, the strongest first: past five, a
 # name is too common for the list to help a reviewer, who sees the count of the rest.
@@ -230,33 +236,29 @@ def screen(
     )
     no_match = no_match_text(covered)
     screener = Screener(connection)
-    reports: dict[tuple[int, str], CheckReport] = {}
-
-    def report_on(vendor_id: int, when: str) -> CheckReport:
-        if (vendor_id, when) not in reports:
-            reports[vendor_id, when] = check_vendor(
-                connection,
-                screener.vendors[vendor_id].names[0],
-                vendor_id=vendor_id,
-                as_of=when,
-                for_country=country.code if country else None,
-                covered=False,
-            )
-        return reports[vendor_id, when]
-
-    screened = []
+    found = []
     for done, counterparty in enumerate(counterparties, start=1):
+        found.append(screener.candidates(counterparty, min_score))
+        if progress is not None:
+            progress("matching", done, len(counterparties))
+    judge = _Judge(
+        connection,
+        screener,
+        {c.vendor_id for candidates in found for c in candidates[:MAX_CANDIDATES]},
+        country,
+    )
+    screened = []
+    for counterparty, candidates in zip(counterparties, found, strict=True):
         when = counterparty.date or default
-        found = screener.candidates(counterparty, min_score)
         key = name_key(counterparty.name)
         judged = [
-            (c, report_on(c.vendor_id, when), screener.reviews.get((key, c.vendor_id)))
-            for c in found[:MAX_CANDIDATES]
+            (c, judge(c.vendor_id, when), screener.reviews.get((key, c.vendor_id)))
+            for c in candidates[:MAX_CANDIDATES]
         ]
         # A candidate a reviewer said is a different party does not raise the outcome.
         levels = [
-            report.level
-            for _, report, decision in judged
+            judgement.level
+            for _, judgement, decision in judged
             if decision is None or decision.verdict is not Verdict.DIFFERENT
         ]
         if levels:
@@ -264,8 +266,8 @@ def screen(
         else:
             outcome = Outcome.NONE if judged else Outcome.NO_CANDIDATE
         rows = [
-            _row(counterparty, when, outcome, screener, candidate, report, decision)
-            for candidate, report, decision in judged
+            _row(counterparty, when, outcome, screener, candidate, judgement, decision)
+            for candidate, judgement, decision in judged
         ] or [
             ScreenRow(
                 row=counterparty.row,
@@ -278,11 +280,9 @@ def screen(
         ]
         screened.append(
             ScreenedCounterparty(
-                counterparty, outcome, rows, more=max(len(found) - MAX_CANDIDATES, 0)
+                counterparty, outcome, rows, more=max(len(candidates) - MAX_CANDIDATES, 0)
             )
         )
-        if progress is not None:
-            progress("screening", done, len(counterparties))
     return ScreenReport(
         counterparties=screened,
         as_of=default,
@@ -299,14 +299,13 @@ def _row(
     outcome: Outcome,
     screener: Screener,
     candidate: _Candidate,
-    report: CheckReport,
+    judgement: MeasuresJudged,
     decision: ReviewDecision | None,
 ) -> ScreenRow:
     names = screener.vendors[candidate.vendor_id]
     measures = [
         f"{measure.country_name}: {measure.label}"
-        for row in report.jurisdictions
-        for measure in row.measures
+        for measure in sorted(judgement.measures, key=lambda m: (sort_key(m.date), m.country))
         if measure.status is not MeasureStatus.ENDED
     ]
     return ScreenRow(
@@ -321,9 +320,65 @@ def _row(
         match=candidate.match,
         score=candidate.score,
         why=candidate.why,
-        level=report.level,
+        level=judgement.level,
         measures="; ".join(measures),
-        reasons="; ".join(r.text for r in report.reasons if r.level is not Level.NONE),
+        reasons="; ".join(r.text for r in judgement.reasons if r.level is not Level.NONE),
         review=decision.verdict if decision else None,
         review_text=decision.text if decision else None,
     )
+
+
+class _Judge:
+    """Check's level, measures and reasons of candidates on dates, each (vendor, date) once.
+
+    Most candidates of a supplier list are listed vendors without a contract: their measures
+    are read in bulk and judged by check's rule on them alone; a vendor with contracts gets
+    the whole `check_vendor`, whose red flags can raise its level.
+    """
+
+    def __init__(
+        self,
+        connection: Connection,
+        screener: Screener,
+        vendor_ids: set[int],
+        country: Country | None,
+    ) -> None:
+        self.connection = connection
+        self.screener = screener
+        self.country = country
+        contract = tables.contracts.c
+        self.with_contracts = {
+            vendor_id
+            for chunk in chunked(sorted(vendor_ids))
+            for vendor_id in connection.scalars(
+                select(contract.vendor_id).where(contract.vendor_id.in_(chunk)).distinct()
+            )
+        }
+        self.measures = measures_by_vendor(connection, sorted(vendor_ids - self.with_contracts))
+        unions_of, _ = memberships(connection)
+        self.home_unions = frozenset(unions_of.get(country.code, [])) if country else frozenset()
+        self.judged: dict[tuple[int, str], MeasuresJudged] = {}
+
+    def __call__(self, vendor_id: int, when: str) -> MeasuresJudged:
+        if (vendor_id, when) not in self.judged:
+            self.judged[vendor_id, when] = self._judge(vendor_id, when)
+        return self.judged[vendor_id, when]
+
+    def _judge(self, vendor_id: int, when: str) -> MeasuresJudged:
+        if vendor_id not in self.with_contracts:
+            return judge_measures(
+                self.measures[vendor_id],
+                when,
+                home=self.country.code if self.country else None,
+                home_unions=self.home_unions,
+            )
+        report = check_vendor(
+            self.connection,
+            self.screener.vendors[vendor_id].names[0],
+            vendor_id=vendor_id,
+            as_of=when,
+            for_country=self.country.code if self.country else None,
+            covered=False,
+        )
+        entries = [measure for row in report.jurisdictions for measure in row.measures]
+        return MeasuresJudged(report.level, entries, report.reasons)
