@@ -9,8 +9,8 @@ stderr, as a terminal shows them). The examples of one file run in order, in a f
 with a fresh database (PROCWATCH_DB=procwatch.db), so an example that needs data imports it
 first, in the same file. The folder holds the sample files the docs name
 (`us-consolidated-screening-list-sample.csv`, `debarred-firms.csv`, `suppliers.csv`),
-`../shared` as in a checkout next to the shared data, and `docs/` for charts; a chart an example draws is copied
-back into docs/ when rewriting.
+`../shared` as in a checkout next to the shared data, and `docs/` for charts; a chart an
+example draws is copied back into docs/ when rewriting.
 
 A block whose last line is `...` keeps only as many lines of each output as it shows. A block
 after `<!-- examples: skip REASON -->` is left as written (say why: a server it needs).
