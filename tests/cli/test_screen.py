@@ -141,3 +141,28 @@ def test_a_bad_verdict_is_one_error_line(procwatch: Procwatch) -> None:
     result = procwatch("screen", "decide", "X", "Nuctech Company Limited", "maybe")
     assert result.exit_code != 0
     assert result.stderr == "Error: verdict 'maybe' is not one of same, different, unsure\n"
+
+
+def test_decisions_from_a_csv_go_in_all_or_nothing(procwatch: Procwatch, tmp_path: Path) -> None:
+    good = tmp_path / "decisions.csv"
+    good.write_text(
+        "Name,Vendor,Verdict,Note\n"
+        "NUCTECH CO LTD,Nuctech Company Limited,same,one address\n"
+        "Nuktek,Nuctech Company Limited,different,\n",
+        encoding="utf-8",
+    )
+    result = procwatch("screen", "decide", "--from", str(good), "--reviewer", "ana")
+    assert (result.exit_code, result.stdout) == (0, "Recorded 2 decisions from decisions.csv.\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "name,vendor,verdict\nAcme,Nuctech Company Limited,same\nNuk,Nobody Ltd,same\n",
+        encoding="utf-8",
+    )
+    result = procwatch("screen", "decide", "--from", str(bad))
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: bad.csv, row 3: no vendor named 'Nobody Ltd'")
+    listed = json.loads(procwatch("screen", "decisions", "-f", "json").stdout)
+    assert sorted((d["name"], d["reviewer"]) for d in listed) == [
+        ("NUCTECH CO LTD", "ana"),
+        ("Nuktek", "ana"),
+    ]

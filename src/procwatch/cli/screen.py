@@ -248,9 +248,13 @@ def _scope(report: ScreenReport) -> str:
 @app.command("decide")
 def decide(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The screened name, as the list wrote it.")],
-    vendor: Annotated[str, typer.Argument(help="The known vendor: its id or name.")],
-    verdict: Annotated[str, typer.Argument(help="same, different or unsure.", metavar="VERDICT")],
+    name: Annotated[
+        str | None, typer.Argument(help="The screened name, as the list wrote it.")
+    ] = None,
+    vendor: Annotated[str | None, typer.Argument(help="The known vendor: its id or name.")] = None,
+    verdict: Annotated[
+        str | None, typer.Argument(help="same, different or unsure.", metavar="VERDICT")
+    ] = None,
     note: Annotated[
         str | None, typer.Option("--note", help="Why (kept with the decision).")
     ] = None,
@@ -258,17 +262,36 @@ def decide(
         str | None,
         typer.Option("--reviewer", help="Who decides (default: the login name)."),
     ] = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="A CSV of decisions instead (columns name, vendor, verdict, note, reviewer); "
+            "all or nothing.",
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
     """Record that NAME is (same), is not (different) or may be (unsure) VENDOR; later
     screens and checks show it, and a "different" candidate no longer raises a level."""
     import getpass
 
+    from procwatch.errors import InvalidInputError
     from procwatch.screening.reviews import decide as record
+    from procwatch.screening.reviews import decide_from_file
 
+    who = reviewer or getpass.getuser()
+    if from_file is not None:
+        if name or vendor or verdict:
+            raise InvalidInputError("give NAME VENDOR VERDICT or --from FILE, not both")
+        with open_store(ctx) as store:
+            count = decide_from_file(store, from_file, reviewer=who)
+        typer.echo(f"Recorded {count} decision{'s' if count != 1 else ''} from {from_file.name}.")
+        return
+    if not (name and vendor and verdict):
+        raise InvalidInputError("give NAME VENDOR VERDICT (or --from FILE)")
     with open_store(ctx) as store:
-        decision = record(
-            store, name, vendor, verdict, note=note, reviewer=reviewer or getpass.getuser()
-        )
+        decision = record(store, name, vendor, verdict, note=note, reviewer=who)
     typer.echo(f"Recorded: {decision.name!r} ~ {decision.vendor}: {decision.text}")
 
 

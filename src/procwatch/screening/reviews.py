@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from procwatch import tables
 from procwatch.dates import utc_stamp
 from procwatch.domain import Verdict
-from procwatch.errors import InvalidValueError
+from procwatch.errors import InvalidInputError, InvalidValueError, ProcwatchError
 from procwatch.resolve import name_key
 from procwatch.vendors import vendor_by_ref
 
@@ -102,6 +103,50 @@ def decide(
         reviewer=reviewer or None,
         decided_at=utc_stamp(moment),
     )
+
+
+# The columns of a CSV of decisions (screen decide --from FILE), by header name.
+DECISION_COLUMNS = ("name", "vendor", "verdict", "note", "reviewer")
+
+
+def decide_from_file(store: Store, path: Path, *, reviewer: str | None = None) -> int:
+    """Record every decision of a CSV (name, vendor, verdict[, note, reviewer]); return how many.
+
+    All or nothing: a row with an unknown vendor or verdict refuses the file, naming its row.
+    `reviewer` stands for rows that name none.
+    """
+    import csv
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except FileNotFoundError:
+        raise InvalidInputError(f"cannot read {path}: no such file") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise InvalidInputError(f"cannot read {path}: {error}") from None
+    header = {(name or "").strip().casefold(): name for name in (rows[0] if rows else {})}
+    missing = [column for column in DECISION_COLUMNS[:3] if column not in header]
+    if missing:
+        raise InvalidInputError(
+            f"{path.name}: expected columns {', '.join(DECISION_COLUMNS)}; "
+            f"missing {', '.join(missing)}"
+        )
+    for number, row in enumerate(rows, start=2):
+        cell = {
+            column: (row.get(header.get(column, "")) or "").strip() for column in DECISION_COLUMNS
+        }
+        try:
+            decide(
+                store,
+                cell["name"],
+                cell["vendor"],
+                cell["verdict"],
+                note=cell["note"] or None,
+                reviewer=cell["reviewer"] or reviewer,
+            )
+        except ProcwatchError as error:
+            raise type(error)(f"{path.name}, row {number}: {error}") from None
+    return len(rows)
 
 
 def list_decisions(connection: Connection) -> list[ReviewDecision]:
