@@ -74,11 +74,35 @@ def test_screen_gives_a_row_per_counterparty(bench: ModuleType, generated: objec
     screened, baseline, counts = bench.measure(generated)
     rows = bench.screened_rows(generated.counterparties.with_name("screened.csv"))  # type: ignore[attr-defined]
     assert len(rows) >= 50
+    assert {int(row["row"]) for row in rows} == set(range(2, 52))
     assert screened.found == f"{len(rows):,} rows"
     assert counts["pairs"] > 0
+    assert baseline.found_rows == frozenset(counts["rows"])
+    kinds = generated.kinds  # type: ignore[attr-defined]
+    ours = bench._found_by_kind(generated, screened)
+    theirs = bench._found_by_kind(generated, baseline)
+    # Both find every exact name; only the screen finds a vendor by its identifier.
+    assert ours["exact"] == theirs["exact"] == kinds["exact"]
+    assert ours["identifier"] == kinds["identifier"] > 0
+    assert theirs["identifier"] == 0
     figures = bench.table(generated, screened, baseline, 1)
     assert "| `procwatch screen FILE -f csv -o OUT` |" in figures
-    assert "300 vendors" in figures
+    assert f"| exact | {kinds['exact']} | {kinds['exact']} | {kinds['exact']} |" in figures
+
+
+def test_table_of_figures(bench: ModuleType, generated: object) -> None:
+    kinds = generated.kinds  # type: ignore[attr-defined]
+    row_kinds = generated.row_kinds  # type: ignore[attr-defined]
+    exact = frozenset(i for i, kind in enumerate(row_kinds) if kind == "exact")
+    screened = bench.Timed(2.0, 300.0, "60 rows", exact | {row_kinds.index("identifier")})
+    baseline = bench.Timed(8.0, 1200.0, "90 pairs >= 85", exact)
+    figures = bench.table(generated, screened, baseline, 3)
+    assert figures.startswith("300 vendors (")
+    assert "| `procwatch screen FILE -f csv -o OUT` | 2.0 | 300 | 60 rows |" in figures
+    assert "| **ratio (screen / all pairs)** | **0.25x** | 0.25x | target: faster, under" in figures
+    assert "500 MB: met |" in figures
+    assert f"| identifier | {kinds['identifier']} | 1 | 0 |" in figures
+    assert bench.met(screened, bench.Timed(1.0, 100.0, "", frozenset())) is False
 
 
 def test_report_keeps_its_prose_around_the_figures(bench: ModuleType, tmp_path: Path) -> None:
