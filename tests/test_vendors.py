@@ -6,7 +6,8 @@ from sqlalchemy import select, text
 
 from procwatch import tables
 from procwatch.errors import InvalidInputError, NotFoundError
-from procwatch.importers.measures import MeasureImportOptions, import_measures, parse_mapping
+from procwatch.importers.columns import parse_mapping
+from procwatch.importers.measures import MeasureImportOptions, import_measures
 from procwatch.store import Store
 from procwatch.vendors import MOVED, likely_duplicates, list_merges, merge_vendors, undo_merge
 from tests.conftest import id_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from procwatch.errors import InvalidInputError
@@ -97,3 +97,11 @@ def format_period(start: str | None, end: str | None) -> str:
     if not end or end == start:
         return start
     return f"{start}/{end}" if len(start) > 4 or len(end) > 4 else f"{start}-{end}"
+
+
+def utc_stamp(value: datetime) -> str:
+    """Return a recorded moment as text in UTC ("2026-12-04 18:56:54 UTC")."""
+    # SQLite gives a moment back without its zone; procwatch records every one in UTC.
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

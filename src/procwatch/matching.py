@@ -464,3 +464,62 @@ def find_duplicates(
             found.append((first, second, score))
     found.sort(key=lambda item: (-item[2].score, item[0], item[1]))
     return found
+
+
+class NameIndex:
+    """The blocking keys of many vendors' names, to look up the few alike a new name.
+
+    `candidate_pairs` compares a set of vendors with itself; screening compares names that
+    are not vendors (a supplier list) with every vendor, so the keys are held once, as two
+    sorted integer arrays, and each looked-up name costs a binary search per key.
+    """
+
+    def __init__(self, vendors: Mapping[int, VendorNames]) -> None:
+        from array import array
+
+        import numpy as np
+
+        self.owners: list[tuple[int, int]] = []
+        hashes, members = array("q"), array("q")
+        for vendor_id in sorted(vendors):
+            for index, name in enumerate(vendors[vendor_id].names):
+                number = len(self.owners)
+                self.owners.append((vendor_id, index))
+                for key in blocking_keys(name):
+                    initials = key.startswith(INITIALS_KEY)
+                    hashes.append(hash(key[1:] if initials else key))
+                    members.append(2 * number + initials)
+        key_hashes = np.frombuffer(hashes, dtype=np.int64)
+        order = np.argsort(key_hashes, kind="stable")
+        self._hashes = key_hashes[order]
+        self._members = np.frombuffer(members, dtype=np.int64)[order]
+
+    def candidates(self, names: Sequence[str]) -> dict[int, set[tuple[int, int]]]:
+        """Return the vendors worth scoring against `names`, each with the pairs of names met.
+
+        Pairs are (index into `names`, index into the vendor's names). A key shared by more
+        than MAX_BLOCK vendors says too little, as in `candidate_pairs`.
+        """
+        import numpy as np
+
+        found: dict[int, set[tuple[int, int]]] = defaultdict(set)
+        for position, name in enumerate(names):
+            for key in blocking_keys(name):
+                initials = key.startswith(INITIALS_KEY)
+                wanted = hash(key[1:] if initials else key)
+                start = int(np.searchsorted(self._hashes, wanted, side="left"))
+                end = int(np.searchsorted(self._hashes, wanted, side="right"))
+                if start == end:
+                    continue
+                met = self._members[start:end].tolist()
+                if end - start > MAX_BLOCK and len({self.owners[m >> 1][0] for m in met}) > (
+                    MAX_BLOCK
+                ):
+                    continue
+                for member in met:
+                    # Initials meet words, never other initials (see INITIALS_KEY).
+                    if initials and member & 1:
+                        continue
+                    vendor_id, index = self.owners[member >> 1]
+                    found[vendor_id].add((position, index))
+        return found

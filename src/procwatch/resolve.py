@@ -87,6 +87,17 @@ def find_vendor(connection: Connection, name: str) -> VendorName | None:
     return None if found is None else VendorName(found.id, found.name, found.country_id)
 
 
+def vendor_of(connection: Connection, vendor_id: int) -> VendorName:
+    """Return the vendor of a record id (one that a screen or a decision already found)."""
+    vendor = tables.vendors.c
+    found = connection.execute(
+        select(vendor.id, vendor.name, vendor.country_id).where(vendor.id == vendor_id)
+    ).first()
+    if found is None:
+        raise NotFoundError(f"no vendor with id {vendor_id}")
+    return VendorName(found.id, found.name, found.country_id)
+
+
 def resolve_vendor(connection: Connection, name: str) -> VendorName:
     """Return the vendor matching `name`, or raise NotFoundError suggesting close names."""
     vendor = find_vendor(connection, name)

@@ -106,23 +106,37 @@ class Store:
         self, table: Table, rows: Sequence[Mapping[str, Any]], key: str
     ) -> dict[Any, Outcome]:
         """Add rows and update those whose `key` exists with other values; outcome per key."""
+        outcomes, stored = self.upsert_plan(table, rows, key)
+        self.insert_many(table, [row for row in rows if outcomes[row[key]] is Outcome.ADDED])
+        self.update_many(
+            table,
+            [
+                {**row, "id": stored[row[key]].id}
+                for row in rows
+                if outcomes[row[key]] is Outcome.UPDATED
+            ],
+        )
+        return outcomes
+
+    def upsert_plan(
+        self, table: Table, rows: Sequence[Mapping[str, Any]], key: str
+    ) -> tuple[dict[Any, Outcome], dict[Any, AnyRow]]:
+        """Return what upsert_many would do to each row, and the stored rows it would update.
+
+        For writers that must know what will change before it does (an import's changes).
+        """
         columns = list(rows[0]) if rows else [key]
         stored = self.rows_by(table, key, [row[key] for row in rows], columns)
         outcomes: dict[Any, Outcome] = {}
-        added, changed = [], []
         for row in rows:
             before = stored.get(row[key])
             if before is None:
-                added.append(row)
                 outcomes[row[key]] = Outcome.ADDED
             elif any(before._mapping[name] != row[name] for name in columns):
-                changed.append({**row, "id": before.id})
                 outcomes[row[key]] = Outcome.UPDATED
             else:
                 outcomes[row[key]] = Outcome.UNCHANGED
-        self.insert_many(table, added)
-        self.update_many(table, changed)
-        return outcomes
+        return outcomes, stored
 
     def rows_by(
         self, table: Table, key: str, values: Sequence[Any], columns: Iterable[str] = ()

@@ -59,10 +59,8 @@ class MergeRecord:
     undone_at: str | None
 
 
-def likely_duplicates(
-    connection: Connection, min_score: float = DEFAULT_MIN_SCORE, limit: int | None = None
-) -> list[DuplicatePair]:
-    """Return pairs of vendors with alike names or aliases, most alike first; merge none."""
+def vendor_names(connection: Connection) -> dict[int, VendorNames]:
+    """Return every vendor as matching sees it (names, aliases, country, ids), by id."""
     names: dict[int, list[str]] = {}
     countries: dict[int, str | None] = {}
     kinds: dict[int, str] = {}
@@ -88,7 +86,7 @@ def likely_duplicates(
         select(registered.vendor_id, registered.scheme, registered.identifier)
     ):
         identifiers.setdefault(vendor_id, set()).add((scheme, identifier))
-    vendors = {
+    return {
         vendor_id: VendorNames(
             names=tuple(dict.fromkeys(vendor_names)),
             country=countries[vendor_id],
@@ -97,20 +95,27 @@ def likely_duplicates(
         )
         for vendor_id, vendor_names in names.items()
     }
+
+
+def likely_duplicates(
+    connection: Connection, min_score: float = DEFAULT_MIN_SCORE, limit: int | None = None
+) -> list[DuplicatePair]:
+    """Return pairs of vendors with alike names or aliases, most alike first; merge none."""
+    vendors = vendor_names(connection)
     found = find_duplicates(vendors, min_score)
     pairs = [
         DuplicatePair(
             score=score.score,
             first_id=a,
             first=vendors[a].names[0],
-            first_country=countries[a],
+            first_country=vendors[a].country,
             second_id=b,
             second=vendors[b].names[0],
-            second_country=countries[b],
+            second_country=vendors[b].country,
             matched=f"{score.first} ~ {score.second}",
             why=score.why,
-            first_kind=kinds[a],
-            second_kind=kinds[b],
+            first_kind=vendors[a].kind,
+            second_kind=vendors[b].kind,
         )
         for a, b, score in found
     ]

@@ -183,7 +183,8 @@ def test_a_cross_debarment_is_one_decision_with_its_enforcers(procwatch: Procwat
         ("international", "WBG", "2022-06"),
     ]
     assert ebrd["measures"][1]["label"] == (
-        "banned 2022-03-29/2027-05-28; enforces the World Bank Group's decision"
+        "banned, in force 2022-03-29/2027-05-28, published 2022-06; "
+        "enforces the World Bank Group's decision"
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from procwatch.cli.render import plain
+from procwatch.queries.coverage import coverage
 from procwatch.screening.flags import find_flags
 from procwatch.screening.origin import report_origin
 from tests.conftest import Procwatch
@@ -26,10 +27,15 @@ def test_streamed_json_is_json_dump(procwatch: Procwatch, args: list[str], count
         code = args[1] if args[:1] == ["--flag"] else None
         flags = find_flags(connection, code=code)
         origin = report_origin(connection, None)
+        covered = coverage(connection)
     engine.dispose()
     if args[:1] == ["-n"] and args[1] != "0":
         flags = flags[: int(args[1])]
-    expected = {"origin": plain(origin), "flags": [plain(flag) for flag in flags]}
+    expected = {
+        "origin": plain(origin),
+        "coverage": plain(covered),
+        "flags": [plain(flag) for flag in flags],
+    }
     assert result.stdout == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
     assert len(json.loads(result.stdout)["flags"]) == count
 

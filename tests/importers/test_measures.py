@@ -10,7 +10,8 @@ from procwatch.domain import MeasureKind
 from procwatch.errors import InvalidInputError, NotFoundError
 from procwatch.importers import Outcome
 from procwatch.importers.cleaning import DateOrder
-from procwatch.importers.measures import MeasureImportOptions, import_measures, parse_mapping
+from procwatch.importers.columns import parse_mapping
+from procwatch.importers.measures import MeasureImportOptions, import_measures
 from procwatch.store import Store
 from tests.helpers import counts
 

@@ -9,7 +9,8 @@ from sqlalchemy import select, text
 from procwatch import tables
 from procwatch.domain import MeasureKind
 from procwatch.errors import InvalidInputError
-from procwatch.importers.measures import MeasureImportOptions, import_measures, parse_mapping
+from procwatch.importers.columns import parse_mapping
+from procwatch.importers.measures import MeasureImportOptions, import_measures
 from procwatch.store import Store
 from tests.helpers import counts
 from tests.importers.presets_support import FIXTURES, worldbank_xlsx

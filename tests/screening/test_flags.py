@@ -219,6 +219,9 @@ def test_database_rules_give_the_record_rules_flags(store: Store, connection: Co
         "UPDATE measures SET date_end = CAST(CAST(substr(date_start, 1, 4) AS INTEGER) + 2"
         " AS VARCHAR(10)) WHERE key LIKE 'bench-%' AND id % 4 = 0",
         "UPDATE measures SET date_start = NULL WHERE key LIKE 'bench-%' AND id % 7 = 0",
+        # Published a year after taking force, or the same year: the evidence says when.
+        "UPDATE measures SET listed_on = CAST(CAST(substr(date_start, 1, 4) AS INTEGER)"
+        " + id % 2 AS VARCHAR(10)) WHERE key LIKE 'bench-%' AND id % 5 = 0",
         "UPDATE contracts SET procurement_method = NULL, procurement_method_details ="
         " CASE WHEN id % 3 = 0 THEN 'Simplified PROCUREMENT' WHEN id % 3 = 1"
         " THEN 'single source award' ELSE 'open tender' END"
@@ -242,6 +245,7 @@ def test_database_rules_give_the_record_rules_flags(store: Store, connection: Co
     codes = {(flag.code, flag.certainty) for flag in every}
     assert len(codes) == 7  # every flag, and both certainties of both measure flags
     assert len(every) > 1000
+    assert any("after this contract was signed" in flag.evidence for flag in every)
     assert any(flag.code == "PW-REPEAT-NONCOMPETITIVE" and len(flag.sources) > 1 for flag in every)
     assert find_flags(connection, country="AD") == _flags_from_records(connection, country="AD")
     vendor = connection.execute(

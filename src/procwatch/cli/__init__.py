@@ -16,6 +16,8 @@ from procwatch.cli import (
     import_,
     imports,
     jurisdictions,
+    screen,
+    sources,
     timeline,
     vendors,
 )
@@ -107,6 +109,8 @@ app.command("timeline")(timeline.timeline)
 app.add_typer(vendors.app, name="vendors")
 app.add_typer(import_.app, name="import")
 app.command("imports")(imports.imports)
+app.command("sources")(sources.sources)
+app.add_typer(screen.app, name="screen")
 app.add_typer(export.app, name="export")
 app.add_typer(db.app, name="db")
 

@@ -55,6 +55,11 @@ def check(
     restriction or an investigation is in force anywhere; a measure is possibly in force,
     possibly ended or ended; or a contract of the vendor carries a red flag (certainly or
     possibly). none: none of the above is known on the date.
+
+    Every format ends with the coverage: the lists loaded (date, SHA-256, import, rows),
+    the OCDS sources (dates covered), the documents, and the issuers the question involves
+    that no list covers. A vendor no list names reads "no match in the N lists loaded",
+    never "clean".
     """
     from procwatch.screening.report import check_vendor
 
@@ -140,6 +145,10 @@ def _print_report(report: "CheckReport", console: "Console") -> None:
         console.print(table)
         if len(view.flags) > TERMINAL_FLAGS:
             console.print(Text(f"{len(view.flags) - TERMINAL_FLAGS:,} more red flags: {MORE}."))
+    if view.coverage:
+        console.print(Text("Coverage", style="bold"))
+        for line in view.coverage:
+            console.print(Text(f"  {line}"))
     if view.sources:
         console.print(Text("Sources", style="bold"))
         for number, source in view.sources:

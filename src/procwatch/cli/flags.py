@@ -22,6 +22,7 @@ from procwatch.cli.render import (
 from procwatch.cli.session import open_connection
 
 if TYPE_CHECKING:
+    from procwatch.queries.coverage import Coverage
     from procwatch.screening.flags import ContractFlag
     from procwatch.screening.origin import ReportOrigin
 
@@ -55,9 +56,12 @@ def flags(
     """List contracts that carry red flags, one row per contract and flag, with the evidence.
 
     Flags are computed from the records each time; "possibly" means the dates are too
-    coarse to tell (a 2018-2020 purchase and a 2020 restriction).
+    coarse to tell (a 2018-2020 purchase and a 2020 restriction). The table ends with the
+    lists and OCDS sources loaded, JSON has them under "coverage"; CSV, TSV and
+    newline-delimited JSON stay one row per flag.
     """
     from procwatch.cli.render import render
+    from procwatch.queries.coverage import contracts_coverage
     from procwatch.screening.flags import FLAGS, ContractFlag, FlagDefinition, stream_flags
     from procwatch.screening.origin import report_origin
 
@@ -78,9 +82,13 @@ def flags(
         # Every format takes the flags as the database hands them over: a million flagged
         # contracts never sit in memory at once.
         if fmt is OutputFormat.table:
-            _print_flags(records, output, limit, f"As of {origin.as_of}. {origin.sentence()}")
+            from procwatch.queries.coverage import coverage_text
+
+            caption = f"As of {origin.as_of}. {origin.sentence()}"
+            covered = coverage_text(contracts_coverage(connection, country))
+            _print_flags(records, output, limit, f"{caption}\n{covered}")
         elif fmt is OutputFormat.json:
-            _write_json(records, origin, output, limit)
+            _write_json(records, origin, contracts_coverage(connection, country), output, limit)
         else:
             render(
                 records,
@@ -102,6 +110,7 @@ def _shown(records: Iterator[T], limit: int | None) -> Iterator[T]:
 def _write_json(
     records: Iterator["ContractFlag"],
     origin: "ReportOrigin",
+    covered: "Coverage",
     output: Path | None,
     limit: int | None,
 ) -> None:
@@ -112,7 +121,11 @@ def _write_json(
     from procwatch.cli.render import plain
     from procwatch.output import open_output
 
-    head = json.dumps({"origin": plain(origin), "flags": []}, indent=2, ensure_ascii=False)
+    head = json.dumps(
+        {"origin": plain(origin), "coverage": plain(covered), "flags": []},
+        indent=2,
+        ensure_ascii=False,
+    )
     assert head.endswith("[]\n}"), "the flags list closes the object"
     with open_output(output) as handle:
         handle.write(head[: -len("[]\n}")] + "[")

@@ -129,7 +129,8 @@ def measures(
     """Import a sanctions or debarment list as measures against vendors; safe to repeat."""
     from procwatch.domain import MeasureKind
     from procwatch.importers.cleaning import DateOrder
-    from procwatch.importers.measures import MeasureImportOptions, import_measures, parse_mapping
+    from procwatch.importers.columns import parse_mapping
+    from procwatch.importers.measures import MeasureImportOptions, import_measures
 
     options = MeasureImportOptions(
         preset=preset,

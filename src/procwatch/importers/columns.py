@@ -40,6 +40,23 @@ FIELDS = (
     "vendor_kind",
 )
 
+
+def parse_mapping(pairs: Sequence[str], fields: Sequence[str] = FIELDS) -> dict[str, str]:
+    """Read `FIELD=COLUMN` pairs (the --map option) into a mapping, checking the field names."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, column = pair.partition("=")
+        name = name.strip()
+        if not equals or not column.strip():
+            raise InvalidInputError(f"--map {pair!r}: expected FIELD=COLUMN")
+        if name not in fields:
+            raise InvalidInputError(
+                f"--map {pair!r}: unknown field {name!r}; fields: {', '.join(fields)}"
+            )
+        mapping[name] = column.strip()
+    return mapping
+
+
 Progress = Callable[[int, int], None]
 
 

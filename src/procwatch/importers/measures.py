@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,6 @@ from procwatch.importers.cleaning import (
     vendor_kind,
 )
 from procwatch.importers.columns import (
-    FIELDS,
     Preset,
     RawEntry,
     TableLayout,
@@ -53,6 +52,7 @@ from procwatch.importers.inputs import (
 )
 from procwatch.issuers import is_international
 from procwatch.resolve import country_code, name_key
+from procwatch.screening import changes
 from procwatch.store import Store
 
 # The procwatch CSV layout: the seed's measures.csv with the vendor named, not keyed.
@@ -174,22 +174,6 @@ class ListEntry:
         }
 
 
-def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
-    """Read `FIELD=COLUMN` pairs (the --map option) into a mapping, checking the field names."""
-    mapping: dict[str, str] = {}
-    for pair in pairs:
-        name, equals, column = pair.partition("=")
-        name = name.strip()
-        if not equals or not column.strip():
-            raise InvalidInputError(f"--map {pair!r}: expected FIELD=COLUMN")
-        if name not in FIELDS:
-            raise InvalidInputError(
-                f"--map {pair!r}: unknown field {name!r}; fields: {', '.join(FIELDS)}"
-            )
-        mapping[name] = column.strip()
-    return mapping
-
-
 def import_measures(
     store: Store,
     path: Path,
@@ -225,8 +209,9 @@ def import_measures(
         sha256=sha,
         publisher=publisher,
     )
-    _Writer(store, source_id, summary, progress).write(list(entries.values()))
-    runs.record_run(
+    writer = _Writer(store, source_id, summary, progress)
+    writer.write(list(entries.values()))
+    run_id = runs.record_run(
         store,
         summary,
         kind=ImportKind.MEASURES,
@@ -236,6 +221,7 @@ def import_measures(
         source_id=source_id,
         preset=options.preset,
     )
+    changes.record_changes(store, run_id, writer.changes)
     return summary
 
 
@@ -549,10 +535,11 @@ class _Writer:
         self.summary = summary
         self.progress = progress
         self.jurisdictions: dict[str, int | None] = {}
+        self.changes: list[changes.Change] = []
 
     def write(self, entries: list[ListEntry]) -> None:
         vendor_ids = self._vendors(entries)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for entry in entries:
             jurisdiction_id = self._jurisdiction(entry.country)
             if jurisdiction_id is None:
@@ -561,8 +548,21 @@ class _Writer:
             row = {"key": entry.key, "vendor_id": vendor_ids[entry.vendor_identity]}
             row |= {"jurisdiction_id": jurisdiction_id, "origin_id": origin}
             rows.append(row | entry.measure_values())
+        # The vendors whose measures change, as a reader of the database sees them before.
+        planned, stored = self.store.upsert_plan(tables.measures, rows, key="key")
+        touched: set[int] = set()
+        for measure in rows:
+            if planned[measure["key"]] is not Outcome.UNCHANGED:
+                touched.add(measure["vendor_id"])
+                # A measure that moves to another vendor changes the one it leaves too.
+                if measure["key"] in stored:
+                    touched.add(stored[measure["key"]].vendor_id)
+        before = changes.vendor_states(self.store.connection, touched)
         for outcome in self.store.upsert_many(tables.measures, rows, key="key").values():
             self.summary.count("measures", outcome)
+        self.changes = changes.compare(
+            before, changes.vendor_states(self.store.connection, touched)
+        )
         keys = [entry.key for entry in entries]
         measure_ids = {
             key: row.id for key, row in self.store.rows_by(tables.measures, "key", keys).items()

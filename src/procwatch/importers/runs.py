@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from procwatch import tables
+from procwatch.dates import utc_stamp
 from procwatch.domain import ImportKind, Outcome
 
 if TYPE_CHECKING:
@@ -91,17 +92,10 @@ def list_runs(connection: Connection, *, limit: int | None = None) -> list[Impor
             preset=row.preset,
             path=row.path,
             sha256=row.sha256,
-            started_at=_stamp(row.started_at),
-            finished_at=_stamp(row.finished_at),
+            started_at=utc_stamp(row.started_at),
+            finished_at=utc_stamp(row.finished_at),
             counts=json.loads(row.counts),
             warnings=row.warnings,
         )
         for row in connection.execute(query)
     ]
-
-
-def _stamp(value: datetime) -> str:
-    # SQLite gives the time back without its zone; every run is recorded in UTC.
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

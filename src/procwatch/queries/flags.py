@@ -281,6 +281,8 @@ def measure_rows(code: int, kinds: Collection[str], where: ContractFilter) -> Se
                 item_id=measure.id,
                 country=jurisdiction.c.code,
                 kind=measure.kind,
+                # The date the list published it: the evidence says when one could know.
+                text=measure.listed_on,
                 start=measure.date_start,
                 end=measure.date_end,
                 origin=origin.c.code,

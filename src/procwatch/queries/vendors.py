@@ -14,7 +14,7 @@ from procwatch.money import exact_amount
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.queries.contracts import ContractRecord, contracts_where
 from procwatch.queries.measures import MeasureRecord, measures_where
-from procwatch.resolve import name_key, resolve_vendor
+from procwatch.resolve import name_key, resolve_vendor, vendor_of
 from procwatch.store import chunked
 
 if TYPE_CHECKING:
@@ -143,9 +143,17 @@ def currency_totals(connection: Connection, vendor_id: int) -> list[CurrencyTota
     ]
 
 
-def vendor_profile(connection: Connection, name: str) -> VendorProfile:
-    """Return a vendor's aliases, identifiers, contracts with totals, and measures by country."""
-    vendor = resolve_vendor(connection, name)
+def vendor_profile(
+    connection: Connection, name: str, *, vendor_id: int | None = None
+) -> VendorProfile:
+    """Return a vendor's aliases, identifiers, contracts with totals, and measures by country.
+
+    The vendor is the one `name` resolves to, or the one of `vendor_id` when given (a name
+    can stand for several vendors kept apart, e.g. by country).
+    """
+    vendor = (
+        resolve_vendor(connection, name) if vendor_id is None else vendor_of(connection, vendor_id)
+    )
     jurisdiction, identifier = tables.jurisdictions.c, tables.vendor_identifiers.c
     country = (
         connection.execute(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import Select, select
 
 from procwatch import tables
-from procwatch.dates import format_period
+from procwatch.dates import PartialDate, format_period
 from procwatch.domain import MeasureKind
 from procwatch.errors import InvalidValueError
 from procwatch.money import exact_amount
@@ -193,10 +193,31 @@ def measure_evidence(
     """Word a measure flag: when the contract was signed, what was (possibly) in force then."""
     parts = [f"signed {format_period(date, date_end) or 'undated'}"]
     if sure:
-        parts.append(f"in force then: {_measure_list(sure)}")
+        parts.append(f"in force then: {_measure_list(sure, date_end or date)}")
     if maybe:
-        parts.append(f"possibly in force then: {_measure_list(maybe)}")
+        parts.append(f"possibly in force then: {_measure_list(maybe, date_end or date)}")
     return "; ".join(parts)
+
+
+def in_force_text(date: str | None, date_end: str | None, listed_on: str | None) -> str:
+    """Word a measure's period, and its publication where the list gives a later one.
+
+    "2021" alone, or "in force since 2021, published 2022-03-01": a measure in force before
+    anyone could read of it is not one a buyer ignored.
+    """
+    period = format_period(date, date_end) or "undated"
+    if not listed_on or listed_on == date:
+        return period
+    if not date:
+        return f"undated, published {listed_on}"
+    return f"in force {period if date_end else f'since {period}'}, published {listed_on}"
+
+
+def published_after(listed_on: str | None, signed_last: str | None) -> bool:
+    """Return whether a measure was certainly published after a contract's last signing day."""
+    if not listed_on or not signed_last:
+        return False
+    return PartialDate.parse(signed_last).latest() < PartialDate.parse(listed_on).earliest()
 
 
 # The measure kinds behind each measure flag.
@@ -280,19 +301,24 @@ def _contract_flags(
 _date_key = lru_cache(maxsize=100_000)(sort_key)
 
 
-def _measure_list(found: Sequence[Decision[Any]]) -> str:
+def _measure_list(found: Sequence[Decision[Any]], signed_last: str | None) -> str:
     ordered = (
         sorted(found, key=lambda d: (_date_key(d.main.date), d.decider.code))
         if len(found) > 1
         else found
     )
-    return ", ".join(_decision_text(decision) for decision in ordered)
+    return ", ".join(_decision_text(decision, signed_last) for decision in ordered)
 
 
-def _decision_text(decision: Decision[Any]) -> str:
+def _decision_text(decision: Decision[Any], signed_last: str | None) -> str:
+    # The main measure's publication: the decider's own where the database holds it, else
+    # the enforcer's notice (EBRD's "Notice Effective At EBRD").
     main = decision.main
-    text = f"{decision.decider.code} {main.kind} "
-    text += f"({format_period(main.date, main.date_end) or 'undated'})"
+    when = in_force_text(main.date, main.date_end, main.listed_on)
+    text = f"{decision.decider.code} {main.kind} ({when}"
+    if main.listed_on != main.date and published_after(main.listed_on, signed_last):
+        text += ", after this contract was signed"
+    text += ")"
     if decision.enforcers:
         text += f" enforced by {', '.join(e.code for e in decision.enforcers)}"
     return text
@@ -444,6 +470,7 @@ class _MeasureItem:
     date_end: str | None
     issuer: IssuerRef
     origin: IssuerRef | None
+    listed_on: str | None
 
 
 @dataclass
@@ -557,7 +584,8 @@ def _finding(row: Sequence[Any]) -> _Item:
 
 
 def _measure(row: Sequence[Any], issuers: Mapping[str, IssuerRef]) -> _MeasureItem:
-    item_id, issuer, kind, _, start, end, origin, _, _ = row[_ITEM]
+    # A measure's row carries its listed_on where a finding's carries its description.
+    item_id, issuer, kind, listed_on, start, end, origin, _, _ = row[_ITEM]
     return _MeasureItem(
         id=item_id,
         kind=kind,
@@ -565,6 +593,7 @@ def _measure(row: Sequence[Any], issuers: Mapping[str, IssuerRef]) -> _MeasureIt
         date_end=end,
         issuer=issuers[issuer],
         origin=issuers[origin] if origin is not None else None,
+        listed_on=listed_on,
     )
 
 

@@ -96,6 +96,9 @@ def report_markdown(report: CheckReport) -> str:
         lines += ["", "Flag definitions:", ""]
         # The program's own words, not data: written as they are.
         lines += [f"- `{code}`: {text}" for code, text in view.flag_definitions]
+    if view.coverage:
+        lines += ["", "## Coverage", ""]
+        lines += [f"- {md(line)}" for line in view.coverage]
     lines += ["", "## How the level is set", ""]
     lines += [f"- **{level}**: {rule}" for level, rule in view.level_rule]
     if view.sources:

@@ -16,11 +16,12 @@ from procwatch.dates import PartialDate, format_period
 from procwatch.domain import JurisdictionKind, MeasureKind
 from procwatch.queries.citations import SourceRef
 from procwatch.queries.contracts import ContractRecord
+from procwatch.queries.coverage import Coverage, coverage, involved_issuers
 from procwatch.queries.measures import IssuerRef, MeasureRecord
 from procwatch.queries.vendors import vendor_profile
 from procwatch.resolve import Country, memberships, resolve_country
 from procwatch.screening.decisions import Decision, decisions
-from procwatch.screening.flags import ContractFlag, flag_contracts
+from procwatch.screening.flags import ContractFlag, flag_contracts, in_force_text
 from procwatch.screening.origin import ReportOrigin, report_origin
 from procwatch.screening.periods import (
     Certainty,
@@ -163,6 +164,8 @@ class CheckReport:
     origin: ReportOrigin
     # The kind of --for-country's jurisdiction: an international issuer finances, not hosts.
     for_country_kind: str | None = None
+    # The lists and publications the answer rests on (None for a report built by hand).
+    coverage: Coverage | None = None
 
 
 def check_vendor(
@@ -173,6 +176,7 @@ def check_vendor(
     for_country: str | None = None,
     today: date | None = None,
     generated: datetime | None = None,
+    vendor_id: int | None = None,
 ) -> CheckReport:
     """Return the check report on a vendor as of a date (default today), for a buyer's country.
 
@@ -187,7 +191,7 @@ def check_vendor(
     as_of = origin.as_of
     as_of_date = PartialDate.parse(as_of)
     country = resolve_country(connection, for_country) if for_country else None
-    profile = vendor_profile(connection, name)
+    profile = vendor_profile(connection, name, vendor_id=vendor_id)
     unions_of, members_of = memberships(connection)
     measures = [
         (record, status)
@@ -233,6 +237,16 @@ def check_vendor(
     found = decisions([record for record, _ in measures])
     reasons = _reasons(found, statuses, flags, home, home_unions, nothing_known, as_of)
     level = max((r.level for r in reasons), key=_LEVEL_ORDER.__getitem__, default=Level.NONE)
+    involved = involved_issuers(
+        connection,
+        related_codes=country.related_codes if country else None,
+        measure_issuers=(
+            code
+            for records in profile.measures_by_country.values()
+            for record in records
+            for code in (record.country, *([record.origin.code] if record.origin else []))
+        ),
+    )
     return CheckReport(
         vendor=VendorIdentity(
             name=profile.name,
@@ -252,6 +266,7 @@ def check_vendor(
         flags=flags,
         origin=origin,
         for_country_kind=country.kind.value if country else None,
+        coverage=coverage(connection, involved),
     )
 
 
@@ -285,8 +300,10 @@ def _relations(
 
 
 def _measure_entry(record: MeasureRecord, status: MeasureStatus) -> MeasureEntry:
-    period = format_period(record.date, record.date_end) or "undated"
-    label = f"{_VERBS[MeasureKind(record.kind)]} {period}"
+    period = in_force_text(record.date, record.date_end, record.listed_on)
+    # "banned 2021", or "banned, in force since 2021, published 2022-03-01".
+    separator = ", " if period.startswith("in force") else " "
+    label = f"{_VERBS[MeasureKind(record.kind)]}{separator}{period}"
     if record.scope:
         label += f": {record.scope}"
     if record.places:

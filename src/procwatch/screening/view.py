@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from procwatch.dates import format_period
 from procwatch.domain import JurisdictionKind
 from procwatch.queries.citations import SourceRef
+from procwatch.queries.coverage import Coverage, CoveredSource, no_match_text
 from procwatch.screening.flags import FLAGS
 from procwatch.screening.report import LEVEL_RULE, CheckReport, citation_numbers
 from procwatch.tallies import tally
@@ -70,6 +71,8 @@ class ReportView:
     level_rule: list[tuple[str, str]]
     sources: list[tuple[int, SourceRef]]
     documents: list[tuple[str, str]]
+    # What the answer rests on: the lists, OCDS sources and documents loaded.
+    coverage: list[str]
 
 
 def scope_text(report: CheckReport) -> str:
@@ -134,7 +137,7 @@ def report_view(report: CheckReport) -> ReportView:
         origin=report.origin.sentence(),
         facts=facts,
         reasons=[(str(r.level), f"{r.text}{cite(r.sources)}") for r in report.reasons],
-        caveat=NOT_A_CLEARANCE if report.nothing_known else None,
+        caveat=_caveat(report),
         framed=report.for_country is not None,
         jurisdictions=jurisdictions,
         flags=flags,
@@ -144,4 +147,55 @@ def report_view(report: CheckReport) -> ReportView:
         level_rule=[(str(level), rule) for level, rule in LEVEL_RULE],
         sources=[(number, source) for source, number in numbers.items()],
         documents=list({source.source: source.title for source in numbers}.items()),
+        coverage=coverage_lines(report.coverage) if report.coverage else [],
     )
+
+
+def _caveat(report: CheckReport) -> str | None:
+    # A vendor no list names is "no match in the lists loaded", never "clean": the reader
+    # learns which lists were searched, and how old they are.
+    if any(row.measures for row in report.jurisdictions) and not report.nothing_known:
+        return None
+    if report.coverage is None:
+        return NOT_A_CLEARANCE if report.nothing_known else None
+    found = no_match_text(report.coverage)
+    return f"{found[0].upper()}{found[1:]}. {NOT_A_CLEARANCE}"
+
+
+def coverage_lines(found: Coverage) -> list[str]:
+    """Return the coverage block's lines: each list, each OCDS source, documents, gaps."""
+    lines = [f"Lists loaded: {len(found.lists) or 'none'}"]
+    lines += [f"list: {_list_line(source)}" for source in found.lists]
+    lines += [f"OCDS: {_ocds_line(source)}" for source in found.ocds]
+    if found.documents:
+        count = len(found.documents)
+        lines.append(
+            f"{count} document{'s' if count > 1 else ''} (facts cited from "
+            f"{'them' if count > 1 else 'it'}, not lists searched): "
+            + "; ".join(source.title for source in found.documents)
+        )
+    if found.missing:
+        lines.append(f"No list loaded for: {', '.join(found.missing)} (involved in this question)")
+    return lines
+
+
+def _list_line(source: CoveredSource) -> str:
+    details = [source.publisher or "publisher unknown"]
+    details.append(f"dated {source.published}" if source.published else "no date of its own")
+    if source.sha256:
+        details.append(f"SHA-256 {source.sha256[:12]}")
+    if source.imported_at:
+        details.append(f"imported {source.imported_at}")
+    details.append(f"{source.rows:,} measure{'' if source.rows == 1 else 's'}")
+    if source.issuers:
+        details.append(f"issuers {', '.join(source.issuers)}")
+    return f"{source.title} ({'; '.join(details)})"
+
+
+def _ocds_line(source: CoveredSource) -> str:
+    details = [source.publisher or "publisher unknown"]
+    details.append(f"contracts dated {source.date}" if source.date else "contracts undated")
+    details.append(f"{source.rows:,} contract{'' if source.rows == 1 else 's'}")
+    if source.imported_at:
+        details.append(f"imported {source.imported_at}")
+    return f"{source.title} ({'; '.join(details)})"

@@ -1,0 +1,315 @@
+"""Screen a supplier list: for each counterparty, the vendors it may be, and their level.
+
+Candidates come in three strengths: an identifier the vendor holds too, a name (or alias)
+with the same name key, and names that the blocking index of matching.py finds alike,
+scored by `compare_vendors` with its reasons. A reviewer's decision (screening/reviews.py)
+is shown on its candidate; a "different" one does not raise the counterparty's level, a
+"same" one brings its vendor in even when the names score low. Each candidate's level is
+`check`'s, at the row's date: the same rule, the same measures, the same flags.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from procwatch import tables
+from procwatch.dates import PartialDate
+from procwatch.domain import Verdict
+from procwatch.domain.records import Progress
+from procwatch.matching import DEFAULT_MIN_SCORE, NameIndex, VendorNames, compare_vendors
+from procwatch.resolve import keys_looked_up, name_key, resolve_country
+from procwatch.screening.counterparties import Counterparty
+from procwatch.screening.periods import MeasureStatus
+from procwatch.screening.report import Level, check_vendor
+from procwatch.screening.reviews import ReviewDecision, decisions_by_pair
+from procwatch.vendors import vendor_names
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from procwatch.screening.report import CheckReport
+
+# A counterparty shows at most this many candidates, the strongest first: past five, a
+# name is too common for the list to help a reviewer, who sees the count of the rest.
+MAX_CANDIDATES = 5
+_LEVEL_ORDER = {Level.NONE: 0, Level.CAUTION: 1, Level.HIGH: 2}
+
+
+class MatchKind(StrEnum):
+    """Why a vendor is a candidate for a counterparty, strongest first."""
+
+    IDENTIFIER = "identifier"
+    NAME = "name"
+    SCORED = "scored"
+    # A reviewer said the two are the same, whatever the names score.
+    REVIEWED = "reviewed"
+
+
+_MATCH_ORDER = {MatchKind.IDENTIFIER: 0, MatchKind.NAME: 1, MatchKind.REVIEWED: 2}
+
+
+class Outcome(StrEnum):
+    """A counterparty's outcome: the highest level of its candidates, or none found."""
+
+    HIGH = "high"
+    CAUTION = "caution"
+    NONE = "none"
+    NO_CANDIDATE = "no candidate"
+
+
+@dataclass(frozen=True)
+class ScreenRow:
+    """One counterparty and one of its candidates (or none): one row of CSV and JSON."""
+
+    row: int
+    name: str
+    country: str | None
+    # The date screened at: the row's own, else --as-of, else the day of the screen.
+    as_of: str
+    outcome: Outcome
+    candidate: str | None = None
+    vendor_key: str | None = None
+    vendor_country: str | None = None
+    match: MatchKind | None = None
+    score: float | None = None
+    why: str = ""
+    # The candidate's own level, as `check` gives it on the date.
+    level: Level | None = None
+    measures: str = ""
+    reasons: str = ""
+    review: Verdict | None = None
+    review_text: str | None = None
+
+
+@dataclass(frozen=True)
+class ScreenedCounterparty:
+    """A counterparty with its candidates' rows, the strongest first."""
+
+    counterparty: Counterparty
+    outcome: Outcome
+    rows: list[ScreenRow]
+    # Candidates found past MAX_CANDIDATES.
+    more: int = 0
+
+
+@dataclass(frozen=True)
+class ScreenReport:
+    """The screen of a supplier list."""
+
+    counterparties: list[ScreenedCounterparty]
+    as_of: str
+    for_country: str | None
+    min_score: float
+    vendors: int
+    warnings: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> Iterator[ScreenRow]:
+        """Yield every row: each counterparty's candidates, in the file's order."""
+        for screened in self.counterparties:
+            yield from screened.rows
+
+    @property
+    def summary(self) -> dict[Outcome, int]:
+        """Return how many counterparties had each outcome."""
+        counts = dict.fromkeys(Outcome, 0)
+        for screened in self.counterparties:
+            counts[screened.outcome] += 1
+        return counts
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    vendor_id: int
+    match: MatchKind
+    score: float
+    why: str
+
+
+class Screener:
+    """The vendors of a database held for matching many names: build once, screen many."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.vendors = vendor_names(connection)
+        vendor, alias = tables.vendors.c, tables.vendor_aliases.c
+        self.keys: dict[int, str] = {}
+        self.by_key: dict[str, set[int]] = defaultdict(set)
+        for row in connection.execute(select(vendor.id, vendor.key, vendor.name_key)):
+            self.keys[row.id] = row.key
+            self.by_key[row.name_key].add(row.id)
+        for vendor_id, alias_key in connection.execute(select(alias.vendor_id, alias.alias_key)):
+            self.by_key[alias_key].add(vendor_id)
+        self.by_identifier: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for vendor_id, names in self.vendors.items():
+            for identifier in names.identifiers:
+                self.by_identifier[identifier].add(vendor_id)
+        self.index = NameIndex(self.vendors)
+        self.reviews = decisions_by_pair(connection)
+        self.reviewed_same: dict[str, list[int]] = defaultdict(list)
+        for (key, vendor_id), decision in self.reviews.items():
+            if decision.verdict is Verdict.SAME:
+                self.reviewed_same[key].append(vendor_id)
+
+    def candidates(self, counterparty: Counterparty, min_score: float) -> list[_Candidate]:
+        """Return the vendors a counterparty may be, strongest first."""
+        found: dict[int, _Candidate] = {}
+        for identifier in counterparty.identifiers:
+            for vendor_id in sorted(self.by_identifier.get(identifier, ())):
+                found.setdefault(
+                    vendor_id,
+                    _Candidate(
+                        vendor_id,
+                        MatchKind.IDENTIFIER,
+                        100.0,
+                        f"same identifier {':'.join(identifier)}",
+                    ),
+                )
+        key = name_key(counterparty.name)
+        named = {v for k in keys_looked_up(key) for v in self.by_key.get(k, ())}
+        query = VendorNames(
+            names=(counterparty.name,),
+            country=counterparty.country,
+            identifiers=frozenset(counterparty.identifiers),
+        )
+        alike = self.index.candidates(query.names)
+        for vendor_id in named | set(alike) | set(self.reviewed_same.get(key, ())):
+            if vendor_id in found:
+                continue
+            pairs = sorted(alike.get(vendor_id, ())) or [
+                (0, index) for index in range(len(self.vendors[vendor_id].names))
+            ]
+            score = compare_vendors(query, self.vendors[vendor_id], pairs)
+            if vendor_id in named:
+                kind = MatchKind.NAME
+            elif vendor_id in self.reviewed_same.get(key, ()):
+                kind = MatchKind.REVIEWED
+            elif score.score >= min_score:
+                kind = MatchKind.SCORED
+            else:
+                continue
+            found[vendor_id] = _Candidate(vendor_id, kind, score.score, score.why)
+        return sorted(
+            found.values(),
+            key=lambda c: (_MATCH_ORDER.get(c.match, 3), -c.score, c.vendor_id),
+        )
+
+
+def screen(
+    connection: Connection,
+    counterparties: Sequence[Counterparty],
+    *,
+    as_of: str | None = None,
+    for_country: str | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> ScreenReport:
+    """Screen counterparties against the database's vendors, each at its row's date.
+
+    A row without a date is screened at `as_of`, else at `today` (default: the day it runs).
+    """
+    default = str(PartialDate.parse(as_of)) if as_of else (today or date.today()).isoformat()
+    country = resolve_country(connection, for_country).code if for_country else None
+    screener = Screener(connection)
+    reports: dict[tuple[int, str], CheckReport] = {}
+
+    def report_on(vendor_id: int, when: str) -> CheckReport:
+        if (vendor_id, when) not in reports:
+            reports[vendor_id, when] = check_vendor(
+                connection,
+                screener.vendors[vendor_id].names[0],
+                vendor_id=vendor_id,
+                as_of=when,
+                for_country=country,
+            )
+        return reports[vendor_id, when]
+
+    screened = []
+    for done, counterparty in enumerate(counterparties, start=1):
+        when = counterparty.date or default
+        found = screener.candidates(counterparty, min_score)
+        key = name_key(counterparty.name)
+        judged = [
+            (c, report_on(c.vendor_id, when), screener.reviews.get((key, c.vendor_id)))
+            for c in found[:MAX_CANDIDATES]
+        ]
+        # A candidate a reviewer said is a different party does not raise the outcome.
+        levels = [
+            report.level
+            for _, report, decision in judged
+            if decision is None or decision.verdict is not Verdict.DIFFERENT
+        ]
+        if levels:
+            outcome = Outcome(max(levels, key=_LEVEL_ORDER.__getitem__).value)
+        else:
+            outcome = Outcome.NONE if judged else Outcome.NO_CANDIDATE
+        rows = [
+            _row(counterparty, when, outcome, screener, candidate, report, decision)
+            for candidate, report, decision in judged
+        ] or [
+            ScreenRow(
+                row=counterparty.row,
+                name=counterparty.name,
+                country=counterparty.country,
+                as_of=when,
+                outcome=outcome,
+            )
+        ]
+        screened.append(
+            ScreenedCounterparty(
+                counterparty, outcome, rows, more=max(len(found) - MAX_CANDIDATES, 0)
+            )
+        )
+        if progress is not None:
+            progress("screening", done, len(counterparties))
+    return ScreenReport(
+        counterparties=screened,
+        as_of=default,
+        for_country=country,
+        min_score=min_score,
+        vendors=len(screener.vendors),
+    )
+
+
+def _row(
+    counterparty: Counterparty,
+    when: str,
+    outcome: Outcome,
+    screener: Screener,
+    candidate: _Candidate,
+    report: CheckReport,
+    decision: ReviewDecision | None,
+) -> ScreenRow:
+    names = screener.vendors[candidate.vendor_id]
+    measures = [
+        f"{measure.country_name}: {measure.label}"
+        for row in report.jurisdictions
+        for measure in row.measures
+        if measure.status is not MeasureStatus.ENDED
+    ]
+    return ScreenRow(
+        row=counterparty.row,
+        name=counterparty.name,
+        country=counterparty.country,
+        as_of=when,
+        outcome=outcome,
+        candidate=names.names[0],
+        vendor_key=screener.keys[candidate.vendor_id],
+        vendor_country=names.country,
+        match=candidate.match,
+        score=candidate.score,
+        why=candidate.why,
+        level=report.level,
+        measures="; ".join(measures),
+        reasons="; ".join(r.text for r in report.reasons if r.level is not Level.NONE),
+        review=decision.verdict if decision else None,
+        review_text=decision.text if decision else None,
+    )
