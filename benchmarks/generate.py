@@ -344,3 +344,97 @@ def aliases_of(number: int, name: str) -> list[str]:
     if number % 5 == 0:
         found.append(name.replace("o", "0", 1) + " Holding")
     return found
+
+
+# A registry scheme no real register uses, so generated identifiers never meet real ones.
+IDENTIFIER_SCHEME = "XX-BENCH"
+COUNTERPARTY_HEADER = ("name", "country", "identifiers", "date")
+# What a screened list holds, and how often: the kinds counterparty_rows makes.
+COUNTERPARTY_KINDS = {
+    "exact": 30,
+    "misspelt": 20,
+    "other form": 15,
+    "identifier": 15,
+    "unknown": 20,
+}
+UNKNOWN_WORDS = ["Amber", "Birch", "Crimson", "Dune", "Elm", "Fjord", "Grove", "Hazel", "Ivory"]
+UNKNOWN_TRADES = ["Bakery", "Textiles", "Furniture", "Mining", "Tourism", "Florists", "Dairy"]
+
+
+def vendor_identifier(number: int) -> tuple[str, str] | None:
+    """Return the registry identifier of generated vendor `number`: one in three has one."""
+    if number % 3:
+        return None
+    return IDENTIFIER_SCHEME, f"R{number:07d}"
+
+
+def load_identifiers(store: Store, reference: Reference) -> int:
+    """Insert the identifiers of the reference's vendors (vendor_identifier); return how many."""
+    return store.insert_rows(
+        tables.vendor_identifiers,
+        ("vendor_id", "scheme", "identifier"),
+        (
+            (vendor.id, *found)
+            for n, vendor in enumerate(reference.vendors)
+            if (found := vendor_identifier(n)) is not None
+        ),
+    )
+
+
+def _misspelt(rng: random.Random, name: str) -> str:
+    # One letter of the name's first word changed or dropped, as a typist would.
+    word, _, rest = name.partition(" ")
+    at = rng.randrange(1, len(word))
+    if rng.random() < 0.5:
+        word = word[:at] + word[at + 1 :]
+    else:
+        letters = "aeioulnrst".replace(word[at].lower(), "")
+        word = word[:at] + rng.choice(letters) + word[at + 1 :]
+    return f"{word} {rest}"
+
+
+def _other_form(number: int, name: str) -> str:
+    form = FORMS[number % len(FORMS)]
+    base = name.removesuffix(form).strip() if form else name
+    return f"{base} {FORMS[(number + 3) % len(FORMS)] or 'Limited'}"
+
+
+def counterparty_rows(
+    vendor_count: int, count: int, codes: list[str], names: dict[str, str], *, seed: int = 2024
+) -> Iterator[tuple[str, tuple[str, str, str, str]]]:
+    """Yield `count` counterparties to screen, each as (kind, CSV row in COUNTERPARTY_HEADER).
+
+    Rows refer to generated vendors 0 to `vendor_count` - 1, whose home country codes are
+    `codes` (names maps a code to its country's name); the kinds and their shares are
+    COUNTERPARTY_KINDS, and about four rows in ten have a date.
+    """
+    rng = random.Random(f"{seed}-counterparties")
+    kinds = list(COUNTERPARTY_KINDS)
+    weights = list(COUNTERPARTY_KINDS.values())
+    with_identifier = list(range(0, vendor_count, 3))
+    for row in range(count):
+        kind = rng.choices(kinds, weights)[0]
+        number = rng.randrange(vendor_count)
+        identifiers = ""
+        if kind == "identifier":
+            number = rng.choice(with_identifier)
+            scheme, identifier = vendor_identifier(number) or ("", "")
+            identifiers = f"{scheme}:{identifier}"
+            # The name as another register writes it: the identifier has to find it.
+            name = f"Registered entity {row}"
+        elif kind == "unknown":
+            name = (
+                f"{UNKNOWN_WORDS[row % len(UNKNOWN_WORDS)]} "
+                f"{UNKNOWN_TRADES[rng.randrange(len(UNKNOWN_TRADES))]} {row:05d}"
+            )
+        else:
+            name = vendor_name(number)
+            if kind == "misspelt":
+                name = _misspelt(rng, name)
+            elif kind == "other form":
+                name = _other_form(number, name)
+        where = rng.random()
+        code = codes[number]
+        country = code if where < 0.6 else names[code] if where < 0.8 else ""
+        date = date_text(rng) if rng.random() < 0.4 else ""
+        yield kind, (name, country, identifiers, date)

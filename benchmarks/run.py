@@ -3,6 +3,7 @@
     python benchmarks/run.py                      # a million contracts (a few minutes)
     python benchmarks/run.py --contracts 100000   # a quick run
     python benchmarks/run.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    python benchmarks/run.py --only screen        # screening only (benchmarks/screen.py)
 
 Writes docs/benchmarks.md (results and the machine) and docs/benchmarks-summary.md (the
 table for the README). Every command runs in its own process; its time is the median wall
@@ -794,6 +795,15 @@ def postgres_benchmarks(
     return results, notes
 
 
+def screen_benchmark(workdir: Path, sizes: Sizes, seed: int) -> Result:
+    """Time `procwatch screen` against all pairs: at a million contracts, issue 15's sizes."""
+    from benchmarks.screen import result
+
+    # 100,000 vendors and 10,000 counterparties: twice the run's vendors, a tenth of that.
+    vendors = 2 * sizes.vendors
+    return result(workdir, vendors, vendors // 10, seed)
+
+
 def main() -> None:
     """Generate the data, run every measurement, write the reports."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -807,7 +817,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="keep the databases here (default: temp)")
     parser.add_argument(
         "--only",
-        choices=["flags"],
+        choices=["flags", "screen"],
         help="only these measurements, printed (docs/ left as they are)",
     )
     args = parser.parse_args()
@@ -824,10 +834,13 @@ def main() -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         (workdir / "sqlite").mkdir(exist_ok=True)
         only_flags = args.only == "flags"
-        results, notes = sqlite_benchmarks(
-            workdir / "sqlite", sizes, args.seed, only_flags=only_flags
+        only_screen = args.only == "screen"
+        results, notes = (
+            ([], [])
+            if only_screen
+            else sqlite_benchmarks(workdir / "sqlite", sizes, args.seed, only_flags=only_flags)
         )
-        if args.postgres:
+        if args.postgres and not only_screen:
             command += " --postgres URL"
             (workdir / "postgresql").mkdir(exist_ok=True)
             more, more_notes = postgres_benchmarks(
@@ -846,6 +859,9 @@ def main() -> None:
         else:
             notes.append("PostgreSQL not measured in this run (no --postgres URL).")
         if not only_flags:
+            (workdir / "screen").mkdir(exist_ok=True)
+            results.append(screen_benchmark(workdir / "screen", sizes, args.seed))
+        if not args.only:
             write_report(results, notes, sizes, time.perf_counter() - started, command)
     for note in notes if only_flags else []:
         print(f"- {note}")
