@@ -493,19 +493,22 @@ class NameIndex:
         order = np.argsort(key_hashes, kind="stable")
         self._hashes = key_hashes[order]
         self._members = np.frombuffer(members, dtype=np.int64)[order]
+        del key_hashes, order, hashes, members  # 100 MB at 100,000 vendors, before the next
         # Keys shared by more than MAX_BLOCK vendors, found once here: counting a block's
-        # vendors at each lookup took most of a screen's matching time.
+        # vendors at each lookup took most of a screen's matching time. Only blocks of more
+        # than MAX_BLOCK names can be, a few thousand of millions: the rest stay in numpy
+        # (as Python ints, the bounds of every block took 200 MB).
         owner_vendor = np.fromiter(
-            (v for v, _ in self.owners), dtype=np.int64, count=len(self.owners)
+            (vendor_id for vendor_id, _ in self.owners), dtype=np.int64, count=len(self.owners)
         )
-        member_vendor = owner_vendor[self._members >> 1]
         bounds = np.flatnonzero(np.diff(self._hashes)) + 1
         starts = np.concatenate(([0], bounds))
         ends = np.concatenate((bounds, [len(self._hashes)]))
+        big = np.flatnonzero(ends - starts > MAX_BLOCK)
         self._crowded = {
             int(self._hashes[start])
-            for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
-            if end - start > MAX_BLOCK and len(np.unique(member_vendor[start:end])) > MAX_BLOCK
+            for start, end in zip(starts[big].tolist(), ends[big].tolist(), strict=True)
+            if len(np.unique(owner_vendor[self._members[start:end] >> 1])) > MAX_BLOCK
         }
 
     def candidates(self, names: Sequence[str]) -> dict[int, set[tuple[int, int]]]:
