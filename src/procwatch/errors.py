@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum, StrEnum
 
 
@@ -24,6 +25,11 @@ class Remedy(StrEnum):
 
     UPGRADE_SCHEMA = "upgrade the schema"
     CREATE_SCHEMA = "create the schema"
+
+
+# How a message names a setting the caller can give (an import option, a query bound):
+# `kind`, `skip_invalid`, in the library's own terms; the CLI spells each as its flag.
+SETTING = re.compile(r"`([a-z_]+)`")
 
 
 class ProcwatchError(Exception):

@@ -72,7 +72,7 @@ def test_open_end_word_as_a_start_warns() -> None:
     [
         (
             "03/04/2020",
-            "end date '03/04/2020' could be day/month or month/day (give --date-order); left empty",
+            "end date '03/04/2020' could be day/month or month/day (give `date_order`); left empty",
         ),
         ("06/07/95", "end date '06/07/95' has a two-digit year; left empty"),
         ("2023-02-30", "end date '2023-02-30' is not a valid date; left empty"),

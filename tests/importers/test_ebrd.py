@@ -64,7 +64,7 @@ def test_xml_given_to_a_csv_preset_is_refused_as_xml() -> None:
     with pytest.raises(InvalidInputError) as refused:
         read_preset("ebrd", FIXTURES / "un-sc-consolidated.xml")
     assert str(refused.value) == (
-        "un-sc-consolidated.xml is XML, not CSV; for the UN list use --preset un-sc"
+        "un-sc-consolidated.xml is XML, not CSV; for the UN list use `preset` un-sc"
     )
 
 

@@ -101,10 +101,10 @@ def test_procwatch_layout_with_messy_cells(store: Store) -> None:
     }
     assert dict(summary.warnings) == {
         "end date '9999-12-31' read as no end": 1,
-        "start date '03/04/2022' could be day/month or month/day (give --date-order);"
+        "start date '03/04/2022' could be day/month or month/day (give `date_order`);"
         " left empty": 1,
-        "kind 'reprimand' is not ban, restriction or investigation; rows skipped (give --kind)": 1,
-        "measure country 'Atlantis' not recognised; rows skipped (give --country)": 1,
+        "kind 'reprimand' is not ban, restriction or investigation; rows skipped (give `kind`)": 1,
+        "measure country 'Atlantis' not recognised; rows skipped (give `country`)": 1,
         "identifier 'NOSCHEME' is not SCHEME:ID; skipped": 1,
         "start date 'sometime in 2023' is not a date; left empty": 1,
         "end date '2023-02-30' is not a valid date; left empty": 1,
@@ -291,7 +291,7 @@ def test_followthemoney_sanctions(store: Store) -> None:
     assert dict(summary.warnings) == {
         "end date '2099-12-31' read as no end": 1,
         "Vessel entities are not vendors; their sanctions skipped": 1,
-        "measure country 'zz' not recognised; rows skipped (give --country)": 1,
+        "measure country 'zz' not recognised; rows skipped (give `country`)": 1,
         "sanctions whose entity is not in the file; skipped": 1,
     }
 
@@ -402,7 +402,7 @@ def test_us_csl_sample(store: Store, shared_data: Path) -> None:
             "latin1.csv",
             None,
             "latin1.csv is not UTF-8 text (byte 42 of a block cannot be decoded);"
-            " give its encoding with --encoding, e.g. --encoding cp1252",
+            " give its encoding with `encoding`, e.g. `encoding` cp1252",
         ),
         (
             "nul-bytes.csv",
@@ -414,7 +414,7 @@ def test_us_csl_sample(store: Store, shared_data: Path) -> None:
             "unknown-layout.csv",
             None,
             "unknown-layout.csv is not in the procwatch layout (no key and vendor_name columns;"
-            " it has name, country): give --preset NAME or --map FIELD=COLUMN",
+            " it has name, country): give `preset` NAME or `map` FIELD=COLUMN",
         ),
         (
             "debarred-firms.csv",
@@ -456,7 +456,7 @@ def test_us_csl_file_without_preset_gets_a_hint(store: Store, shared_data: Path)
         import_measures(store, shared_data / CSL)
     assert str(raised.value) == (
         "us-consolidated-screening-list-sample.csv looks like the US Consolidated Screening"
-        " List, published CSV (trade.gov): give --preset us-csl"
+        " List, published CSV (trade.gov): give `preset` us-csl"
     )
 
 
@@ -470,8 +470,8 @@ def test_unknown_country_option(store: Store) -> None:
 @pytest.mark.parametrize(
     ("pair", "message"),
     [
-        ("name", "--map 'name': expected FIELD=COLUMN"),
-        ("firm=Firm Name", "--map 'firm=Firm Name': unknown field 'firm'; fields: key, name,"),
+        ("name", "`map` 'name': expected FIELD=COLUMN"),
+        ("firm=Firm Name", "`map` 'firm=Firm Name': unknown field 'firm'; fields: key, name,"),
     ],
 )
 def test_bad_mapping(pair: str, message: str) -> None:

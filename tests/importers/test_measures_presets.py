@@ -186,7 +186,7 @@ def test_xml_given_to_the_csv_reader_is_refused_as_xml(
     with pytest.raises(InvalidInputError) as refused:
         import_measures(store, FIXTURES / "un-sc-consolidated.xml", options)
     assert str(refused.value) == (
-        "un-sc-consolidated.xml is XML, not CSV; for the UN list use --preset un-sc"
+        "un-sc-consolidated.xml is XML, not CSV; for the UN list use `preset` un-sc"
     )
     assert store.scalar(select(M.id).where(M.key.like("un%"))) is None
 

@@ -84,7 +84,7 @@ def test_moldova_records_need_a_country(engine: Engine, shared_data: Path) -> No
     assert len(summary.refused_files) == 5
     assert summary.refused_files[0] == (
         "ocds-ngfbwp-16949496.json: releases[0] (ocid ocds-ngfbwp-16949496): cannot tell its "
-        "country: the buyer has no address with a country; give it with --country (file refused)"
+        "country: the buyer has no address with a country; give it with `country` (file refused)"
     )
     assert counts(summary, "contracts") == (0, 0, 0)
 
@@ -219,7 +219,7 @@ def test_latin_1_package_needs_its_encoding(engine: Engine, shared_data: Path) -
         _import(engine, path)
     assert str(raised.value) == (
         "release-package_encoding-iso-8859-1.json: byte 0xd3 at offset 592 (line 1) is not "
-        "UTF-8: give the file's encoding with --encoding, e.g. --encoding iso-8859-1"
+        "UTF-8: give the file's encoding with `encoding`, e.g. `encoding` iso-8859-1"
     )
     summary = _import(engine, path, encoding="iso-8859-1")
     assert counts(summary, "contracts") == (1, 0, 0)
@@ -410,28 +410,28 @@ def test_tender_value_is_an_estimate_for_a_single_contract(engine: Engine, tmp_p
         (
             "malformed.json",
             "malformed.json: invalid JSON at line 2, column 40: unexpected ','"
-            "; --skip-invalid imports the rest",
+            "; `skip_invalid` imports the rest",
         ),
         (
             "truncated.json",
             "truncated.json: invalid JSON: the file ends in the middle of a value"
-            "; --skip-invalid imports the rest",
+            "; `skip_invalid` imports the rest",
         ),
         (
             "not-ocds.json",
             "not-ocds.json: not OCDS: expected a release (with 'ocid'), a record (with 'ocid' "
             "and 'releases') or a package (with 'releases' or 'records')"
-            "; --skip-invalid imports the rest",
+            "; `skip_invalid` imports the rest",
         ),
         (
             "mixed.json",
             "mixed.json: releases[2]: not an OCDS release: it has no 'ocid'"
-            "; --skip-invalid imports the rest",
+            "; `skip_invalid` imports the rest",
         ),
         (
             "no-country.json",
             "no-country.json (ocid ocds-fixture-7): cannot tell its country: the buyer has no "
-            "address with a country; give it with --country",
+            "address with a country; give it with `country`",
         ),
     ],
 )
@@ -453,7 +453,7 @@ def test_json_lines_errors_name_the_line(engine: Engine, tmp_path: Path) -> None
         _import(engine, path)
     assert str(raised.value) == (
         "bad.jsonl: invalid JSON at line 2, column 24: "
-        "expecting property name enclosed in double quotes; --skip-invalid imports the rest"
+        "expecting property name enclosed in double quotes; `skip_invalid` imports the rest"
     )
 
 
@@ -466,7 +466,7 @@ def test_an_invalid_amount_names_the_release(engine: Engine, tmp_path: Path) -> 
         _import(engine, path)
     assert str(raised.value) == (
         "amount.json: releases[1] (ocid ocds-fixture-6): invalid amount '12,5': expected a "
-        "number; --skip-invalid imports the rest"
+        "number; `skip_invalid` imports the rest"
     )
 
 
@@ -529,7 +529,7 @@ def test_unknown_encoding_and_missing_path(engine: Engine, tmp_path: Path) -> No
         _import(engine, tmp_path / "empty.json")
     assert (
         str(empty.value)
-        == "empty.json: the file is empty: no OCDS data; --skip-invalid imports the rest"
+        == "empty.json: the file is empty: no OCDS data; `skip_invalid` imports the rest"
     )
 
 

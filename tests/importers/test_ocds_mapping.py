@@ -215,6 +215,6 @@ def test_control_characters_leave_titles_with_a_hint_at_the_encoding() -> None:
     facts, summary = _map(_release([award]))
     assert facts.contracts[0].title == "Equipo  cómputo"
     assert summary.warnings == {
-        "a title with C1 control characters (a cp1252 file read as Latin-1? try --encoding "
+        "a title with C1 control characters (a cp1252 file read as Latin-1? try `encoding` "
         "cp1252): they are removed": 1
     }

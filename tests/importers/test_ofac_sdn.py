@@ -89,6 +89,6 @@ def test_a_file_of_another_shape_is_refused_saying_what_was_expected(tmp_path: P
         "found 'AEROCARIBBEAN'"
     )
     with pytest.raises(
-        InvalidInputError, match="is XML, not CSV; for the UN list use --preset un-sc"
+        InvalidInputError, match="is XML, not CSV; for the UN list use `preset` un-sc"
     ):
         read_preset("ofac-sdn", FIXTURES / "un-sc-consolidated.xml")

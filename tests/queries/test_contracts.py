@@ -49,7 +49,7 @@ def test_contract_filters(store: Store) -> None:
 
 
 def test_since_after_until_is_refused(store: Store) -> None:
-    with pytest.raises(InvalidValueError, match=r"^--since 2024 is after --until 2020$"):
+    with pytest.raises(InvalidValueError, match=r"^`since` 2024 is after `until` 2020$"):
         list_contracts(store.connection, since=2024, until=2020)
 
 

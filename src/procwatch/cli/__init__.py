@@ -23,6 +23,7 @@ from procwatch.cli import (
     vendors,
     watch,
 )
+from procwatch.cli.render import cli_terms
 from procwatch.errors import ExitCode, ProcwatchError, Remedy
 
 # The commands that fix an error the library names by its remedy, as the user types them.
@@ -39,7 +40,8 @@ class ProcwatchGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except ProcwatchError as error:
-            typer.echo(f"Error: {error}{_REMEDIES.get(error.remedy, '')}", err=True)
+            message = cli_terms(str(error))
+            typer.echo(f"Error: {message}{_REMEDIES.get(error.remedy, '')}", err=True)
             raise typer.Exit(int(error.exit_code)) from None
         except (MemoryError, RecursionError) as error:
             # Importers name the file when reading runs out; this is the last resort, after

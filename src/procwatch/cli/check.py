@@ -49,8 +49,8 @@ def check(
     """Screen a vendor before contracting: identity, each jurisdiction's measures and
     contracts, red flags on its contracts, and an overall level with its reasons.
 
-    Level rule. high: a ban by any jurisdiction is in force on the date; or, with
-    --for-country C, any measure by C or by a union C belongs to is in force (for a
+    Level rule. high: a ban by any jurisdiction is in force on the date; or, asked for a
+    buyer's country C, any measure by C or by a union C belongs to is in force (for a
     development bank C: by a bank whose debarments C enforces). caution: a
     restriction or an investigation is in force anywhere; a measure is possibly in force,
     possibly ended or ended; or a contract of the vendor carries a red flag (certainly or

@@ -47,7 +47,7 @@ def print_summary(summary: "ImportSummary", tables: tuple[str, ...], title: str)
     from rich.table import Table
     from rich.text import Text
 
-    from procwatch.cli.render import make_console
+    from procwatch.cli.render import cli_terms, make_console
     from procwatch.importers import Outcome
 
     # Text throughout: warnings quote the data (a `[/x]` cell once crashed the report after
@@ -73,12 +73,12 @@ def print_summary(summary: "ImportSummary", tables: tuple[str, ...], title: str)
         for message, count in summary.warnings.most_common():
             where = summary.first_at.get(message)
             text = f"{message} (first: {where})" if where else message
-            warnings.add_row(Text(str(count)), Text(text))
+            warnings.add_row(Text(str(count)), Text(cli_terms(text)))
         console.print(warnings)
     if summary.rejected:
         console.print(Text(f"Rejected {summary.rejections}:"))
         for message in summary.rejected:
-            console.print(Text(f"  {message}"), soft_wrap=True)
+            console.print(Text(f"  {cli_terms(message)}"), soft_wrap=True)
         if summary.unlisted:
             console.print(Text(f"  ... and {summary.unlisted} more"))
     if summary.refused_files:
@@ -87,4 +87,4 @@ def print_summary(summary: "ImportSummary", tables: tuple[str, ...], title: str)
             Text(f"Refused {count} file{'s' if count > 1 else ''}, nothing of them imported:")
         )
         for message in summary.refused_files:
-            console.print(Text(f"  {message}"), soft_wrap=True)
+            console.print(Text(f"  {cli_terms(message)}"), soft_wrap=True)

@@ -74,6 +74,28 @@ TABLE_ROWS = 100
 TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# The flag that gives each setting library messages name (errors.SETTING).
+FLAGS = {
+    "authority": "--authority",
+    "country": "--country",
+    "date_order": "--date-order",
+    "encoding": "--encoding",
+    "kind": "--kind",
+    "map": "--map",
+    "preset": "--preset",
+    "since": "--since",
+    "skip_invalid": "--skip-invalid",
+    "until": "--until",
+}
+
+
+def cli_terms(message: str) -> str:
+    """Return a library message with each setting it names spelt as the flag that gives it."""
+    from procwatch.errors import SETTING
+
+    return SETTING.sub(lambda found: FLAGS.get(found[1], found[0]), message)
+
+
 def make_console(handle: Any = None, *, stderr: bool = False) -> "Console":
     """Return a Rich console on a file, or on stdout (stderr); a closed pipe raises
     BrokenPipeError, and no text it prints can carry a control character."""

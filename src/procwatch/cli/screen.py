@@ -17,6 +17,7 @@ from procwatch.cli.render import (
     LimitOption,
     OutputFormat,
     OutputOption,
+    cli_terms,
 )
 from procwatch.cli.session import open_connection, open_store
 from procwatch.matching import DEFAULT_MIN_SCORE
@@ -154,7 +155,9 @@ def file(
         )
     _write(report, fmt, output, csv_safe=csv_safe)
     for message, count in sorted(warnings.items()):
-        typer.echo(f"Warning: {message} ({count} row{'s' if count > 1 else ''})", err=True)
+        typer.echo(
+            f"Warning: {cli_terms(message)} ({count} row{'s' if count > 1 else ''})", err=True
+        )
 
 
 def _write(report: ScreenReport, fmt: ScreenFormat, output: Path | None, *, csv_safe: bool) -> None:

@@ -175,7 +175,7 @@ def _numeric(
             return PartialDate(year, a, b)
         else:
             warn(
-                f"{field} {text!r} could be day/month or month/day (give --date-order); left empty"
+                f"{field} {text!r} could be day/month or month/day (give `date_order`); left empty"
             )
             return None
     day, month = (a, b) if order is DateOrder.DMY else (b, a)

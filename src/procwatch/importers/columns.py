@@ -48,10 +48,10 @@ def parse_mapping(pairs: Sequence[str], fields: Sequence[str] = FIELDS) -> dict[
         name, equals, column = pair.partition("=")
         name = name.strip()
         if not equals or not column.strip():
-            raise InvalidInputError(f"--map {pair!r}: expected FIELD=COLUMN")
+            raise InvalidInputError(f"`map` {pair!r}: expected FIELD=COLUMN")
         if name not in fields:
             raise InvalidInputError(
-                f"--map {pair!r}: unknown field {name!r}; fields: {', '.join(fields)}"
+                f"`map` {pair!r}: unknown field {name!r}; fields: {', '.join(fields)}"
             )
         mapping[name] = column.strip()
     return mapping
@@ -230,7 +230,7 @@ def _csv_rows(
             raise InvalidInputError(f"{path.name} is not {encoding} text ({error})") from None
         if looks_like_xml(sample):
             raise InvalidInputError(
-                f"{path.name} is XML, not CSV; for the UN list use --preset un-sc"
+                f"{path.name} is XML, not CSV; for the UN list use `preset` un-sc"
             )
         dialect = _dialect(path, sample)
         text.seek(0)
@@ -322,7 +322,7 @@ def _not_encoded(path: Path, encoding: str, error: UnicodeDecodeError) -> Invali
     name = "UTF-8" if encoding.replace("-", "").lower().startswith("utf8") else encoding
     return InvalidInputError(
         f"{path.name} is not {name} text (byte {error.start} of a block cannot be decoded);"
-        " give its encoding with --encoding, e.g. --encoding cp1252"
+        " give its encoding with `encoding`, e.g. `encoding` cp1252"
     )
 
 

@@ -259,7 +259,7 @@ def _reader(
         return preset.read(path, layout, warn, reading), preset.publisher
     if options.mapping or not options.header:
         if not options.mapping:
-            raise InvalidInputError("a file without a header needs --map FIELD=NUMBER")
+            raise InvalidInputError("a file without a header needs `map` FIELD=NUMBER")
         layout = TableLayout(
             mapping=options.mapping,
             skip_rows=options.skip_rows,
@@ -299,11 +299,11 @@ def _unknown_layout(path: Path, header: list[str], below: list[list[str]]) -> st
     for preset in presets().values():
         # A list's header may sit below title rows (the World Bank's does).
         if preset.signature and any(preset.signature <= set(row) for row in [header, *below]):
-            return f"{path.name} looks like the {preset.description}: give --preset {preset.name}"
+            return f"{path.name} looks like the {preset.description}: give `preset` {preset.name}"
     shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
     return (
         f"{path.name} is not in the procwatch layout (no key and vendor_name columns; it has "
-        f"{shown}): give --preset NAME or --map FIELD=COLUMN"
+        f"{shown}): give `preset` NAME or `map` FIELD=COLUMN"
     )
 
 
@@ -478,22 +478,22 @@ def _kind(raw: RawEntry, options: MeasureImportOptions, warn: Warn) -> MeasureKi
         return options.kind
     text = raw.text("kind")
     if not text:
-        warn("rows without a kind; skipped (give --kind)")
+        warn("rows without a kind; skipped (give `kind`)")
         return None
     kind = measure_kind(text)
     if kind is None:
-        warn(f"kind {text!r} is not ban, restriction or investigation; rows skipped (give --kind)")
+        warn(f"kind {text!r} is not ban, restriction or investigation; rows skipped (give `kind`)")
     return kind
 
 
 def _country(text: str, warn: Warn, what: str) -> str | None:
     if not text:
         if what == "measure country":
-            warn("rows without a country; skipped (give --country)")
+            warn("rows without a country; skipped (give `country`)")
         return None
     code = country_code(text)
     if code is None:
-        suffix = "rows skipped (give --country)" if what == "measure country" else "left empty"
+        suffix = "rows skipped (give `country`)" if what == "measure country" else "left empty"
         warn(f"{what} {text!r} not recognised; {suffix}")
     elif what == "vendor country" and is_international(code):
         warn(f"vendor country {text!r} is an international issuer, not a country; left empty")

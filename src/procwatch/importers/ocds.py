@@ -24,7 +24,7 @@ from sqlalchemy import select
 from procwatch import tables
 from procwatch.domain import ImportKind
 from procwatch.domain.records import Jurisdiction, Progress
-from procwatch.errors import InvalidInputError, NotFoundError, ProcwatchError
+from procwatch.errors import SETTING, InvalidInputError, NotFoundError, ProcwatchError
 from procwatch.importers import (
     ImportSummary,
     Outcome,
@@ -156,7 +156,7 @@ def _source_of(store: Store, info: FileInfo) -> int | None:
 
 
 # What an error says when --skip-invalid would import the rest.
-SKIP_HINT = "; --skip-invalid imports the rest"
+SKIP_HINT = "; `skip_invalid` imports the rest"
 
 
 def _write(
@@ -215,9 +215,9 @@ def _batches(items: Iterator[list[_Spooled]], size: int) -> Iterator[list[list[_
 
 
 def _hinted(message: str) -> str:
-    # A message that names its fix (--country, --encoding, a limit) says what to do already:
-    # skipping would lose data that the option imports.
-    return message if " --" in message else message + SKIP_HINT
+    # A message that names its fix (`country`, `encoding`) says what to do already: skipping
+    # would lose data that the setting imports.
+    return message if SETTING.search(message) else message + SKIP_HINT
 
 
 @dataclass(frozen=True)
@@ -590,13 +590,13 @@ class _Writer:
         if facts.country is None:
             raise InvalidInputError(
                 "cannot tell its country: the buyer has no address with a country; "
-                "give it with --country"
+                "give it with `country`"
             )
         found = self._country(facts.country)
         if found is None:
             raise InvalidInputError(
                 f"cannot tell its country: unknown country {facts.country!r} in the buyer's "
-                "address; give it with --country"
+                "address; give it with `country`"
             )
         return found
 

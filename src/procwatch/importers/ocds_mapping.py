@@ -450,7 +450,7 @@ def _clean(text: str | None, warn: _Note, what: str) -> str | None:
         if _C1.search(text):
             warn(
                 f"{what} with C1 control characters (a cp1252 file read as Latin-1? "
-                "try --encoding cp1252): they are removed"
+                "try `encoding` cp1252): they are removed"
             )
         else:
             warn(f"{what} with control characters: they are removed")

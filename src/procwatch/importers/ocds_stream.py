@@ -206,7 +206,7 @@ class _Utf8Stream:
             except UnicodeError as error:
                 # Raised by some decoders (UTF-16 without a byte-order mark) for the whole file.
                 raise InvalidInputError(
-                    f"{self._name}: not {self._encoding} text ({error}): check the --encoding"
+                    f"{self._name}: not {self._encoding} text ({error}): check the `encoding`"
                 ) from None
             self._lines += chunk.count(b"\n")
             self._offset += len(chunk)
@@ -233,11 +233,11 @@ class _Utf8Stream:
         if self._passthrough:
             return InvalidInputError(
                 f"{self._name}: byte 0x{bad} at offset {at} (line {line}) is not UTF-8: "
-                "give the file's encoding with --encoding, e.g. --encoding iso-8859-1"
+                "give the file's encoding with `encoding`, e.g. `encoding` iso-8859-1"
             )
         return InvalidInputError(
             f"{self._name}: byte 0x{bad} at offset {at} (line {line}) is not valid "
-            f"{self._encoding}: check the --encoding"
+            f"{self._encoding}: check the `encoding`"
         )
 
 

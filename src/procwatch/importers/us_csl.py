@@ -58,7 +58,7 @@ def _adapt(entry: RawEntry, warn: Warn) -> RawEntry | None:
     listed = LISTS.get(code)
     values = dict(entry.values)
     if listed is None:
-        warn(f"unknown list {source!r}: kind and authority only from --kind and --authority")
+        warn(f"unknown list {source!r}: kind and authority only from `kind` and `authority`")
         values["list"] = f"us-csl-{code.lower() or 'unknown'}"
         values["authority"] = source.rpartition(" - ")[2] or None
     else:

@@ -105,7 +105,7 @@ def iter_contracts(
     first = PartialDate.parse(str(since)) if since is not None else None
     last = PartialDate.parse(str(until)) if until is not None else None
     if first and last and first.earliest() > last.latest():
-        raise InvalidValueError(f"--since {since} is after --until {until}")
+        raise InvalidValueError(f"`since` {since} is after `until` {until}")
     contract = tables.contracts.c
     conditions: list[ColumnElement[bool]] = list(where)
     if vendor is not None:

@@ -97,7 +97,7 @@ def _read(
     if "name" not in columns:
         raise InvalidInputError(
             f"{path.name}: no name column (looked for {', '.join(HEADERS['name'][:6])}, ...); "
-            f"found {', '.join(header) or 'no header'}; give --map name=COLUMN"
+            f"found {', '.join(header) or 'no header'}; give `map` name=COLUMN"
         )
     found = []
     for entry in read_table(path, TableLayout(mapping=columns, sheet=sheet), warn):

@@ -50,7 +50,7 @@ class Level(StrEnum):
 LEVEL_RULE: tuple[tuple[Level, str], ...] = (
     (
         Level.HIGH,
-        "a ban by any jurisdiction is in force on the date; or, with --for-country C, any "
+        "a ban by any jurisdiction is in force on the date; or, asked for a buyer's country C, any "
         "measure by C or by a union C belongs to is in force (for a development bank C: by "
         "a bank whose debarments C enforces)",
     ),
