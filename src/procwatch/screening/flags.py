@@ -17,7 +17,7 @@ from procwatch import tables
 from procwatch.dates import PartialDate, format_period
 from procwatch.domain import MeasureKind
 from procwatch.errors import InvalidValueError
-from procwatch.money import exact_amount
+from procwatch.money import exact_amount, readable_amount
 from procwatch.queries.citations import SourceRef, citations
 from procwatch.queries.contracts import ContractRecord
 from procwatch.queries.flags import (
@@ -178,7 +178,7 @@ def price_evidence(findings: Sequence[_Finding]) -> str:
     """Word a price flag from its findings, in the order they were recorded."""
     return "; ".join(
         f"{f.kind}"
-        + (f" of {f.amount:,} {f.currency}" if f.amount is not None else "")
+        + (f" of {readable_amount(f.amount, f.currency)}" if f.amount is not None else "")
         + f": {f.description}"
         for f in findings
     )

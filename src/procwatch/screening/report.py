@@ -14,6 +14,7 @@ from sqlalchemy import select
 from procwatch import tables
 from procwatch.dates import PartialDate, format_period
 from procwatch.domain import JurisdictionKind, MeasureKind, Verdict
+from procwatch.money import readable_amount
 from procwatch.queries.citations import SourceRef
 from procwatch.queries.contracts import ContractRecord
 from procwatch.queries.coverage import Coverage, coverage, involved_issuers
@@ -437,8 +438,7 @@ def _contract_entry(record: ContractRecord, known: Certainty) -> ContractEntry:
             else method
         )
     if record.amount is not None:
-        approximate = "~" if record.amount_is_estimate else ""
-        details.append(f"{approximate}{record.amount:,} {record.currency}")
+        details.append(readable_amount(record.amount, record.currency, record.amount_is_estimate))
     else:
         details.append("value unknown")
     label = f"contracted {period}: {record.title} ({'; '.join(details)})"
