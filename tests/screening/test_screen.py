@@ -9,7 +9,7 @@ from procwatch.importers.measures import import_measures
 from procwatch.screening.counterparties import Counterparty
 from procwatch.screening.report import Level
 from procwatch.screening.reviews import decide, list_decisions
-from procwatch.screening.screen import MatchKind, Outcome, screen
+from procwatch.screening.screen import MatchKind, ScreenOutcome, screen
 from procwatch.store import Store
 from procwatch.vendors import merge_vendors, undo_merge
 
@@ -52,7 +52,7 @@ def test_an_identifier_finds_a_vendor_under_another_name(store: Store, listed: P
         100.0,
     )
     assert row.why == "same identifier GB-COH:01234567"
-    assert (row.level, screened.outcome) == (Level.HIGH, Outcome.HIGH)
+    assert (row.level, screened.outcome) == (Level.HIGH, ScreenOutcome.HIGH)
     assert row.measures == "Poland: banned 2019-03-14/2020-12-31"
 
 
@@ -66,10 +66,10 @@ def test_a_ban_ended_before_the_row_date_is_no_longer_in_force(store: Store, lis
 
 
 def test_a_month_holding_the_ban_start_is_possibly_in_force(store: Store, listed: Path) -> None:
-    assert only(store, party("Vela Instruments GmbH", "2021")).outcome is Outcome.CAUTION
-    assert only(store, party("Vela Instruments GmbH", "2021-06")).outcome is Outcome.CAUTION
-    assert only(store, party("Vela Instruments GmbH", "2021-07")).outcome is Outcome.HIGH
-    assert only(store, party("Vela Instruments GmbH", "2021-05")).outcome is Outcome.NONE
+    assert only(store, party("Vela Instruments GmbH", "2021")).outcome is ScreenOutcome.CAUTION
+    assert only(store, party("Vela Instruments GmbH", "2021-06")).outcome is ScreenOutcome.CAUTION
+    assert only(store, party("Vela Instruments GmbH", "2021-07")).outcome is ScreenOutcome.HIGH
+    assert only(store, party("Vela Instruments GmbH", "2021-05")).outcome is ScreenOutcome.NONE
 
 
 def test_a_row_without_a_date_is_screened_as_of_the_option_else_today(
@@ -77,7 +77,7 @@ def test_a_row_without_a_date_is_screened_as_of_the_option_else_today(
 ) -> None:
     assert only(store, party("Vela Instruments GmbH")).rows[0].as_of == "2026-12-04"
     screened = only(store, party("Vela Instruments GmbH"), as_of="2020")
-    assert (screened.rows[0].as_of, screened.outcome) == ("2020", Outcome.NONE)
+    assert (screened.rows[0].as_of, screened.outcome) == ("2020", ScreenOutcome.NONE)
 
 
 def test_a_misspelt_name_is_a_scored_candidate_with_its_reasons(store: Store, listed: Path) -> None:
@@ -86,12 +86,12 @@ def test_a_misspelt_name_is_a_scored_candidate_with_its_reasons(store: Store, li
     assert row.match is MatchKind.SCORED
     assert 85 <= row.score < 100
     assert "detektion~detection" in row.why
-    assert (row.level, screened.outcome) == (Level.CAUTION, Outcome.CAUTION)
+    assert (row.level, screened.outcome) == (Level.CAUTION, ScreenOutcome.CAUTION)
 
 
 def test_an_unknown_name_has_no_candidate(store: Store, listed: Path) -> None:
     screened = only(store, party("Tbilisi Office Supplies LLC"))
-    assert screened.outcome is Outcome.NO_CANDIDATE
+    assert screened.outcome is ScreenOutcome.NO_CANDIDATE
     (row,) = screened.rows
     assert (row.candidate, row.level, row.match) == (None, None, None)
 
@@ -110,7 +110,7 @@ def test_a_different_decision_keeps_the_row_but_not_its_level(store: Store, list
     assert row.level is Level.CAUTION
     assert row.review == "different"
     assert row.review_text is not None and row.review_text.startswith("reviewed different by ana")
-    assert screened.outcome is Outcome.NONE
+    assert screened.outcome is ScreenOutcome.NONE
 
 
 def test_a_same_decision_brings_in_a_vendor_the_names_do_not(store: Store, listed: Path) -> None:
@@ -118,7 +118,7 @@ def test_a_same_decision_brings_in_a_vendor_the_names_do_not(store: Store, liste
     screened = only(store, party("LDT Group", "2023"))
     (row,) = screened.rows
     assert (row.candidate, row.match) == ("Lotus Detection Technology Co. Ltd", MatchKind.REVIEWED)
-    assert screened.outcome is Outcome.CAUTION
+    assert screened.outcome is ScreenOutcome.CAUTION
 
 
 def test_a_decision_survives_reimporting_the_list(store: Store, listed: Path) -> None:
@@ -148,10 +148,10 @@ def test_summary_counts_each_counterparty_once(store: Store, listed: Path) -> No
         today=TODAY,
     )
     assert report.summary == {
-        Outcome.HIGH: 1,
-        Outcome.CAUTION: 1,
-        Outcome.NONE: 0,
-        Outcome.NO_CANDIDATE: 1,
+        ScreenOutcome.HIGH: 1,
+        ScreenOutcome.CAUTION: 1,
+        ScreenOutcome.NONE: 0,
+        ScreenOutcome.NO_CANDIDATE: 1,
     }
     assert [row.row for row in report.rows] == [2, 3, 4]
 

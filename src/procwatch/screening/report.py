@@ -64,6 +64,13 @@ LEVEL_RULE: tuple[tuple[Level, str], ...] = (
     (Level.NONE, "none of the above is known on the date"),
 )
 _LEVEL_ORDER = {Level.NONE: 0, Level.CAUTION: 1, Level.HIGH: 2}
+
+
+def highest(levels: Iterable[Level]) -> Level:
+    """Return the highest of some levels (none when there are none)."""
+    return max(levels, key=_LEVEL_ORDER.__getitem__, default=Level.NONE)
+
+
 _VERBS = {
     MeasureKind.BAN: "banned",
     MeasureKind.RESTRICTION: "restricted",
@@ -242,7 +249,7 @@ def check_vendor(
     statuses = {record.id: status for record, status in measures}
     found = decisions([record for record, _ in measures])
     reasons = _reasons(found, statuses, flags, home, home_unions, nothing_known, as_of)
-    level = max((r.level for r in reasons), key=_LEVEL_ORDER.__getitem__, default=Level.NONE)
+    level = highest(r.level for r in reasons)
     # A reviewer's decision on the name as typed (screen decide); a screen, which names the
     # vendor by its id, applies decisions itself.
     review = None
@@ -334,7 +341,7 @@ def judge_measures(
     }
     begun = [record for record in records if record.id in statuses]
     reasons = _reasons(decisions(begun), statuses, [], home, set(home_unions), not begun, as_of)
-    level = max((r.level for r in reasons), key=_LEVEL_ORDER.__getitem__, default=Level.NONE)
+    level = highest(r.level for r in reasons)
     entries = [_measure_entry(record, statuses[record.id]) for record in begun]
     return MeasuresJudged(level, entries, reasons)
 

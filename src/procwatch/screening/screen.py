@@ -32,6 +32,7 @@ from procwatch.screening.report import (
     Level,
     MeasuresJudged,
     check_vendor,
+    highest,
     judge_measures,
     measures_by_vendor,
 )
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
 # A counterparty shows at most this many candidates, the strongest first: past five, a
 # name is too common for the list to help a reviewer, who sees the count of the rest.
 MAX_CANDIDATES = 5
-_LEVEL_ORDER = {Level.NONE: 0, Level.CAUTION: 1, Level.HIGH: 2}
 
 
 class MatchKind(StrEnum):
@@ -62,7 +62,7 @@ class MatchKind(StrEnum):
 _MATCH_ORDER = {MatchKind.IDENTIFIER: 0, MatchKind.NAME: 1, MatchKind.REVIEWED: 2}
 
 
-class Outcome(StrEnum):
+class ScreenOutcome(StrEnum):
     """A counterparty's outcome: the highest level of its candidates, or none found."""
 
     HIGH = "high"
@@ -80,7 +80,7 @@ class ScreenRow:
     country: str | None
     # The date screened at: the row's own, else --as-of, else the day of the screen.
     as_of: str
-    outcome: Outcome
+    outcome: ScreenOutcome
     candidate: str | None = None
     vendor_key: str | None = None
     vendor_country: str | None = None
@@ -100,7 +100,7 @@ class ScreenedCounterparty:
     """A counterparty with its candidates' rows, the strongest first."""
 
     counterparty: Counterparty
-    outcome: Outcome
+    outcome: ScreenOutcome
     rows: list[ScreenRow]
     # Candidates found past MAX_CANDIDATES.
     more: int = 0
@@ -124,9 +124,9 @@ class ScreenReport:
             yield from screened.rows
 
     @property
-    def summary(self) -> dict[Outcome, int]:
+    def summary(self) -> dict[ScreenOutcome, int]:
         """Return how many counterparties had each outcome."""
-        counts = dict.fromkeys(Outcome, 0)
+        counts = dict.fromkeys(ScreenOutcome, 0)
         for screened in self.counterparties:
             counts[screened.outcome] += 1
         return counts
@@ -262,9 +262,9 @@ def screen(
             if decision is None or decision.verdict is not Verdict.DIFFERENT
         ]
         if levels:
-            outcome = Outcome(max(levels, key=_LEVEL_ORDER.__getitem__).value)
+            outcome = ScreenOutcome(highest(levels).value)
         else:
-            outcome = Outcome.NONE if judged else Outcome.NO_CANDIDATE
+            outcome = ScreenOutcome.NONE if judged else ScreenOutcome.NO_CANDIDATE
         rows = [
             _row(counterparty, when, outcome, screener, candidate, judgement, decision)
             for candidate, judgement, decision in judged
@@ -296,7 +296,7 @@ def screen(
 def _row(
     counterparty: Counterparty,
     when: str,
-    outcome: Outcome,
+    outcome: ScreenOutcome,
     screener: Screener,
     candidate: _Candidate,
     judgement: MeasuresJudged,

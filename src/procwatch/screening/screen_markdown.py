@@ -5,7 +5,7 @@ from __future__ import annotations
 from procwatch.queries.coverage import no_match_text
 from procwatch.screening.markdown import md
 from procwatch.screening.report import LEVEL_RULE
-from procwatch.screening.screen import Outcome, ScreenReport, ScreenRow
+from procwatch.screening.screen import ScreenOutcome, ScreenReport, ScreenRow
 from procwatch.screening.view import coverage_lines
 
 _HEADER = "| Row | Counterparty | Candidate | Match | Level | Measures in force and reasons |"
@@ -21,18 +21,18 @@ def screen_markdown(report: ScreenReport) -> str:
         + (f", for {md(report.for_country)}" if report.for_country else "")
         + f"; name-alike candidates from score {report.min_score:g}.",
         "",
-        "| Outcome | Counterparties |",
+        "| ScreenOutcome | Counterparties |",
         "| --- | ---: |",
         *(f"| {outcome} | {count:,} |" for outcome, count in report.summary.items()),
     ]
     rows = [row for row in report.rows if row.candidate]
-    for outcome in (Outcome.HIGH, Outcome.CAUTION, Outcome.NONE):
+    for outcome in (ScreenOutcome.HIGH, ScreenOutcome.CAUTION, ScreenOutcome.NONE):
         shown = [row for row in rows if row.outcome is outcome]
         if not shown:
             continue
         lines += ["", f"## {str(outcome).capitalize()}", "", _HEADER, "| ---: |" + " --- |" * 5]
         lines += [_row(row) for row in shown]
-    missing = report.summary[Outcome.NO_CANDIDATE]
+    missing = report.summary[ScreenOutcome.NO_CANDIDATE]
     if missing:
         lines += [
             "",
