@@ -75,3 +75,14 @@ def test_bad_input_is_one_error_line(procwatch: Procwatch) -> None:
     result = procwatch("changes", "--since", "2024", "--import", "1")
     assert result.exit_code != 0
     assert result.stderr == "Error: give --since or --import, not both\n"
+
+
+def test_end_missing_counts_the_measures_it_ends(procwatch: Procwatch, listed: Path) -> None:
+    procwatch("import", "measures", str(listed))
+    listed.write_text("\n".join(LIST.splitlines()[:2]) + "\n", encoding="utf-8")
+    result = procwatch("import", "measures", str(listed), "--end-missing")
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.strip("│┃ ").split()) for line in result.stdout.splitlines()]
+    assert "Records ┃ Added ┃ Updated ┃ Unchanged ┃ Removed" in lines
+    assert "measures │ 0 │ 0 │ 1 │ 1" in lines
+    assert "level: high → caution" in result.stdout

@@ -4,7 +4,7 @@ from datetime import date
 from pathlib import Path
 
 from procwatch.importers.measures import import_measures
-from procwatch.importers.runs import list_runs
+from procwatch.importers.runs import list_runs, now
 from procwatch.screening.changes import ChangeSubject, list_changes
 from procwatch.screening.watch import unwatch, watch, watched_vendor_keys, watchlist
 from procwatch.store import Store
@@ -131,3 +131,54 @@ def test_levels_from_measures_agree_with_check_for_vendors_without_contracts(
     assert len(rows) == 110
     assert bulk == one_by_one
     assert {str(level) for level in bulk.values()} == {"high", "caution"}
+
+
+def test_end_missing_ends_what_a_new_version_of_the_list_no_longer_holds(
+    store: Store, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from procwatch import tables
+    from procwatch.domain import Outcome
+    from procwatch.importers.measures import MeasureImportOptions
+
+    first = write(tmp_path, GEORGIA, NEW_VENDOR)
+    import_measures(store, first)
+    again = tmp_path / "v2" / "list.csv"
+    again.parent.mkdir()
+    again.write_text(HEADER + GEORGIA, encoding="utf-8")
+    # Without the option a missing row says nothing: the file may be an extract.
+    assert import_measures(store, again).get("measures", Outcome.REMOVED) == 0
+    summary = import_measures(store, again, MeasureImportOptions(end_missing=True))
+    assert summary.get("measures", Outcome.REMOVED) == 1
+    ended = store.connection.execute(
+        select(tables.measures.c.date_end).where(tables.measures.c.key == "t-new")
+    ).scalar_one()
+    assert ended == now().date().isoformat()  # the import's day, in UTC
+    (change,) = list_changes(store.connection)
+    assert (change.vendor, change.before, change.after) == (
+        "Tbilisi Office Supplies LLC",
+        "high",
+        "caution",
+    )
+    (run, *_) = list_runs(store.connection)
+    assert run.counts["measures"] == {"removed": 1, "unchanged": 1}
+    # Listed again later: running again, as the new file says.
+    import_measures(store, first, MeasureImportOptions(end_missing=True))
+    assert (
+        store.connection.execute(
+            select(tables.measures.c.date_end).where(tables.measures.c.key == "t-new")
+        ).scalar_one()
+        is None
+    )
+
+
+def test_end_missing_reads_another_file_name_as_another_list(store: Store, tmp_path: Path) -> None:
+    from procwatch.domain import Outcome
+    from procwatch.importers.measures import MeasureImportOptions
+
+    import_measures(store, write(tmp_path, GEORGIA, NEW_VENDOR))
+    other = tmp_path / "other.csv"
+    other.write_text(HEADER + GEORGIA, encoding="utf-8")
+    summary = import_measures(store, other, MeasureImportOptions(end_missing=True))
+    assert summary.get("measures", Outcome.REMOVED) == 0

@@ -92,6 +92,14 @@ def measures(
             "--list-name", help="Name of the list in measure keys (default: the file's name)."
         ),
     ] = None,
+    end_missing: Annotated[
+        bool,
+        typer.Option(
+            "--end-missing",
+            help="The file is the whole list as it stands now: measures of its earlier "
+            "imports (same --preset, else same file name) that it no longer holds end today.",
+        ),
+    ] = False,
     skip_rows: Annotated[
         int,
         typer.Option("--skip-rows", help="Rows to skip before the header (titles, notes).", min=0),
@@ -146,6 +154,7 @@ def measures(
         authority=authority,
         country=country,
         list_name=list_name,
+        end_missing=end_missing,
         limits=input_limits(max_item_mb, max_depth, max_ratio),
     )
     with ProgressBar() as progress, open_store(ctx) as store:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ from procwatch.importers.inputs import (
 from procwatch.issuers import is_international
 from procwatch.resolve import country_code, name_key
 from procwatch.screening import changes
-from procwatch.store import Store
+from procwatch.store import AnyRow, Store
 
 # The procwatch CSV layout: the seed's measures.csv with the vendor named, not keyed.
 PROCWATCH_LAYOUT = {
@@ -105,6 +106,9 @@ class MeasureImportOptions:
     country: str | None = None
     list_name: str | None = None
     limits: InputLimits = field(default_factory=InputLimits)
+    # The file is the whole list as it stands: the measures of its earlier imports that it
+    # no longer holds end on the day of this import (see _Writer.end_missing).
+    end_missing: bool = False
 
 
 @dataclass
@@ -210,7 +214,8 @@ def import_measures(
         publisher=publisher,
     )
     writer = _Writer(store, source_id, summary, progress)
-    writer.write(list(entries.values()))
+    earlier = _earlier_sources(store, options.preset, named.name) if options.end_missing else []
+    writer.write(list(entries.values()), end_missing_of=earlier, today=runs.now().date())
     run_id = runs.record_run(
         store,
         summary,
@@ -229,6 +234,23 @@ def _fixed_country(store: Store, country: str | None) -> str | None:
     if country is None:
         return None
     return jurisdiction_for(store, country).code
+
+
+# The citation of a measure a later version of its list no longer holds.
+NO_LONGER_LISTED = "no longer listed in this version of the list: ended by the day it was imported"
+
+
+def _earlier_sources(store: Store, preset: str | None, name: str) -> list[int]:
+    """Return the sources of earlier imports of the same list: by preset, else by file name."""
+    run = tables.import_runs.c
+    same = run.preset == preset if preset else run.preset.is_(None)
+    query = select(run.source_id).where(
+        run.kind == ImportKind.MEASURES.value, same, run.source_id.is_not(None)
+    )
+    if not preset:
+        source = tables.sources.c
+        query = query.join(tables.sources, source.id == run.source_id).where(source.title == name)
+    return sorted(set(store.scalars(query.distinct())))
 
 
 def _preset(name: str | None) -> Preset | None:
@@ -539,7 +561,13 @@ class _Writer:
         self.changes: list[changes.Change] = []
         self.added_vendors: set[int] = set()
 
-    def write(self, entries: list[ListEntry]) -> None:
+    def write(
+        self,
+        entries: list[ListEntry],
+        *,
+        end_missing_of: Sequence[int] = (),
+        today: date | None = None,
+    ) -> None:
         vendor_ids = self._vendors(entries)
         rows: list[dict[str, Any]] = []
         for entry in entries:
@@ -560,12 +588,15 @@ class _Writer:
                 # A measure that moves to another vendor changes the one it leaves too.
                 if measure["key"] in stored:
                     touched.add(stored[measure["key"]].vendor_id)
+        missing = self._missing(end_missing_of, {row["key"] for row in rows}, today)
+        touched.update(row.vendor_id for row in missing)
         # A vendor this import added had nothing before it: no state to read.
         before = changes.vendor_states(self.store.connection, touched - self.added_vendors)
         written = self.store.upsert_many(tables.measures, rows, key="key", plan=plan)
         del plan, stored
         for outcome in written.values():
             self.summary.count("measures", outcome)
+        self._end(missing, today)
         self.changes = changes.compare(
             before, changes.vendor_states(self.store.connection, touched)
         )
@@ -585,6 +616,44 @@ class _Writer:
                 for locator in e.locators
             ],
         )
+
+    def _missing(self, earlier: Sequence[int], kept: set[str], today: date | None) -> list[AnyRow]:
+        """Return the measures of the list's earlier imports this file no longer holds.
+
+        Only those still running today: a measure that has ended already ended.
+        """
+        if not earlier or today is None:
+            return []
+        measure, citation = tables.measures.c, tables.citations.c
+        cited = (
+            select(citation.measure_id)
+            .where(citation.source_id.in_(earlier), citation.measure_id.is_not(None))
+            .distinct()
+        )
+        rows = self.store.execute(
+            select(measure.id, measure.key, measure.vendor_id, measure.date_end).where(
+                measure.id.in_(cited)
+            )
+        ).all()
+        # A date's latest day: "2026" ends on 2026-12-31, still running on 2026-06-01.
+        return [
+            row
+            for row in rows
+            if row.key not in kept
+            and (row.date_end is None or PartialDate.parse(row.date_end).latest() > today)
+        ]
+
+    def _end(self, missing: Sequence[AnyRow], today: date | None) -> None:
+        # No longer on the list: it ended by the day of this import, which is all the file
+        # says (the list does not say when it was lifted); the file is cited for it.
+        if not missing or today is None:
+            return
+        self.store.update_many(
+            tables.measures, [{"id": row.id, "date_end": today.isoformat()} for row in missing]
+        )
+        for _ in missing:
+            self.summary.count("measures", Outcome.REMOVED)
+        self._cite("measure_id", [(row.id, NO_LONGER_LISTED, None) for row in missing])
 
     def _vendors(self, entries: list[ListEntry]) -> dict[str, int]:
         ids: dict[str, int] = {}
