@@ -175,3 +175,19 @@ def test_check_applies_a_decision_on_the_name_asked_about(store: Store, listed: 
     )
     # Another spelling is another name: the decision is not about it.
     assert check_vendor(store.connection, "Vela Instruments GmbH", today=TODAY).level is Level.HIGH
+
+
+def test_an_identifier_under_another_scheme_name_matches_by_its_value(
+    store: Store, listed: Path
+) -> None:
+    screened = only(store, party("OSS", "2019-06", ("UK-CRN", "0123 4567")))
+    (row,) = screened.rows
+    assert (row.candidate, row.match, row.score) == (
+        "Orion Scanning Systems Ltd.",
+        MatchKind.IDENTIFIER,
+        95.0,
+    )
+    assert row.why == "same identifier value 0123 4567 (UK-CRN and GB-COH)"
+    # Too short to say anything across schemes.
+    lone = party("Nobody Trading", None, ("X", "4567"))
+    assert only(store, lone).outcome is ScreenOutcome.NO_CANDIDATE

@@ -49,6 +49,20 @@ if TYPE_CHECKING:
 MAX_CANDIDATES = 5
 
 
+# An identifier's value compared across schemes must say something on its own: at least
+# this many letters and digits, one of them a digit ("12" or "N/A" is no identity).
+MIN_VALUE = 6
+SAME_VALUE = 95.0
+
+
+def identifier_value(text: str) -> str | None:
+    """Return an identifier's letters and digits, uppercased, if it is long enough to compare."""
+    value = "".join(character for character in text.upper() if character.isalnum())
+    if len(value) < MIN_VALUE or not any(character.isdigit() for character in value):
+        return None
+    return value
+
+
 class MatchKind(StrEnum):
     """Why a vendor is a candidate for a counterparty, strongest first."""
 
@@ -155,9 +169,12 @@ class Screener:
         for vendor_id, alias_key in connection.execute(select(alias.vendor_id, alias.alias_key)):
             self.by_key[alias_key].add(vendor_id)
         self.by_identifier: dict[tuple[str, str], set[int]] = defaultdict(set)
+        self.by_value: dict[str, set[tuple[int, str]]] = defaultdict(set)
         for vendor_id, names in self.vendors.items():
             for identifier in names.identifiers:
                 self.by_identifier[identifier].add(vendor_id)
+                if value := identifier_value(identifier[1]):
+                    self.by_value[value].add((vendor_id, identifier[0]))
         self.index = NameIndex(self.vendors)
         self.reviews = decisions_by_pair(connection)
         self.reviewed_same: dict[str, list[int]] = defaultdict(list)
@@ -177,6 +194,19 @@ class Screener:
                         MatchKind.IDENTIFIER,
                         100.0,
                         f"same identifier {':'.join(identifier)}",
+                    ),
+                )
+        for scheme, text in counterparty.identifiers:
+            for vendor_id, theirs in sorted(self.by_value.get(identifier_value(text) or "", ())):
+                # The same number under another scheme's name ("IDNO" and "MD-IDNO"): as
+                # strong as the number is long, just below the same scheme.
+                found.setdefault(
+                    vendor_id,
+                    _Candidate(
+                        vendor_id,
+                        MatchKind.IDENTIFIER,
+                        SAME_VALUE,
+                        f"same identifier value {text} ({scheme} and {theirs})",
                     ),
                 )
         key = name_key(counterparty.name)
