@@ -74,10 +74,10 @@ def test_watched_vendors_come_first_and_can_be_the_only_ones(store: Store, tmp_p
     watch(store, ["Tbilisi Office Supplies"])
     import_measures(store, write(tmp_path, GEORGIA, NEW_VENDOR))
     watched = watched_vendor_keys(store.connection)
-    found = list_changes(store.connection, watched=watched)
+    found = list_changes(store.connection, watched=lambda: watched)
     assert found[0].vendor == "Tbilisi Office Supplies LLC" and found[0].watched
     assert [c.watched for c in found] == [True, False, False]
-    only = list_changes(store.connection, watched=watched, watched_only=True)
+    only = list_changes(store.connection, watched=lambda: watched, watched_only=True)
     assert [c.vendor for c in only] == ["Tbilisi Office Supplies LLC"]
 
 
@@ -182,3 +182,13 @@ def test_end_missing_reads_another_file_name_as_another_list(store: Store, tmp_p
     other.write_text(HEADER + GEORGIA, encoding="utf-8")
     summary = import_measures(store, other, MeasureImportOptions(end_missing=True))
     assert summary.get("measures", Outcome.REMOVED) == 0
+
+
+def test_the_watchlist_is_read_only_when_there_are_changes(store: Store, tmp_path: Path) -> None:
+    def unwanted() -> set[str]:
+        raise AssertionError("the watchlist was matched for no change")
+
+    path = write(tmp_path, GEORGIA)
+    import_measures(store, path)
+    import_measures(store, path)
+    assert list_changes(store.connection, watched=unwanted) == []

@@ -64,7 +64,7 @@ def changes(
             connection,
             run_id=run_id,
             since=PartialDate.parse(since).earliest() if since else None,
-            watched=watched_vendor_keys(connection),
+            watched=lambda: watched_vendor_keys(connection),
             watched_only=watched,
         )
     render(
@@ -88,7 +88,9 @@ def print_changes(ctx: typer.Context, run_id: int) -> None:
     from procwatch.screening.watch import watched_vendor_keys
 
     with open_connection(ctx) as connection:
-        found = list_changes(connection, run_id=run_id, watched=watched_vendor_keys(connection))
+        found = list_changes(
+            connection, run_id=run_id, watched=lambda: watched_vendor_keys(connection)
+        )
     console = make_console()
     if not found:
         console.print("No contract's measure flag and no vendor's level changed.")

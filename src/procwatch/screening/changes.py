@@ -8,7 +8,7 @@ differently. The state is `check`'s own, as of the day of the import.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
@@ -159,12 +159,13 @@ def list_changes(
     *,
     run_id: int | None = None,
     since: date | None = None,
-    watched: set[str] | None = None,
+    watched: Callable[[], set[str]] | None = None,
     watched_only: bool = False,
 ) -> list[ChangeRecord]:
     """Return recorded changes: of one import, of imports since a date, or of the last one.
 
-    `watched` holds the vendor keys on the watchlist: their changes come first, marked.
+    `watched` gives the vendor keys on the watchlist: their changes come first, marked. It
+    is called only when there are changes: matching the watched names reads every vendor.
     """
     run, change = tables.import_runs.c, tables.import_changes.c
     vendor, contract = tables.vendors.c, tables.contracts.c
@@ -195,7 +196,8 @@ def list_changes(
     else:
         last = connection.scalar(select(run.id).order_by(run.id.desc()).limit(1))
         query = query.where(change.run_id == (last or 0))
-    watched = watched or set()
+    rows = connection.execute(query.order_by(change.run_id, change.id)).all()
+    keys = watched() if watched is not None and rows else set()
     found = [
         ChangeRecord(
             run_id=row.run_id,
@@ -207,9 +209,9 @@ def list_changes(
             flag=row.flag,
             before=row.before,
             after=row.after,
-            watched=row.vendor_key in watched,
+            watched=row.vendor_key in keys,
         )
-        for row in connection.execute(query.order_by(change.run_id, change.id))
-        if row.vendor_key in watched or not watched_only
+        for row in rows
+        if row.vendor_key in keys or not watched_only
     ]
     return sorted(found, key=lambda record: not record.watched)

@@ -20,6 +20,7 @@ from procwatch.dates import utc_stamp
 from procwatch.domain import Verdict
 from procwatch.errors import InvalidInputError, InvalidValueError, ProcwatchError
 from procwatch.resolve import name_key
+from procwatch.store import chunked
 from procwatch.vendors import vendor_by_ref
 
 if TYPE_CHECKING:
@@ -188,30 +189,34 @@ def decisions_by_pair(connection: Connection) -> dict[tuple[str, int], ReviewDec
 def current_vendors(connection: Connection, keys: Iterable[str]) -> dict[str, CurrentVendor]:
     """Return, for each of these vendor keys, the vendor it stands for now.
 
-    A key of a vendor merged away stands for the vendor it was merged into (and that one's
-    own merges, in turn); a merge undone no longer counts.
+    A key of a vendor merged away stands for the vendor it was merged into; a merge undone
+    no longer counts. Only the keys asked about are read: `check` asks on every run.
     """
     vendor, merge = tables.vendors.c, tables.vendor_merges.c
-    wanted = set(keys)
-    if not wanted:
-        return {}
-    live = {
+    wanted = sorted(set(keys))
+    columns = select(vendor.key, vendor.id, vendor.name)
+    found = {
         row.key: CurrentVendor(row.id, row.key, row.name)
-        for row in connection.execute(select(vendor.key, vendor.id, vendor.name))
+        for chunk in chunked(wanted)
+        for row in connection.execute(columns.where(vendor.key.in_(chunk)))
     }
+    gone = [key for key in wanted if key not in found]
     merged_into = {
         row.merged_key: row.kept_vendor_id
+        for chunk in chunked(gone)
         for row in connection.execute(
             select(merge.merged_key, merge.kept_vendor_id)
-            .where(merge.undone_at.is_(None))
+            .where(merge.merged_key.in_(chunk), merge.undone_at.is_(None))
             .order_by(merge.id)
         )
     }
-    by_id = {current.id: current for current in live.values()}
-    found: dict[str, CurrentVendor] = {}
-    for key in wanted:
-        if key in live:
-            found[key] = live[key]
-        elif key in merged_into and merged_into[key] in by_id:
-            found[key] = by_id[merged_into[key]]
+    kept = sorted(set(merged_into.values()))
+    by_id = {
+        row.id: CurrentVendor(row.id, row.key, row.name)
+        for chunk in chunked(kept)
+        for row in connection.execute(columns.where(vendor.id.in_(chunk)))
+    }
+    for key, kept_id in merged_into.items():
+        if kept_id in by_id:
+            found[key] = by_id[kept_id]
     return found
