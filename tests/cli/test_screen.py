@@ -166,3 +166,16 @@ def test_decisions_from_a_csv_go_in_all_or_nothing(procwatch: Procwatch, tmp_pat
         ("NUCTECH CO LTD", "ana"),
         ("Nuktek", "ana"),
     ]
+
+
+def test_a_csv_in_another_encoding_is_read_with_encoding(
+    procwatch: Procwatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes("Supplier\nCafé Sarl\n".encode("cp1252"))
+    refused = procwatch("screen", str(path))
+    assert refused.exit_code == 5
+    assert refused.stderr.endswith("give its encoding with --encoding, e.g. --encoding cp1252\n")
+    result = procwatch("screen", str(path), "--encoding", "cp1252", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert [row["name"] for row in json.loads(result.stdout)["rows"]] == ["Café Sarl"]

@@ -94,6 +94,9 @@ def file(
         str | None,
         typer.Option("--sheet", help="XLSX sheet to read (default: the first)."),
     ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Text encoding of a CSV file.")
+    ] = "utf-8-sig",
     as_of: AsOfOption = None,
     for_country: Annotated[
         str | None,
@@ -134,15 +137,18 @@ def file(
 
     from procwatch.cli.import_report import ProgressBar
     from procwatch.importers.columns import parse_mapping
+    from procwatch.importers.inputs import check_encoding
     from procwatch.screening.counterparties import FIELDS, read_counterparties
     from procwatch.screening.screen import screen
 
+    check_encoding(encoding)
     warnings: Counter[str] = Counter()
     counterparties = read_counterparties(
         path,
         lambda message: warnings.update([message]),
         parse_mapping(mapping or [], FIELDS),
         sheet=sheet,
+        encoding=encoding,
     )
     with ProgressBar() as progress, open_connection(ctx) as connection:
         report = screen(

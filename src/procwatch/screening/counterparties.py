@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from procwatch.domain.records import Warn
@@ -76,6 +76,7 @@ def read_counterparties(
     mapping: Mapping[str, str] | None = None,
     *,
     sheet: str | None = None,
+    encoding: str = "utf-8-sig",
 ) -> list[Counterparty]:
     """Return the counterparties of a CSV or XLSX file, columns by header name or `mapping`.
 
@@ -85,13 +86,12 @@ def read_counterparties(
     source = find_input(path)
     assert source is not None
     with local_copy(source, InputLimits()) as (local, _):
-        return _read(local, warn, mapping, sheet)
+        return _read(local, warn, mapping, TableLayout(mapping={}, sheet=sheet, encoding=encoding))
 
 
 def _read(
-    path: Path, warn: Warn, mapping: Mapping[str, str] | None, sheet: str | None
+    path: Path, warn: Warn, mapping: Mapping[str, str] | None, layout: TableLayout
 ) -> list[Counterparty]:
-    layout = TableLayout(mapping={}, sheet=sheet)
     header = header_of(path, layout)
     columns = dict(mapping or {}) or _guess(header)
     if "name" not in columns:
@@ -100,7 +100,7 @@ def _read(
             f"found {', '.join(header) or 'no header'}; give `map` name=COLUMN"
         )
     found = []
-    for entry in read_table(path, TableLayout(mapping=columns, sheet=sheet), warn):
+    for entry in read_table(path, replace(layout, mapping=columns), warn):
         name = clean_name(entry.text("name"), warn)
         if not name:
             warn("rows without a name; skipped")
